@@ -1,0 +1,52 @@
+#include "core/engine/engine.h"
+
+#include "core/base/cuda_check.h"
+#include "core/base/env.h"
+#include "core/base/error.h"
+#include "core/engine/naive_engine.h"
+#include "core/engine/threaded_engine.h"
+
+namespace mx {
+
+std::unique_ptr<Engine> Engine::Create(const std::string& type) {
+  if (type == "NaiveEngine") return std::make_unique<NaiveEngine>();
+  if (type == "ThreadedEnginePerDevice" || type == "ThreadedEngine")
+    return std::make_unique<ThreadedEngine>();
+  MX_THROW(ValueError) << "unknown engine type '" << type
+                       << "' (from MXNET_ENGINE_TYPE); valid types are ThreadedEnginePerDevice, "
+                          "ThreadedEngine and NaiveEngine.";
+}
+
+Engine* Engine::Get() {
+  static Engine* engine = Create(EnvString("MXNET_ENGINE_TYPE")).release();  // never destroyed
+  return engine;
+}
+
+void SynchronizeStream(const RunContext& rctx) {
+#if MX_USE_CUDA
+  if (rctx.ctx.is_gpu() && rctx.stream) {
+    MX_CUDA_CALL(cudaStreamSynchronize(static_cast<cudaStream_t>(rctx.stream)));
+  }
+#else
+  (void)rctx;
+#endif
+}
+
+void Engine::PushSync(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
+                      std::vector<VarHandle> mutable_vars, FnProperty prop, int priority,
+                      const char* name) {
+  PushAsync(
+      [fn = std::move(fn)](RunContext rctx, CallbackOnComplete cb) {
+        std::exception_ptr error;
+        try {
+          fn(rctx);
+          SynchronizeStream(rctx);
+        } catch (...) {
+          error = std::current_exception();
+        }
+        cb(error);
+      },
+      ctx, std::move(const_vars), std::move(mutable_vars), prop, priority, name);
+}
+
+}  // namespace mx

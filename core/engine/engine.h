@@ -1,0 +1,93 @@
+// The dependency engine (MXNet's Engine). Every array operation is pushed as a function with
+// the variables it reads (const_vars) and writes (mutable_vars); the engine runs it once every
+// earlier operation that writes a var it reads, or touches a var it writes, has finished.
+// Operations on unrelated vars run in parallel. Push returns at once.
+//
+// Errors: an exception thrown by a pushed function is stored on the vars it writes; operations
+// that read or write such a var are skipped and pass the error on. WaitForVar(var) rethrows the
+// stored error (and clears it); WaitForAll() rethrows the first error since the last
+// WaitForAll. NaiveEngine runs everything synchronously in the caller and throws at once.
+//
+// Engines: "ThreadedEnginePerDevice" (default; a CPU worker pool of MXNET_CPU_WORKER_NTHREADS
+// threads, one worker and CUDA stream per GPU, one copy worker and stream per direction and GPU)
+// and "NaiveEngine". Engine::Get() picks by MXNET_ENGINE_TYPE. All methods are thread-safe.
+#ifndef TESSERA_CORE_ENGINE_ENGINE_H_
+#define TESSERA_CORE_ENGINE_ENGINE_H_
+
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/base/context.h"
+
+namespace mx {
+
+// What a pushed function receives: its device and, on a GPU, the cudaStream_t to launch on.
+struct RunContext {
+  Context ctx;
+  void* stream = nullptr;
+};
+
+// Which worker runs a function: normal compute, device copies, or a prioritized CPU lane.
+enum class FnProperty { kNormal, kCopyFromGPU, kCopyToGPU, kCPUPrioritized };
+
+// A dependency variable. Opaque; created and deleted through the engine.
+class Var;
+using VarHandle = Var*;
+
+// Passed to asynchronous functions: call exactly once, from any thread, when the work is done
+// (with an exception_ptr if it failed).
+class CallbackOnComplete {
+ public:
+  using Fn = void (*)(void* engine, void* block, std::exception_ptr error);
+  CallbackOnComplete(Fn fn, void* engine, void* block) : fn_(fn), engine_(engine), block_(block) {}
+  void operator()(std::exception_ptr error = nullptr) const { fn_(engine_, block_, error); }
+
+ private:
+  Fn fn_;
+  void* engine_;
+  void* block_;
+};
+
+class Engine {
+ public:
+  using SyncFn = std::function<void(RunContext)>;
+  using AsyncFn = std::function<void(RunContext, CallbackOnComplete)>;
+
+  virtual ~Engine() = default;
+
+  // The process-wide engine, created on first use from MXNET_ENGINE_TYPE (ValueError for an
+  // unknown type, listing the valid ones). Never destroyed.
+  static Engine* Get();
+  // A separate engine of the given type, for tests and tools. Its destructor waits for all work.
+  static std::unique_ptr<Engine> Create(const std::string& type);
+
+  virtual VarHandle NewVariable() = 0;
+  // Pushes an asynchronous function; it must call its callback exactly once. A var listed in
+  // both lists counts as written; duplicates are ignored.
+  virtual void PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
+                         std::vector<VarHandle> mutable_vars,
+                         FnProperty prop = FnProperty::kNormal, int priority = 0,
+                         const char* name = nullptr) = 0;
+  // Pushes a function that is complete when it returns (on a GPU: when its stream is drained).
+  void PushSync(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
+                std::vector<VarHandle> mutable_vars, FnProperty prop = FnProperty::kNormal,
+                int priority = 0, const char* name = nullptr);
+  // Runs `on_delete` after every operation pushed so far on `var`, then frees the var. The var
+  // must not be used afterwards.
+  virtual void DeleteVariable(SyncFn on_delete, Context ctx, VarHandle var) = 0;
+  // Blocks until every operation pushed so far that writes `var` is done; rethrows its error.
+  virtual void WaitForVar(VarHandle var) = 0;
+  // Blocks until every pushed operation is done; rethrows the first error since the last call.
+  virtual void WaitForAll() = 0;
+  virtual std::string Type() const = 0;
+};
+
+// Blocks until the GPU stream in `rctx` is drained (no-op for CPU contexts).
+void SynchronizeStream(const RunContext& rctx);
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_ENGINE_ENGINE_H_

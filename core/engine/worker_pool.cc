@@ -1,0 +1,42 @@
+#include "core/engine/worker_pool.h"
+
+namespace mx {
+
+WorkerPool::WorkerPool(int num_threads, Setup setup, Teardown teardown) {
+  for (int i = 0; i < num_threads; ++i) threads_.emplace_back([=] { Run(setup, teardown); });
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+}
+
+void WorkerPool::Push(Task task, int priority) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    queue_.push(Item{priority, next_seq_++, std::move(task)});
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::Run(Setup setup, Teardown teardown) {
+  void* state = setup ? setup() : nullptr;
+  for (;;) {
+    Task task;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) break;  // stop_ and drained
+      task = std::move(const_cast<Item&>(queue_.top()).task);
+      queue_.pop();
+    }
+    task(state);
+  }
+  if (teardown) teardown(state);
+}
+
+}  // namespace mx

@@ -1,0 +1,56 @@
+"""Repository rule that finds the CUDA toolkit on this machine.
+
+Creates @local_cuda with:
+  defs.bzl  CUDA_ENABLED (bool), NVCC (path), CUDA_HOME (path)
+  BUILD     cuda_headers, cudart, cublas, cudnn, nccl. With CUDA they carry the link flags and
+            the define MX_USE_CUDA=1; without it they are empty, and the build is CPU only.
+
+$CUDA_HOME (default /usr/local/cuda) selects the toolkit; TESSERA_NO_CUDA=1 forces a CPU build.
+"""
+
+def _lib(name, libs, home, enabled, deps = []):
+    if not enabled:
+        return 'cc_library(name = "%s", visibility = ["//visibility:public"])\n' % name
+    lib_dirs = [home + "/lib64", home + "/lib"]
+    opts = []
+    for d in lib_dirs:
+        opts += ["-L" + d, "-Wl,-rpath," + d]
+    opts += ["-l" + l for l in libs]
+    return """cc_library(
+    name = "%s",
+    linkopts = %r,
+    deps = %r,
+    visibility = ["//visibility:public"],
+)
+""" % (name, opts, deps)
+
+def _cuda_configure_impl(ctx):
+    home = ctx.os.environ.get("CUDA_HOME", "/usr/local/cuda")
+    disabled = ctx.os.environ.get("TESSERA_NO_CUDA", "0") == "1"
+    nvcc = home + "/bin/nvcc"
+    enabled = (not disabled) and ctx.path(nvcc).exists
+    build = ""
+    if enabled:
+        ctx.symlink(home + "/include", "include")
+        build += """cc_library(
+    name = "cuda_headers",
+    hdrs = glob(["include/*.h", "include/*.hpp", "include/crt/**"]),
+    includes = ["include"],
+    defines = ["MX_USE_CUDA=1"],
+    visibility = ["//visibility:public"],
+)
+"""
+    else:
+        build += 'cc_library(name = "cuda_headers", visibility = ["//visibility:public"])\n'
+    build += _lib("cudart", ["cudart"], home, enabled, [":cuda_headers"])
+    build += _lib("cublas", ["cublas"], home, enabled, [":cudart"])
+    build += _lib("cudnn", ["cudnn"], home, enabled, [":cudart"])
+    build += _lib("nccl", ["nccl"], home, enabled, [":cudart"])
+    ctx.file("BUILD", build)
+    ctx.file("defs.bzl", "CUDA_ENABLED = %s\nNVCC = %r\nCUDA_HOME = %r\n" % (enabled, nvcc, home))
+
+cuda_configure = repository_rule(
+    implementation = _cuda_configure_impl,
+    environ = ["CUDA_HOME", "TESSERA_NO_CUDA"],
+    local = True,
+)
