@@ -49,4 +49,21 @@ void Engine::PushSync(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
       ctx, std::move(const_vars), std::move(mutable_vars), prop, priority, name);
 }
 
+void Engine::PushSyncAndWait(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
+                             std::vector<VarHandle> mutable_vars, FnProperty prop,
+                             const char* name) {
+  // A private var written by the function: waiting on it waits for exactly this function, and
+  // an error (its own or one passed on from its inputs) lands on it.
+  VarHandle done = NewVariable();
+  mutable_vars.push_back(done);
+  PushSync(std::move(fn), ctx, std::move(const_vars), std::move(mutable_vars), prop, 0, name);
+  try {
+    WaitForVar(done);
+  } catch (...) {
+    DeleteVariable(nullptr, ctx, done);
+    throw;
+  }
+  DeleteVariable(nullptr, ctx, done);
+}
+
 }  // namespace mx

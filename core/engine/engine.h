@@ -75,6 +75,11 @@ class Engine {
   void PushSync(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
                 std::vector<VarHandle> mutable_vars, FnProperty prop = FnProperty::kNormal,
                 int priority = 0, const char* name = nullptr);
+  // PushSync, then blocks until that function has run; rethrows its error, or the error of an
+  // earlier operation it depends on.
+  void PushSyncAndWait(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
+                       std::vector<VarHandle> mutable_vars, FnProperty prop = FnProperty::kNormal,
+                       const char* name = nullptr);
   // Runs `on_delete` after every operation pushed so far on `var`, then frees the var. The var
   // must not be used afterwards.
   virtual void DeleteVariable(SyncFn on_delete, Context ctx, VarHandle var) = 0;

@@ -1,0 +1,30 @@
+// Element-wise fill, cast and copy between devices: the kernels NDArray itself needs (creation,
+// assignment, AsType, CopyTo). Each runs synchronously on the calling engine worker; GPU variants
+// enqueue on `stream` (the engine drains it). Throw mx::Error on CUDA failures.
+#ifndef TESSERA_CORE_NDARRAY_COPY_KERNELS_H_
+#define TESSERA_CORE_NDARRAY_COPY_KERNELS_H_
+
+#include <cstdint>
+
+#include "core/base/dtype.h"
+#include "core/ndarray/tblob.h"
+
+namespace mx {
+
+// dst[i] = value converted to dst's dtype.
+void FillBlob(const TBlob& dst, double value, void* stream);
+// dst[i] = src[i % src.size()] converted to dst's dtype (src and dst on the same device; a
+// 1-element src broadcasts).
+void CastBlob(const TBlob& src, const TBlob& dst, void* stream);
+// Copies bytes between any two devices (same dtype and size).
+void CopyBlobBytes(const TBlob& src, const TBlob& dst, void* stream);
+
+#if MX_USE_CUDA
+void FillGpu(void* dptr, int64_t n, DType dtype, double value, void* stream);
+void CastGpu(const void* src, DType src_type, int64_t src_n, void* dst, DType dst_type,
+             int64_t n, void* stream);
+#endif
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_NDARRAY_COPY_KERNELS_H_

@@ -1,0 +1,154 @@
+#include "core/ndarray/init.h"
+
+#include <cmath>
+#include <mutex>
+#include <random>
+
+#include "core/base/error.h"
+#include "core/ndarray/copy_kernels.h"
+
+namespace mx {
+namespace nd {
+namespace {
+
+void Flatten(const List1& l, std::vector<double>* out, std::vector<int64_t>* dims, int depth) {
+  if (static_cast<int>(dims->size()) <= depth) dims->push_back(l.size());
+  MX_CHECK_AS(ValueError, (*dims)[depth] == static_cast<int64_t>(l.size()))
+      << "nd::array: nested lists are ragged: a list at depth " << depth << " has " << l.size()
+      << " values where an earlier one had " << (*dims)[depth] << "; every row must have the same "
+      << "length.";
+  out->insert(out->end(), l.begin(), l.end());
+}
+
+template <typename L>
+void Flatten(const std::initializer_list<L>& l, std::vector<double>* out,
+             std::vector<int64_t>* dims, int depth) {
+  if (static_cast<int>(dims->size()) <= depth) dims->push_back(l.size());
+  MX_CHECK_AS(ValueError, (*dims)[depth] == static_cast<int64_t>(l.size()))
+      << "nd::array: nested lists are ragged: a list at depth " << depth << " has " << l.size()
+      << " entries where an earlier one had " << (*dims)[depth] << "; every row must have the "
+      << "same length.";
+  for (const auto& sub : l) Flatten(sub, out, dims, depth + 1);
+}
+
+template <typename L>
+NDArray FromNested(const L& values, DType dtype, Context ctx) {
+  std::vector<double> flat;
+  std::vector<int64_t> dims;
+  Flatten(values, &flat, &dims, 0);
+  while (static_cast<int64_t>(flat.size()) != Shape(dims).Size() && dims.back() == 0) {
+    dims.pop_back();
+  }
+  return array(flat, Shape(dims), dtype, ctx);
+}
+
+struct Generator {
+  std::mutex mu;
+  std::mt19937 engine{0};
+  VarHandle var = Engine::Get()->NewVariable();
+};
+
+Generator& Gen() {
+  static Generator* g = new Generator();  // never destroyed (engine threads may use it)
+  return *g;
+}
+
+// Draws on the host in engine order, then writes the values to `out` on its device.
+template <typename Draw>
+NDArray RandomArray(const Shape& shape, Context ctx, DType dtype, Draw draw) {
+  NDArray out(shape, ctx, dtype);
+  NDArray staging = ctx.is_host() && dtype == kFloat64 ? out : NDArray(shape, cpu(), kFloat64);
+  TBlob s = staging.blob();
+  Generator& g = Gen();
+  Engine::Get()->PushSync(
+      [s, draw, &g](RunContext) {
+        double* p = s.ptr<double>();
+        for (int64_t i = 0; i < s.size(); ++i) p[i] = draw(g.engine);
+      },
+      cpu(), {}, {staging.var(), g.var}, FnProperty::kNormal, 0, "random");
+  if (!staging.SharesMemoryWith(out)) {
+    NDArray host_typed = staging.AsType(dtype);
+    host_typed.CopyTo(out);
+  }
+  return out;
+}
+
+}  // namespace
+
+NDArray array(List1 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
+NDArray array(List2 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
+NDArray array(List3 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
+NDArray array(List4 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
+
+NDArray array(const std::vector<double>& values, const Shape& shape, DType dtype, Context ctx) {
+  MX_CHECK_AS(ShapeError, static_cast<int64_t>(values.size()) == shape.Size())
+      << "nd::array: " << values.size() << " values do not fill shape " << shape << " ("
+      << shape.Size() << " elements).";
+  NDArray host(values.data(), shape, kFloat64, cpu());
+  if (dtype == kFloat64 && ctx == cpu()) return host;
+  NDArray typed = dtype == kFloat64 ? host : host.AsType(dtype);
+  return typed.AsInContext(ctx);
+}
+
+NDArray array(const NDArray& other) { return other.Copy(); }
+
+NDArray empty(const Shape& shape, Context ctx, DType dtype) { return NDArray(shape, ctx, dtype); }
+
+NDArray full(const Shape& shape, double value, Context ctx, DType dtype) {
+  NDArray out(shape, ctx, dtype);
+  out = value;
+  return out;
+}
+
+NDArray zeros(const Shape& shape, Context ctx, DType dtype) { return full(shape, 0, ctx, dtype); }
+NDArray ones(const Shape& shape, Context ctx, DType dtype) { return full(shape, 1, ctx, dtype); }
+
+NDArray arange(double start, double stop, double step, int repeat, Context ctx, DType dtype) {
+  MX_CHECK_AS(ValueError, step != 0) << "arange: step must not be 0.";
+  MX_CHECK_AS(ValueError, repeat >= 1) << "arange: repeat must be >= 1, found " << repeat << ".";
+  int64_t n = static_cast<int64_t>(std::ceil((stop - start) / step));
+  if (n < 0) n = 0;
+  std::vector<double> values;
+  values.reserve(n * repeat);
+  for (int64_t i = 0; i < n; ++i)
+    for (int r = 0; r < repeat; ++r) values.push_back(start + i * step);
+  return array(values, Shape{static_cast<int64_t>(values.size())}, dtype, ctx);
+}
+
+NDArray arange(double stop) { return arange(0, stop); }
+
+namespace random {
+
+NDArray uniform(double low, double high, const Shape& shape, Context ctx, DType dtype) {
+  MX_CHECK_AS(ValueError, low <= high)
+      << "random::uniform: low (" << low << ") must not exceed high (" << high << ").";
+  return RandomArray(shape, ctx, dtype, [low, high](std::mt19937& e) {
+    return low + (high - low) * std::generate_canonical<double, 53>(e);
+  });
+}
+
+NDArray normal(double loc, double scale, const Shape& shape, Context ctx, DType dtype) {
+  MX_CHECK_AS(ValueError, scale >= 0)
+      << "random::normal: scale must be >= 0, found " << scale << ".";
+  return RandomArray(shape, ctx, dtype, [loc, scale](std::mt19937& e) {
+    // Box-Muller, so the values do not depend on the standard library's distribution code.
+    double u1 = std::generate_canonical<double, 53>(e);
+    double u2 = std::generate_canonical<double, 53>(e);
+    if (u1 < 1e-300) u1 = 1e-300;
+    return loc + scale * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  });
+}
+
+}  // namespace random
+}  // namespace nd
+
+namespace random {
+
+void Seed(uint32_t seed) {
+  auto& g = nd::Gen();
+  Engine::Get()->PushSync([seed, &g](RunContext) { g.engine.seed(seed); }, cpu(), {}, {g.var},
+                          FnProperty::kNormal, 0, "seed");
+}
+
+}  // namespace random
+}  // namespace mx
