@@ -11,7 +11,8 @@ namespace mx {
 namespace nd {
 namespace {
 
-void Flatten(const List1& l, std::vector<double>* out, std::vector<int64_t>* dims, int depth) {
+void Flatten(const std::initializer_list<double>& l, std::vector<double>* out,
+             std::vector<int64_t>* dims, int depth) {
   if (static_cast<int>(dims->size()) <= depth) dims->push_back(l.size());
   MX_CHECK_AS(ValueError, (*dims)[depth] == static_cast<int64_t>(l.size()))
       << "nd::array: nested lists are ragged: a list at depth " << depth << " has " << l.size()
@@ -75,7 +76,11 @@ NDArray RandomArray(const Shape& shape, Context ctx, DType dtype, Draw draw) {
 
 }  // namespace
 
-NDArray array(List1 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
+NDArray array(List1 values, DType dtype, Context ctx) {
+  std::vector<double> flat;
+  for (const ListValue& v : values) flat.push_back(v.value);
+  return array(flat, Shape{static_cast<int64_t>(flat.size())}, dtype, ctx);
+}
 NDArray array(List2 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
 NDArray array(List3 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }
 NDArray array(List4 values, DType dtype, Context ctx) { return FromNested(values, dtype, ctx); }

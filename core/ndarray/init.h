@@ -15,8 +15,13 @@
 namespace mx {
 namespace nd {
 
-using List1 = std::initializer_list<double>;
-using List2 = std::initializer_list<List1>;
+// One value of a 1-D list. A class (not double) so that {{1}, {2}} picks the 2-D overload.
+struct ListValue {
+  ListValue(double v) : value(v) {}  // NOLINT(runtime/explicit)
+  double value;
+};
+using List1 = std::initializer_list<ListValue>;
+using List2 = std::initializer_list<std::initializer_list<double>>;
 using List3 = std::initializer_list<List2>;
 using List4 = std::initializer_list<List3>;
 

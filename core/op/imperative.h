@@ -1,0 +1,31 @@
+// Imperative operator calls: runs a registered operator on NDArrays now (pushed to the engine).
+// Invoke checks that inputs share one context (ContextError with MXNet's wording), infers
+// output shapes and dtypes (ShapeError/TypeError naming the operator), allocates outputs, and
+// pushes the device's kernel reading the inputs and writing the outputs. Errors raised inside
+// the kernel surface at the next wait on an output. Thread-safe.
+#ifndef TESSERA_CORE_OP_IMPERATIVE_H_
+#define TESSERA_CORE_OP_IMPERATIVE_H_
+
+#include <string>
+#include <vector>
+
+#include "core/ndarray/ndarray.h"
+#include "core/op/op_def.h"
+
+namespace mx {
+
+struct InvokeOptions {
+  // Context for operators without inputs (creation, random); ignored when inputs exist.
+  Context ctx = cpu();
+  // Write into these arrays instead of allocating (shapes and dtypes must match).
+  std::vector<NDArray> out;
+  OpReq req = OpReq::kWrite;
+  bool is_train = false;
+};
+
+std::vector<NDArray> Invoke(const std::string& op, const std::vector<NDArray>& inputs,
+                            const ParamMap& params = {}, const InvokeOptions& options = {});
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_OP_IMPERATIVE_H_

@@ -1,0 +1,202 @@
+#include "core/op/op_def.h"
+
+#include <algorithm>
+
+#include "core/base/error.h"
+
+namespace mx {
+
+OpDef& OpDef::Describe(std::string text) {
+  description_ = std::move(text);
+  return *this;
+}
+
+OpDef& OpDef::NumInputs(int n) {
+  num_inputs_ = [n](const OpAttrs&) { return n; };
+  return *this;
+}
+
+OpDef& OpDef::NumInputs(FNumArgs f) {
+  num_inputs_ = std::move(f);
+  return *this;
+}
+
+OpDef& OpDef::NumOutputs(int n) {
+  num_outputs_ = [n](const OpAttrs&) { return n; };
+  return *this;
+}
+
+OpDef& OpDef::NumOutputs(FNumArgs f) {
+  num_outputs_ = std::move(f);
+  return *this;
+}
+
+OpDef& OpDef::InputNames(std::vector<std::string> names) {
+  input_names_ = [names](const OpAttrs&) { return names; };
+  return *this;
+}
+
+OpDef& OpDef::InputNames(FListNames f) {
+  input_names_ = std::move(f);
+  return *this;
+}
+
+OpDef& OpDef::InferShape(FInferShape f) {
+  infer_shape_ = std::move(f);
+  return *this;
+}
+
+OpDef& OpDef::InferType(FInferType f) {
+  infer_type_ = std::move(f);
+  return *this;
+}
+
+OpDef& OpDef::Compute(DeviceType dev, FCompute f) {
+  compute_[dev] = std::move(f);
+  return *this;
+}
+
+OpAttrs OpDef::MakeAttrs(const ParamMap& dict, const std::string& node_name) const {
+  OpAttrs a;
+  a.op = this;
+  a.name = node_name;
+  a.dict = dict;
+  if (parse_) {
+    a.parsed = parse_(dict, name_);
+  } else {
+    for (const auto& kv : dict) {
+      const std::string& k = kv.first;
+      bool hidden = k == "name" || (k.size() > 4 && k.rfind("__", 0) == 0 &&
+                                    k.compare(k.size() - 2, 2, "__") == 0);
+      MX_CHECK_AS(ValueError, hidden) << "operator " << name_ << ": unknown parameter '" << k
+                                      << "'; this operator takes no parameters.";
+    }
+  }
+  return a;
+}
+
+int OpDef::num_inputs(const OpAttrs& a) const { return num_inputs_(a); }
+int OpDef::num_outputs(const OpAttrs& a) const { return num_outputs_(a); }
+
+std::vector<std::string> OpDef::input_names(const OpAttrs& a) const {
+  if (input_names_) return input_names_(a);
+  int n = num_inputs(a);
+  if (n == 1) return {"data"};
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back("arg" + std::to_string(i));
+  return names;
+}
+
+std::vector<std::string> OpDef::param_names() const {
+  return param_names_ ? param_names_() : std::vector<std::string>{};
+}
+
+const FCompute* OpDef::compute(DeviceType dev) const {
+  if (dev == DeviceType::kCPUPinned || dev == DeviceType::kCPUShared) dev = DeviceType::kCPU;
+  auto it = compute_.find(dev);
+  return it == compute_.end() ? nullptr : &it->second;
+}
+
+std::string OpDef::devices() const {
+  std::string s;
+  for (const auto& kv : compute_) s += (s.empty() ? "" : ", ") + std::string(DeviceTypeName(kv.first));
+  return s.empty() ? "none" : s;
+}
+
+OpRegistry* OpRegistry::Get() {
+  static OpRegistry* r = new OpRegistry();
+  return r;
+}
+
+OpDef& OpRegistry::Register(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = ops_[name];
+  if (!slot) slot = std::make_unique<OpDef>(name);
+  return *slot;
+}
+
+bool OpRegistry::Has(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ops_.count(name) > 0;
+}
+
+const OpDef& OpRegistry::Find(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ops_.find(name);
+  if (it != ops_.end()) return *it->second;
+  std::string similar;
+  auto lower = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const auto& kv : ops_) {
+    std::string a = lower(kv.first), b = lower(name);
+    if (a.find(b) != std::string::npos || b.find(a) != std::string::npos)
+      similar += (similar.empty() ? "" : ", ") + kv.first;
+  }
+  MX_THROW(ValueError) << "no operator named '" << name << "' is registered"
+                       << (similar.empty() ? "" : "; similar names: " + similar)
+                       << ". Operator names are MXNet's (e.g. broadcast_add, FullyConnected).";
+}
+
+std::vector<std::string> OpRegistry::Names() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<std::string> names;
+  for (const auto& kv : ops_) names.push_back(kv.first);
+  return names;
+}
+
+void AssignShape(Shape* slot, const Shape& s, const OpAttrs& attrs, const std::string& what) {
+  if (s.ndim() == 0) return;
+  if (slot->ndim() == 0) {
+    *slot = s;
+    return;
+  }
+  MX_CHECK_AS(ShapeError, *slot == s)
+      << "operator " << attrs.op->name() << (attrs.name.empty() ? "" : " (" + attrs.name + ")")
+      << ": " << what << " has shape " << *slot << " but " << s << " is required here.";
+}
+
+bool SameShapeInferShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  Shape s;
+  std::vector<std::string> names = attrs.op->input_names(attrs);
+  for (size_t i = 0; i < in->size(); ++i) {
+    const Shape& x = (*in)[i];
+    if (x.ndim() == 0) continue;
+    if (s.ndim() == 0) {
+      s = x;
+    } else {
+      MX_CHECK_AS(ShapeError, s == x)
+          << "operator " << attrs.op->name() << ": all inputs must have the same shape, but "
+          << "input '" << (i < names.size() ? names[i] : std::to_string(i)) << "' has shape "
+          << x << " while an earlier input has " << s
+          << ". Use the broadcast_* operators to combine different shapes.";
+    }
+  }
+  for (const Shape& x : *out)
+    if (s.ndim() == 0) s = x;
+  if (s.ndim() == 0) return false;
+  for (Shape& x : *in) AssignShape(&x, s, attrs, "an input");
+  for (Shape& x : *out) AssignShape(&x, s, attrs, "an output");
+  return true;
+}
+
+bool SameTypeInferType(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out) {
+  int t = -1;
+  for (int x : *in)
+    if (x >= 0) {
+      MX_CHECK_AS(TypeError, t < 0 || t == x)
+          << "operator " << attrs.op->name() << ": inputs have different dtypes ("
+          << static_cast<DType>(t) << " and " << static_cast<DType>(x)
+          << "); convert one with AsType() first.";
+      t = x;
+    }
+  for (int x : *out)
+    if (t < 0) t = x;
+  if (t < 0) return false;
+  for (int& x : *in) x = t;
+  for (int& x : *out) x = t;
+  return true;
+}
+
+}  // namespace mx

@@ -1,0 +1,144 @@
+// The operator registry (DESIGN.md §3). One OpDef per MXNet operator name, filled by a builder
+// chain at static-initialization time (MX_REGISTER_OP in the op's own .cc, and again in its .cu
+// to add the GPU kernel). The same OpDef serves imperative calls (mx::nd::...) and, later,
+// symbolic graphs. Registration happens before main(); lookups afterwards are read-only and
+// thread-safe.
+//
+// Shapes: an unknown shape has ndim 0 (MXNet's legacy convention). InferShape fills what it can
+// and returns false when information is still missing; it throws ShapeError on a conflict.
+// Types: codes as DType ints, -1 unknown.
+#ifndef TESSERA_CORE_OP_OP_DEF_H_
+#define TESSERA_CORE_OP_OP_DEF_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/base/context.h"
+#include "core/engine/engine.h"
+#include "core/ndarray/tblob.h"
+#include "core/op/params.h"
+
+namespace mx {
+
+class OpDef;
+
+// How a kernel writes an output: not at all, overwrite, overwrite in place of an input, or add.
+enum class OpReq { kNull, kWrite, kInplace, kAddTo };
+
+// One use of an operator: its definition, node name and parsed parameters.
+struct OpAttrs {
+  const OpDef* op = nullptr;
+  std::string name;
+  ParamMap dict;
+  std::shared_ptr<const void> parsed;
+  template <typename P>
+  const P& get() const {
+    return *static_cast<const P*>(parsed.get());
+  }
+};
+
+struct OpContext {
+  RunContext run;
+  bool is_train = false;
+};
+
+using FCompute = std::function<void(const OpAttrs&, const OpContext&, const std::vector<TBlob>&,
+                                    const std::vector<OpReq>&, const std::vector<TBlob>&)>;
+using FInferShape = std::function<bool(const OpAttrs&, std::vector<Shape>*, std::vector<Shape>*)>;
+using FInferType = std::function<bool(const OpAttrs&, std::vector<int>*, std::vector<int>*)>;
+using FNumArgs = std::function<int(const OpAttrs&)>;
+using FListNames = std::function<std::vector<std::string>(const OpAttrs&)>;
+using FParse = std::function<std::shared_ptr<const void>(const ParamMap&, const std::string&)>;
+
+class OpDef {
+ public:
+  explicit OpDef(std::string name) : name_(std::move(name)) {}
+
+  // Builder methods (registration time only).
+  OpDef& Describe(std::string text);
+  OpDef& NumInputs(int n);
+  OpDef& NumInputs(FNumArgs f);
+  OpDef& NumOutputs(int n);
+  OpDef& NumOutputs(FNumArgs f);
+  OpDef& InputNames(std::vector<std::string> names);
+  OpDef& InputNames(FListNames f);
+  template <typename P>
+  OpDef& Params() {
+    parse_ = [](const ParamMap& dict, const std::string& op) -> std::shared_ptr<const void> {
+      return ParseParams<P>(dict, op);
+    };
+    param_names_ = [] {
+      P p;
+      ParamDeclarer d;
+      p.Declare(&d);
+      return d.FieldNames();
+    };
+    return *this;
+  }
+  OpDef& InferShape(FInferShape f);
+  OpDef& InferType(FInferType f);
+  OpDef& Compute(DeviceType dev, FCompute f);
+
+  // Use.
+  const std::string& name() const { return name_; }
+  const std::string& description() const { return description_; }
+  OpAttrs MakeAttrs(const ParamMap& dict, const std::string& node_name = "") const;
+  int num_inputs(const OpAttrs& a) const;
+  int num_outputs(const OpAttrs& a) const;
+  std::vector<std::string> input_names(const OpAttrs& a) const;
+  std::vector<std::string> param_names() const;
+  const FInferShape& infer_shape() const { return infer_shape_; }
+  const FInferType& infer_type() const { return infer_type_; }
+  // The kernel for `dev`, or nullptr.
+  const FCompute* compute(DeviceType dev) const;
+  // Device types with a kernel ("cpu, gpu").
+  std::string devices() const;
+
+ private:
+  std::string name_;
+  std::string description_;
+  FNumArgs num_inputs_ = [](const OpAttrs&) { return 1; };
+  FNumArgs num_outputs_ = [](const OpAttrs&) { return 1; };
+  FListNames input_names_;
+  FParse parse_;
+  std::function<std::vector<std::string>()> param_names_;
+  FInferShape infer_shape_;
+  FInferType infer_type_;
+  std::map<DeviceType, FCompute> compute_;
+};
+
+class OpRegistry {
+ public:
+  static OpRegistry* Get();
+  // The OpDef called `name`, created on first use (so .cc and .cu registrations combine).
+  OpDef& Register(const std::string& name);
+  // Throws ValueError naming the op and similar registered names when it does not exist.
+  const OpDef& Find(const std::string& name) const;
+  bool Has(const std::string& name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::string, std::unique_ptr<OpDef>> ops_;
+};
+
+#define MX_OP_CONCAT_INNER(a, b) a##b
+#define MX_OP_CONCAT(a, b) MX_OP_CONCAT_INNER(a, b)
+#define MX_REGISTER_OP(name)                                                            \
+  static ::mx::OpDef& MX_OP_CONCAT(mx_op_registration_, __COUNTER__) [[maybe_unused]] = \
+      ::mx::OpRegistry::Get()->Register(#name)
+
+// Common type inference: every input and output has the same dtype.
+bool SameTypeInferType(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out);
+// Common shape inference: every input and output has the same shape.
+bool SameShapeInferShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out);
+// Assigns `s` to `*slot` when unknown; ShapeError naming both shapes when they conflict.
+void AssignShape(Shape* slot, const Shape& s, const OpAttrs& attrs, const std::string& what);
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_OP_OP_DEF_H_

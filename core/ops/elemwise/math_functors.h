@@ -1,0 +1,205 @@
+// Scalar math shared by CPU and GPU kernels (MXNet's mshadow_op). Each functor has
+// `MX_XINLINE static T Map(T a[, T b])`. Integer and 16-bit inputs are computed in a wider
+// type (MathType) and converted back. Semantics follow MXNet: mod takes the divisor's sign
+// (Python's %), round goes half away from zero, comparisons return 1 or 0 in the input dtype.
+#ifndef TESSERA_CORE_OPS_ELEMWISE_MATH_FUNCTORS_H_
+#define TESSERA_CORE_OPS_ELEMWISE_MATH_FUNCTORS_H_
+
+#include <math.h>
+
+#include <cstdint>
+#include <type_traits>
+
+#include "core/base/convert.h"
+#include "core/base/half.h"
+
+namespace mx {
+namespace mop {
+
+template <typename T>
+struct MathType {
+  using type = float;
+};
+template <>
+struct MathType<double> {
+  using type = double;
+};
+template <>
+struct MathType<int64_t> {
+  using type = double;
+};
+template <>
+struct MathType<int32_t> {
+  using type = double;
+};
+
+template <typename T>
+using M = typename MathType<T>::type;
+
+template <typename T>
+MX_XINLINE M<T> ToM(T a) {
+  return ConvertValue<M<T>>(a);
+}
+template <typename T, typename V>
+MX_XINLINE T FromM(V v) {
+  return ConvertValue<T>(v);
+}
+
+namespace math {
+#define MX_MATH_FN(name, ffn, dfn)                        \
+  MX_XINLINE float name(float x) { return ::ffn(x); }     \
+  MX_XINLINE double name(double x) { return ::dfn(x); }
+MX_MATH_FN(exp, expf, exp)
+MX_MATH_FN(expm1, expm1f, expm1)
+MX_MATH_FN(log, logf, log)
+MX_MATH_FN(log1p, log1pf, log1p)
+MX_MATH_FN(log2, log2f, log2)
+MX_MATH_FN(log10, log10f, log10)
+MX_MATH_FN(sqrt, sqrtf, sqrt)
+MX_MATH_FN(cbrt, cbrtf, cbrt)
+MX_MATH_FN(sin, sinf, sin)
+MX_MATH_FN(cos, cosf, cos)
+MX_MATH_FN(tan, tanf, tan)
+MX_MATH_FN(asin, asinf, asin)
+MX_MATH_FN(acos, acosf, acos)
+MX_MATH_FN(atan, atanf, atan)
+MX_MATH_FN(sinh, sinhf, sinh)
+MX_MATH_FN(cosh, coshf, cosh)
+MX_MATH_FN(tanh, tanhf, tanh)
+MX_MATH_FN(asinh, asinhf, asinh)
+MX_MATH_FN(acosh, acoshf, acosh)
+MX_MATH_FN(atanh, atanhf, atanh)
+MX_MATH_FN(round, roundf, round)
+MX_MATH_FN(rint, rintf, rint)
+MX_MATH_FN(ceil, ceilf, ceil)
+MX_MATH_FN(floor, floorf, floor)
+MX_MATH_FN(trunc, truncf, trunc)
+MX_MATH_FN(fabs, fabsf, fabs)
+MX_MATH_FN(erf, erff, erf)
+MX_MATH_FN(tgamma, tgammaf, tgamma)
+MX_MATH_FN(lgamma, lgammaf, lgamma)
+#undef MX_MATH_FN
+MX_XINLINE float pow(float a, float b) { return ::powf(a, b); }
+MX_XINLINE double pow(double a, double b) { return ::pow(a, b); }
+MX_XINLINE float fmod(float a, float b) { return ::fmodf(a, b); }
+MX_XINLINE double fmod(double a, double b) { return ::fmod(a, b); }
+MX_XINLINE float hypot(float a, float b) { return ::hypotf(a, b); }
+MX_XINLINE double hypot(double a, double b) { return ::hypot(a, b); }
+}  // namespace math
+
+// ---- unary ----
+#define MX_UNARY_MATH(name, expr)                  \
+  struct name {                                    \
+    template <typename T>                          \
+    MX_XINLINE static T Map(T a_in) {              \
+      M<T> a = ToM(a_in);                          \
+      return FromM<T>(expr);                       \
+    }                                              \
+  };
+MX_UNARY_MATH(identity, a)
+MX_UNARY_MATH(negative, -a)
+MX_UNARY_MATH(abs, math::fabs(a))
+MX_UNARY_MATH(sign, a > 0 ? M<T>(1) : (a < 0 ? M<T>(-1) : M<T>(0)))
+MX_UNARY_MATH(round, math::round(a))
+MX_UNARY_MATH(rint, math::rint(a))
+MX_UNARY_MATH(ceil, math::ceil(a))
+MX_UNARY_MATH(floor, math::floor(a))
+MX_UNARY_MATH(trunc, math::trunc(a))
+MX_UNARY_MATH(sqrt, math::sqrt(a))
+MX_UNARY_MATH(rsqrt, M<T>(1) / math::sqrt(a))
+MX_UNARY_MATH(cbrt, math::cbrt(a))
+MX_UNARY_MATH(square, a* a)
+MX_UNARY_MATH(reciprocal, M<T>(1) / a)
+MX_UNARY_MATH(exp, math::exp(a))
+MX_UNARY_MATH(expm1, math::expm1(a))
+MX_UNARY_MATH(log, math::log(a))
+MX_UNARY_MATH(log1p, math::log1p(a))
+MX_UNARY_MATH(log2, math::log2(a))
+MX_UNARY_MATH(log10, math::log10(a))
+MX_UNARY_MATH(sin, math::sin(a))
+MX_UNARY_MATH(cos, math::cos(a))
+MX_UNARY_MATH(tan, math::tan(a))
+MX_UNARY_MATH(arcsin, math::asin(a))
+MX_UNARY_MATH(arccos, math::acos(a))
+MX_UNARY_MATH(arctan, math::atan(a))
+MX_UNARY_MATH(sinh, math::sinh(a))
+MX_UNARY_MATH(cosh, math::cosh(a))
+MX_UNARY_MATH(tanh, math::tanh(a))
+MX_UNARY_MATH(arcsinh, math::asinh(a))
+MX_UNARY_MATH(arccosh, math::acosh(a))
+MX_UNARY_MATH(arctanh, math::atanh(a))
+MX_UNARY_MATH(sigmoid, M<T>(1) / (M<T>(1) + math::exp(-a)))
+MX_UNARY_MATH(relu, a > 0 ? a : M<T>(0))
+MX_UNARY_MATH(softsign, a / (M<T>(1) + math::fabs(a)))
+MX_UNARY_MATH(erf, math::erf(a))
+MX_UNARY_MATH(gamma, math::tgamma(a))
+MX_UNARY_MATH(gammaln, math::lgamma(a))
+MX_UNARY_MATH(degrees, a*M<T>(57.29577951308232))
+MX_UNARY_MATH(radians, a*M<T>(0.017453292519943295))
+MX_UNARY_MATH(logical_not, a == M<T>(0) ? M<T>(1) : M<T>(0))
+#undef MX_UNARY_MATH
+
+// ---- binary ----
+#define MX_BINARY_MATH(name, expr)                 \
+  struct name {                                    \
+    template <typename T>                          \
+    MX_XINLINE static T Map(T a_in, T b_in) {      \
+      M<T> a = ToM(a_in);                          \
+      M<T> b = ToM(b_in);                          \
+      return FromM<T>(expr);                       \
+    }                                              \
+  };
+MX_BINARY_MATH(plus, a + b)
+MX_BINARY_MATH(minus, a - b)
+MX_BINARY_MATH(mul, a* b)
+MX_BINARY_MATH(div, a / b)
+MX_BINARY_MATH(power, math::pow(a, b))
+MX_BINARY_MATH(maximum, a > b ? a : b)
+MX_BINARY_MATH(minimum, a < b ? a : b)
+MX_BINARY_MATH(hypot, math::hypot(a, b))
+MX_BINARY_MATH(equal, a == b ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(not_equal, a != b ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(greater, a > b ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(greater_equal, a >= b ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(less, a < b ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(less_equal, a <= b ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(logical_and, (a != M<T>(0) && b != M<T>(0)) ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(logical_or, (a != M<T>(0) || b != M<T>(0)) ? M<T>(1) : M<T>(0))
+MX_BINARY_MATH(logical_xor, ((a != M<T>(0)) != (b != M<T>(0))) ? M<T>(1) : M<T>(0))
+#undef MX_BINARY_MATH
+
+// Python-style modulo: the result takes the divisor's sign; x mod 0 is 0 (MXNet).
+struct mod {
+  template <typename T>
+  MX_XINLINE static T Map(T a_in, T b_in) {
+    M<T> a = ToM(a_in), b = ToM(b_in);
+    if (b == M<T>(0)) return FromM<T>(M<T>(0));
+    M<T> r = math::fmod(a, b);
+    if (r != M<T>(0) && ((r < M<T>(0)) != (b < M<T>(0)))) r += b;
+    return FromM<T>(r);
+  }
+};
+
+// Reversed operand order, for scalar ops whose scalar is on the left (_rminus_scalar, ...).
+template <typename OP>
+struct reverse {
+  template <typename T>
+  MX_XINLINE static T Map(T a, T b) {
+    return OP::Map(b, a);
+  }
+};
+
+// Writes `v` to `out` as `req` says (0 null, 1 write, 2 in place, 3 add).
+template <typename T>
+MX_XINLINE void Assign(T* out, int req, T v) {
+  if (req == 3) {
+    *out = FromM<T>(ToM(*out) + ToM(v));
+  } else if (req != 0) {
+    *out = v;
+  }
+}
+
+}  // namespace mop
+}  // namespace mx
+
+#endif  // TESSERA_CORE_OPS_ELEMWISE_MATH_FUNCTORS_H_

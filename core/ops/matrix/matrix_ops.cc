@@ -1,0 +1,140 @@
+// Registrations of the layout operators with their CPU kernels (GPU: matrix_ops.cu).
+#include "core/ndarray/copy_kernels.h"
+#include "core/ops/matrix/matrix-inl.h"
+
+namespace mx {
+namespace {
+
+MX_REGISTER_OP(Reshape)
+    .Describe("A copy of data with a new shape (MXNet codes 0, -1, -2, -3, -4).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<ReshapeParam>()
+    .InferShape(ReshapeShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+
+MX_REGISTER_OP(Flatten)
+    .Describe("Collapses all axes after the first: (N, d1, d2, ...) -> (N, d1*d2*...).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .InferShape(FlattenShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+
+MX_REGISTER_OP(expand_dims)
+    .Describe("Inserts an axis of size 1.")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<ExpandDimsParam>()
+    .InferShape(ExpandDimsShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+
+MX_REGISTER_OP(squeeze)
+    .Describe("Removes axes of size 1 (all of them, or those listed).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<SqueezeParam>()
+    .InferShape(SqueezeShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+
+MX_REGISTER_OP(transpose)
+    .Describe("Permutes the axes (reverses them when axes is empty).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<TransposeParam>()
+    .InferShape(TransposeShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, TransposeCompute<CPU>);
+
+MX_REGISTER_OP(Concat)
+    .Describe("Joins arrays along an existing axis (dim).")
+    .Params<ConcatParam>()
+    .NumInputs([](const OpAttrs& a) { return a.get<ConcatParam>().num_args; })
+    .InferShape(ConcatShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, ConcatCompute<CPU>);
+
+MX_REGISTER_OP(stack)
+    .Describe("Joins arrays of equal shape along a new axis.")
+    .Params<StackParam>()
+    .NumInputs([](const OpAttrs& a) { return a.get<StackParam>().num_args; })
+    .InferShape(StackShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, StackCompute<CPU>);
+
+MX_REGISTER_OP(SliceChannel)
+    .Describe("Splits an array into num_outputs equal parts along an axis (alias split).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<SliceChannelParam>()
+    .NumOutputs([](const OpAttrs& a) { return a.get<SliceChannelParam>().num_outputs; })
+    .InferShape(SliceChannelShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, SliceChannelCompute<CPU>);
+
+MX_REGISTER_OP(slice_axis)
+    .Describe("The range [begin, end) of one axis.")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<SliceAxisParam>()
+    .InferShape(SliceAxisShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, SliceAxisCompute<CPU>);
+
+MX_REGISTER_OP(clip)
+    .Describe("Limits values to [a_min, a_max].")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<ClipParam>()
+    .InferShape(SameShapeInferShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, ClipCompute<CPU>);
+
+MX_REGISTER_OP(one_hot)
+    .Describe("One-hot encoding of integer indices (out-of-range indices give all off_value).")
+    .NumInputs(1)
+    .InputNames({"indices"})
+    .Params<OneHotParam>()
+    .InferShape(OneHotShape)
+    .InferType(OneHotType)
+    .Compute(DeviceType::kCPU, OneHotCompute<CPU>);
+
+MX_REGISTER_OP(take)
+    .Describe("Gathers slices of a along an axis at the given indices.")
+    .NumInputs(2)
+    .InputNames({"a", "indices"})
+    .Params<TakeParam>()
+    .InferShape(TakeShape)
+    .InferType(TakeType)
+    .Compute(DeviceType::kCPU, TakeCompute<CPU>);
+
+MX_REGISTER_OP(where)
+    .Describe("x where condition is non-zero, else y (condition: x's shape, or 1-D over rows).")
+    .NumInputs(3)
+    .InputNames({"condition", "x", "y"})
+    .InferShape(WhereShape)
+    .InferType(WhereType)
+    .Compute(DeviceType::kCPU, WhereCompute<CPU>);
+
+void CastCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
+                 const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  MX_CHECK_AS(NotImplementedError, req[0] != OpReq::kAddTo)
+      << "operator Cast does not support accumulation (kAddTo).";
+  if (req[0] != OpReq::kNull) CastBlob(in[0], out[0], ctx.run.stream);
+}
+
+MX_REGISTER_OP(Cast)
+    .Describe("Converts data to another dtype.")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<CastParam>()
+    .InferShape(SameShapeInferShape)
+    .InferType(CastType)
+    .Compute(DeviceType::kCPU, CastCompute)
+    .Compute(DeviceType::kGPU, CastCompute);
+
+}  // namespace
+}  // namespace mx

@@ -1,0 +1,200 @@
+#include "core/ops/nd_api.h"
+
+namespace mx {
+namespace nd {
+
+std::vector<NDArray> Op(const std::string& name, const std::vector<NDArray>& inputs,
+                        const Params& params) {
+  return Invoke(name, inputs, ToParamMap(params));
+}
+
+NDArray Op1(const std::string& name, const std::vector<NDArray>& inputs, const Params& params) {
+  return Invoke(name, inputs, ToParamMap(params)).at(0);
+}
+
+#define MX_ND_UNARY(name) \
+  NDArray name(const NDArray& data, const Params& params) { return Op1(#name, {data}, params); }
+#define MX_ND_BINARY(name)                                                  \
+  NDArray name(const NDArray& lhs, const NDArray& rhs, const Params& params) { \
+    return Op1(#name, {lhs, rhs}, params);                                  \
+  }
+MX_ND_UNARY(negative)
+MX_ND_UNARY(abs)
+MX_ND_UNARY(sign)
+MX_ND_UNARY(round)
+MX_ND_UNARY(rint)
+MX_ND_UNARY(ceil)
+MX_ND_UNARY(floor)
+MX_ND_UNARY(trunc)
+MX_ND_UNARY(fix)
+MX_ND_UNARY(sqrt)
+MX_ND_UNARY(rsqrt)
+MX_ND_UNARY(cbrt)
+MX_ND_UNARY(square)
+MX_ND_UNARY(reciprocal)
+MX_ND_UNARY(exp)
+MX_ND_UNARY(expm1)
+MX_ND_UNARY(log)
+MX_ND_UNARY(log1p)
+MX_ND_UNARY(log2)
+MX_ND_UNARY(log10)
+MX_ND_UNARY(sin)
+MX_ND_UNARY(cos)
+MX_ND_UNARY(tan)
+MX_ND_UNARY(arcsin)
+MX_ND_UNARY(arccos)
+MX_ND_UNARY(arctan)
+MX_ND_UNARY(sinh)
+MX_ND_UNARY(cosh)
+MX_ND_UNARY(tanh)
+MX_ND_UNARY(sigmoid)
+MX_ND_UNARY(relu)
+MX_ND_UNARY(softsign)
+MX_ND_UNARY(erf)
+MX_ND_UNARY(logical_not)
+MX_ND_UNARY(sum)
+MX_ND_UNARY(mean)
+MX_ND_UNARY(prod)
+MX_ND_UNARY(max)
+MX_ND_UNARY(min)
+MX_ND_UNARY(norm)
+MX_ND_UNARY(argmax)
+MX_ND_UNARY(argmin)
+MX_ND_UNARY(Reshape)
+MX_ND_UNARY(Flatten)
+MX_ND_UNARY(transpose)
+MX_ND_UNARY(expand_dims)
+MX_ND_UNARY(squeeze)
+MX_ND_UNARY(slice_axis)
+MX_ND_UNARY(one_hot)
+MX_ND_UNARY(Cast)
+MX_ND_BINARY(broadcast_add)
+MX_ND_BINARY(broadcast_sub)
+MX_ND_BINARY(broadcast_mul)
+MX_ND_BINARY(broadcast_div)
+MX_ND_BINARY(broadcast_mod)
+MX_ND_BINARY(broadcast_power)
+MX_ND_BINARY(broadcast_maximum)
+MX_ND_BINARY(broadcast_minimum)
+MX_ND_BINARY(broadcast_equal)
+MX_ND_BINARY(broadcast_not_equal)
+MX_ND_BINARY(broadcast_greater)
+MX_ND_BINARY(broadcast_greater_equal)
+MX_ND_BINARY(broadcast_lesser)
+MX_ND_BINARY(broadcast_lesser_equal)
+MX_ND_BINARY(take)
+MX_ND_BINARY(dot)
+MX_ND_BINARY(batch_dot)
+#undef MX_ND_UNARY
+#undef MX_ND_BINARY
+
+NDArray maximum(const NDArray& lhs, const NDArray& rhs) { return broadcast_maximum(lhs, rhs); }
+NDArray minimum(const NDArray& lhs, const NDArray& rhs) { return broadcast_minimum(lhs, rhs); }
+NDArray power(const NDArray& base, const NDArray& exp) { return broadcast_power(base, exp); }
+
+NDArray clip(const NDArray& data, double a_min, double a_max) {
+  return Op1("clip", {data}, {{"a_min", a_min}, {"a_max", a_max}});
+}
+
+NDArray where(const NDArray& condition, const NDArray& x, const NDArray& y) {
+  return Op1("where", {condition, x, y});
+}
+
+NDArray concat(const std::vector<NDArray>& arrays, int dim) {
+  return Op1("Concat", arrays, {{"num_args", static_cast<int>(arrays.size())}, {"dim", dim}});
+}
+
+NDArray stack(const std::vector<NDArray>& arrays, int axis) {
+  return Op1("stack", arrays, {{"num_args", static_cast<int>(arrays.size())}, {"axis", axis}});
+}
+
+std::vector<NDArray> split(const NDArray& data, int num_outputs, int axis, bool squeeze_axis) {
+  return Op("SliceChannel", {data},
+            {{"num_outputs", num_outputs}, {"axis", axis}, {"squeeze_axis", squeeze_axis}});
+}
+
+}  // namespace nd
+
+namespace {
+
+NDArray Scalar(const char* op, const NDArray& a, double s) {
+  return nd::Op1(op, {a}, {{"scalar", s}});
+}
+
+// Writes op(a, b) into a's own memory.
+void InPlace(const char* op, NDArray& a, const std::vector<NDArray>& inputs,
+             const Params& params = {}) {
+  InvokeOptions opts;
+  opts.out = {a};
+  Invoke(op, inputs, ToParamMap(params), opts);
+}
+
+}  // namespace
+
+NDArray operator+(const NDArray& a, const NDArray& b) { return nd::broadcast_add(a, b); }
+NDArray operator-(const NDArray& a, const NDArray& b) { return nd::broadcast_sub(a, b); }
+NDArray operator*(const NDArray& a, const NDArray& b) { return nd::broadcast_mul(a, b); }
+NDArray operator/(const NDArray& a, const NDArray& b) { return nd::broadcast_div(a, b); }
+NDArray operator%(const NDArray& a, const NDArray& b) { return nd::broadcast_mod(a, b); }
+NDArray operator+(const NDArray& a, double s) { return Scalar("_plus_scalar", a, s); }
+NDArray operator-(const NDArray& a, double s) { return Scalar("_minus_scalar", a, s); }
+NDArray operator*(const NDArray& a, double s) { return Scalar("_mul_scalar", a, s); }
+NDArray operator/(const NDArray& a, double s) { return Scalar("_div_scalar", a, s); }
+NDArray operator%(const NDArray& a, double s) { return Scalar("_mod_scalar", a, s); }
+NDArray operator+(double s, const NDArray& a) { return Scalar("_plus_scalar", a, s); }
+NDArray operator-(double s, const NDArray& a) { return Scalar("_rminus_scalar", a, s); }
+NDArray operator*(double s, const NDArray& a) { return Scalar("_mul_scalar", a, s); }
+NDArray operator/(double s, const NDArray& a) { return Scalar("_rdiv_scalar", a, s); }
+NDArray operator%(double s, const NDArray& a) { return Scalar("_rmod_scalar", a, s); }
+NDArray operator-(const NDArray& a) { return nd::negative(a); }
+NDArray operator==(const NDArray& a, const NDArray& b) { return nd::broadcast_equal(a, b); }
+NDArray operator!=(const NDArray& a, const NDArray& b) { return nd::broadcast_not_equal(a, b); }
+NDArray operator>(const NDArray& a, const NDArray& b) { return nd::broadcast_greater(a, b); }
+NDArray operator>=(const NDArray& a, const NDArray& b) {
+  return nd::broadcast_greater_equal(a, b);
+}
+NDArray operator<(const NDArray& a, const NDArray& b) { return nd::broadcast_lesser(a, b); }
+NDArray operator<=(const NDArray& a, const NDArray& b) {
+  return nd::broadcast_lesser_equal(a, b);
+}
+NDArray operator==(const NDArray& a, double s) { return Scalar("_equal_scalar", a, s); }
+NDArray operator!=(const NDArray& a, double s) { return Scalar("_not_equal_scalar", a, s); }
+NDArray operator>(const NDArray& a, double s) { return Scalar("_greater_scalar", a, s); }
+NDArray operator>=(const NDArray& a, double s) { return Scalar("_greater_equal_scalar", a, s); }
+NDArray operator<(const NDArray& a, double s) { return Scalar("_lesser_scalar", a, s); }
+NDArray operator<=(const NDArray& a, double s) { return Scalar("_lesser_equal_scalar", a, s); }
+
+NDArray& operator+=(NDArray& a, const NDArray& b) {
+  InPlace("broadcast_add", a, {a, b});
+  return a;
+}
+NDArray& operator-=(NDArray& a, const NDArray& b) {
+  InPlace("broadcast_sub", a, {a, b});
+  return a;
+}
+NDArray& operator*=(NDArray& a, const NDArray& b) {
+  InPlace("broadcast_mul", a, {a, b});
+  return a;
+}
+NDArray& operator/=(NDArray& a, const NDArray& b) {
+  InPlace("broadcast_div", a, {a, b});
+  return a;
+}
+NDArray& operator+=(NDArray& a, double s) {
+  InPlace("_plus_scalar", a, {a}, {{"scalar", s}});
+  return a;
+}
+NDArray& operator-=(NDArray& a, double s) {
+  InPlace("_minus_scalar", a, {a}, {{"scalar", s}});
+  return a;
+}
+NDArray& operator*=(NDArray& a, double s) {
+  InPlace("_mul_scalar", a, {a}, {{"scalar", s}});
+  return a;
+}
+NDArray& operator/=(NDArray& a, double s) {
+  InPlace("_div_scalar", a, {a}, {{"scalar", s}});
+  return a;
+}
+
+}  // namespace mx

@@ -1,0 +1,102 @@
+// Every NDArray operation on gpu(0) against the same operation on cpu(0). Skips without a GPU.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/tessera.h"
+
+namespace mx {
+namespace {
+
+struct OpCase {
+  std::string op;
+  std::vector<Shape> shapes;
+  Params params;
+  DType dtype = kFloat32;
+  double low = -2, high = 2;
+};
+
+class GpuVsCpu : public ::testing::TestWithParam<OpCase> {};
+
+TEST_P(GpuVsCpu, SameResult) {
+  if (GpuCount() == 0) GTEST_SKIP() << "no GPU";
+  const OpCase& c = GetParam();
+  std::vector<NDArray> cpu_in, gpu_in;
+  random::Seed(7);
+  for (const Shape& s : c.shapes) {
+    NDArray x = nd::random::uniform(c.low, c.high, s).AsType(c.dtype);
+    cpu_in.push_back(x);
+    gpu_in.push_back(x.AsInContext(gpu(0)));
+  }
+  std::vector<NDArray> a = nd::Op(c.op, cpu_in, c.params);
+  std::vector<NDArray> b = nd::Op(c.op, gpu_in, c.params);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(b[i].context(), gpu(0));
+    ASSERT_EQ(a[i].shape(), b[i].shape()) << c.op;
+    std::vector<double> x = a[i].ToVector<double>(), y = b[i].ToVector<double>();
+    double tol = c.dtype == kFloat16 ? 2e-2 : 1e-5;
+    for (size_t k = 0; k < x.size(); ++k) {
+      if (std::isnan(x[k])) {
+        EXPECT_TRUE(std::isnan(y[k])) << c.op << " element " << k;
+        continue;
+      }
+      EXPECT_NEAR(x[k], y[k], tol * (1 + std::fabs(x[k]))) << c.op << " element " << k;
+    }
+  }
+}
+
+std::vector<OpCase> Cases() {
+  std::vector<OpCase> v;
+  for (const char* op : {"broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div",
+                         "broadcast_mod", "broadcast_maximum", "broadcast_greater"}) {
+    v.push_back({op, {{4, 1, 5}, {3, 5}}, {}});
+    v.push_back({op, {{64, 33}, {64, 33}}, {}});
+  }
+  for (const char* op : {"elemwise_add", "elemwise_mul", "_maximum"})
+    v.push_back({op, {{1000}, {1000}}, {}});
+  for (const char* op : {"_plus_scalar", "_rminus_scalar", "_rdiv_scalar", "_power_scalar",
+                         "_greater_scalar", "_mod_scalar"})
+    v.push_back({op, {{7, 9}}, {{"scalar", 1.5}}});
+  for (const char* op : {"exp", "log", "sqrt", "tanh", "sigmoid", "relu", "abs", "sign", "round",
+                         "floor", "ceil", "square", "sin", "erf", "softsign", "negative"})
+    v.push_back({op, {{3, 70000}}, {}});  // large enough for the parallel CPU path
+  for (const char* op : {"sum", "mean", "max", "min", "prod"}) {
+    v.push_back({op, {{4, 5, 6}}, {{"axis", {1}}}});
+    v.push_back({op, {{300, 1000}}, {}});
+    v.push_back({op, {{4, 5, 6}}, {{"axis", {0, 2}}, {"keepdims", true}}});
+  }
+  v.push_back({"norm", {{30, 40}}, {}});
+  v.push_back({"norm", {{30, 40}}, {{"ord", 1}, {"axis", {1}}}});
+  v.push_back({"argmax", {{30, 40}}, {{"axis", 1}}});
+  v.push_back({"argmin", {{30, 40}}, {{"axis", 0}}});
+  v.push_back({"transpose", {{3, 4, 5}}, {{"axes", {1, 2, 0}}}});
+  v.push_back({"Reshape", {{3, 4, 5}}, {{"shape", {-1, 10}}}});
+  v.push_back({"expand_dims", {{3, 4}}, {{"axis", 1}}});
+  v.push_back({"Concat", {{2, 3}, {2, 5}}, {{"num_args", 2}, {"dim", 1}}});
+  v.push_back({"stack", {{2, 3}, {2, 3}}, {{"num_args", 2}, {"axis", 1}}});
+  v.push_back({"SliceChannel", {{4, 6}}, {{"num_outputs", 3}, {"axis", 1}}});
+  v.push_back({"slice_axis", {{4, 6}}, {{"axis", 1}, {"begin", 1}, {"end", 4}}});
+  v.push_back({"clip", {{100}}, {{"a_min", -0.5}, {"a_max", 0.5}}});
+  v.push_back({"one_hot", {{10}}, {{"depth", 4}}, kFloat32, 0, 4});
+  v.push_back({"take", {{5, 3}, {4}}, {{"mode", "wrap"}}, kFloat32, -6, 6});
+  v.push_back({"where", {{6}, {6, 2}, {6, 2}}, {}, kFloat32, -1, 1});
+  v.push_back({"Cast", {{50}}, {{"dtype", "float16"}}});
+  v.push_back({"dot", {{64, 48}, {48, 32}}, {}});
+  v.push_back({"dot", {{48, 64}, {32, 48}}, {{"transpose_a", true}, {"transpose_b", true}}});
+  v.push_back({"dot", {{64, 48}, {48, 32}}, {}, kFloat64});
+  v.push_back({"dot", {{16, 8}, {8, 4}}, {}, kFloat16});
+  v.push_back({"batch_dot", {{3, 8, 6}, {3, 6, 5}}, {}});
+  v.push_back({"broadcast_add", {{5, 6}, {6}}, {}, kFloat16});
+  v.push_back({"broadcast_mul", {{5, 6}, {5, 1}}, {}, kInt32, -5, 5});
+  v.push_back({"sum", {{40, 50}}, {{"axis", {0}}}, kFloat64});
+  return v;
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, GpuVsCpu, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<OpCase>& info) {
+                           return info.param.op + "_" + std::to_string(info.index);
+                         });
+
+}  // namespace
+}  // namespace mx
