@@ -7,6 +7,7 @@
 #include "core/base/dtype.h"
 #include "core/base/error.h"
 #include "core/base/shape.h"
+#include "core/ndarray/format.h"
 #include "core/ndarray/init.h"
 #include "core/ndarray/io.h"
 #include "core/ndarray/ndarray.h"

@@ -41,6 +41,15 @@ std::string Shape::ToString() const {
   return os.str();
 }
 
+std::string Shape::ToPythonString() const {
+  std::ostringstream os;
+  os << '(';
+  for (int i = 0; i < ndim(); ++i) os << (i ? ", " : "") << dims_[i];
+  if (ndim() == 1) os << ',';
+  os << ')';
+  return os.str();
+}
+
 std::ostream& operator<<(std::ostream& os, const Shape& s) { return os << s.ToString(); }
 
 namespace {

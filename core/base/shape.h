@@ -36,6 +36,8 @@ class Shape {
   // Normalizes a possibly negative axis; throws ValueError naming `who` when out of range.
   int CanonicalAxis(int axis, const char* who) const;
   std::string ToString() const;  // "(2,3)"
+  // Python's tuple repr: "(2, 3)", "(5,)", "()" (what MXNet's Python API prints for a.shape).
+  std::string ToPythonString() const;
   bool operator==(const Shape& o) const { return dims_ == o.dims_; }
   bool operator!=(const Shape& o) const { return dims_ != o.dims_; }
 

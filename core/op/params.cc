@@ -26,14 +26,7 @@ ParamValue::ParamValue(double v) {
 
 ParamValue::ParamValue(std::initializer_list<int64_t> tuple) : ParamValue(Shape(tuple)) {}
 
-ParamValue::ParamValue(const Shape& tuple) {
-  std::ostringstream os;
-  os << '(';
-  for (int i = 0; i < tuple.ndim(); ++i) os << (i ? ", " : "") << tuple[i];
-  if (tuple.ndim() == 1) os << ',';
-  os << ')';
-  s_ = os.str();
-}
+ParamValue::ParamValue(const Shape& tuple) : s_(tuple.ToPythonString()) {}
 
 ParamMap ToParamMap(const Params& params) {
   ParamMap m;
