@@ -8,7 +8,7 @@
 // Checks:
 //   MX_CHECK(cond) << "why";                  throws mx::Error
 //   MX_CHECK_EQ(a, b) << "why";               prints both operands: "Check failed: a == b (3 vs. 4)"
-//   MX_CHECK_AS(ShapeError, cond) << "why";   any error type
+//   MX_CHECK_AS(ShapeError, cond) << "why";   any error type; the message is only "why"
 //   MX_CHECK_EQ_AS(ShapeError, a, b) << ...;  (also _NE, _LT, _LE, _GT, _GE)
 //   MX_THROW(IOError) << "why";               unconditional
 //   MX_INTERNAL_CHECK(cond) << "why";         InternalError, "this is a bug"
@@ -90,10 +90,17 @@ struct Voidify {
 
 #define MX_THROW(E) ::mx::detail::Thrower<::mx::E>(__FILE__, __LINE__, "").stream()
 
-#define MX_CHECK_AS(E, cond)                                                               \
+// Typed checks carry a message written for users: it replaces the condition's text.
+#define MX_CHECK_AS(E, cond)                                                      \
+  (cond) ? (void)0                                                                \
+         : ::mx::detail::Voidify() &                                              \
+               ::mx::detail::Thrower<::mx::E>(__FILE__, __LINE__, "").stream()
+
+#define MX_CHECK(cond)                                                                     \
   (cond) ? (void)0                                                                         \
          : ::mx::detail::Voidify() &                                                       \
-               ::mx::detail::Thrower<::mx::E>(__FILE__, __LINE__, "Check failed: " #cond " ") \
+               ::mx::detail::Thrower<::mx::Error>(__FILE__, __LINE__,                      \
+                                                  "Check failed: " #cond " ")              \
                    .stream()
 
 #define MX_CHECK_OP_AS(E, op, a, b)                                                        \
@@ -103,7 +110,6 @@ struct Voidify {
                        __FILE__, __LINE__, ::mx::detail::CheckOpMessage(#a " " #op " " #b, (a), (b))) \
                        .stream()
 
-#define MX_CHECK(cond) MX_CHECK_AS(Error, cond)
 #define MX_CHECK_EQ(a, b) MX_CHECK_OP_AS(Error, ==, a, b)
 #define MX_CHECK_NE(a, b) MX_CHECK_OP_AS(Error, !=, a, b)
 #define MX_CHECK_LT(a, b) MX_CHECK_OP_AS(Error, <, a, b)

@@ -42,7 +42,26 @@ def _cuda_configure_impl(ctx):
 """
     else:
         build += 'cc_library(name = "cuda_headers", visibility = ["//visibility:public"])\n'
-    build += _lib("cudart", ["cudart"], home, enabled, [":cuda_headers"])
+    if enabled:
+        # --define=static_cudart=1 links the CUDA runtime statically (binaries carried to a GPU
+        # machine, built with --dynamic_mode=off); otherwise libcudart.so with an rpath.
+        build += """config_setting(
+    name = "static_cudart",
+    define_values = {"static_cudart": "1"},
+)
+
+cc_library(
+    name = "cudart",
+    linkopts = select({
+        ":static_cudart": ["%s/lib64/libcudart_static.a", "-ldl", "-lrt", "-lpthread"],
+        "//conditions:default": ["-L%s/lib64", "-Wl,-rpath,%s/lib64", "-lcudart"],
+    }),
+    deps = [":cuda_headers"],
+    visibility = ["//visibility:public"],
+)
+""" % (home, home, home)
+    else:
+        build += _lib("cudart", ["cudart"], home, enabled, [":cuda_headers"])
     build += _lib("cublas", ["cublas"], home, enabled, [":cudart"])
     build += _lib("cudnn", ["cudnn"], home, enabled, [":cudart"])
     build += _lib("nccl", ["nccl"], home, enabled, [":cudart"])

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# GPU check, in two halves (../shared/docs/gpu-checks.md):
+#   tools/gpu_check.sh build   here: builds the GPU-relevant test and benchmark binaries,
+#                              statically linked where it matters, into .gpu_carry/
+#   tools/gpu_check.sh run     on the GPU machine (carry .gpu_carry): runs them, output to $OUT
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TESTS=(tests/core/storage:storage_test tests/core/engine:engine_test
+       tests/core/ndarray:ndarray_test tests/core/ops:ops_test tests/core/ops:gpu_test)
+BINS=(examples/seed:ndarray_basics tools/bench:ndarray_bench)
+
+if [ "${1:-}" = "build" ]; then
+  labels=()
+  for t in "${TESTS[@]}" "${BINS[@]}"; do labels+=("//$t"); done
+  bazel build --dynamic_mode=off --define=static_blas=1 --define=static_cudart=1 --strip=always "${labels[@]}" || exit 1
+  rm -rf .gpu_carry /tmp/gpu_bins && mkdir -p .gpu_carry /tmp/gpu_bins
+  for t in "${TESTS[@]}" "${BINS[@]}"; do cp "bazel-bin/${t/://}" /tmp/gpu_bins/; done
+  # The binaries share most of their bytes (OpenBLAS, kernels): one solid xz archive is small.
+  tar -C /tmp/gpu_bins -cf - . | xz -9 -T2 > .gpu_carry/bins.tar.xz || exit 1
+  grep -qx '/.gpu_carry/' .git/info/exclude 2>/dev/null || echo '/.gpu_carry/' >> .git/info/exclude
+  ls -la /tmp/gpu_bins .gpu_carry
+  exit 0
+fi
+
+OUT=${OUT:-/tmp/gpu_out}
+mkdir -p "$OUT" /tmp/gpu_bins
+tar -C /tmp/gpu_bins -xJf .gpu_carry/bins.tar.xz || exit 1
+BIN=/tmp/gpu_bins
+# cuBLAS comes from the machine (CUDA toolkit or PyTorch's wheels).
+libdirs=$(find / -xdev \( -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \) 2>/dev/null \
+          | xargs -r -n1 dirname | sort -u | tr '\n' ':')
+export LD_LIBRARY_PATH="${libdirs}${LD_LIBRARY_PATH:-}"
+{
+  date -u; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
+  echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+  for b in $BIN/*; do echo "== ldd $b"; ldd "$b" | grep -E 'not found|cublas' ; done
+} > "$OUT/env.txt" 2>&1
+status=0
+for t in "${TESTS[@]}"; do
+  name=${t##*:}
+  timeout 300 "$BIN/$name" --gtest_brief=1 > "$OUT/$name.txt" 2>&1 || status=1
+  tail -3 "$OUT/$name.txt"
+done
+timeout 60 $BIN/ndarray_basics > "$OUT/ndarray_basics.txt" 2>&1 || status=1
+timeout 200 $BIN/ndarray_bench > "$OUT/ndarray_bench.txt" 2>&1 || status=1
+cat "$OUT/ndarray_basics.txt" | tail -20
+cat "$OUT/ndarray_bench.txt"
+exit $status
