@@ -41,6 +41,17 @@ struct Dims {
   int64_t v[kMaxDim];
 };
 
+// Offset of row-major index `i` of an array of `shape` (ndim dims) in memory laid out with
+// `stride` per dimension.
+MX_XINLINE int64_t UnravelOffset(int64_t i, int ndim, const Dims& shape, const Dims& stride) {
+  int64_t off = 0;
+  for (int d = ndim - 1; d >= 0; --d) {
+    off += (i % shape.v[d]) * stride.v[d];
+    i /= shape.v[d];
+  }
+  return off;
+}
+
 }  // namespace mx
 
 #endif  // TESSERA_CORE_OP_KERNEL_H_

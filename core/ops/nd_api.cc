@@ -12,81 +12,16 @@ NDArray Op1(const std::string& name, const std::vector<NDArray>& inputs, const P
   return Invoke(name, inputs, ToParamMap(params)).at(0);
 }
 
-#define MX_ND_UNARY(name) \
+#define MX_ND_DEFINE_UNARY(name) \
   NDArray name(const NDArray& data, const Params& params) { return Op1(#name, {data}, params); }
-#define MX_ND_BINARY(name)                                                  \
+#define MX_ND_DEFINE_BINARY(name)                                              \
   NDArray name(const NDArray& lhs, const NDArray& rhs, const Params& params) { \
-    return Op1(#name, {lhs, rhs}, params);                                  \
+    return Op1(#name, {lhs, rhs}, params);                                     \
   }
-MX_ND_UNARY(negative)
-MX_ND_UNARY(abs)
-MX_ND_UNARY(sign)
-MX_ND_UNARY(round)
-MX_ND_UNARY(rint)
-MX_ND_UNARY(ceil)
-MX_ND_UNARY(floor)
-MX_ND_UNARY(trunc)
-MX_ND_UNARY(fix)
-MX_ND_UNARY(sqrt)
-MX_ND_UNARY(rsqrt)
-MX_ND_UNARY(cbrt)
-MX_ND_UNARY(square)
-MX_ND_UNARY(reciprocal)
-MX_ND_UNARY(exp)
-MX_ND_UNARY(expm1)
-MX_ND_UNARY(log)
-MX_ND_UNARY(log1p)
-MX_ND_UNARY(log2)
-MX_ND_UNARY(log10)
-MX_ND_UNARY(sin)
-MX_ND_UNARY(cos)
-MX_ND_UNARY(tan)
-MX_ND_UNARY(arcsin)
-MX_ND_UNARY(arccos)
-MX_ND_UNARY(arctan)
-MX_ND_UNARY(sinh)
-MX_ND_UNARY(cosh)
-MX_ND_UNARY(tanh)
-MX_ND_UNARY(sigmoid)
-MX_ND_UNARY(relu)
-MX_ND_UNARY(softsign)
-MX_ND_UNARY(erf)
-MX_ND_UNARY(logical_not)
-MX_ND_UNARY(sum)
-MX_ND_UNARY(mean)
-MX_ND_UNARY(prod)
-MX_ND_UNARY(max)
-MX_ND_UNARY(min)
-MX_ND_UNARY(norm)
-MX_ND_UNARY(argmax)
-MX_ND_UNARY(argmin)
-MX_ND_UNARY(Reshape)
-MX_ND_UNARY(Flatten)
-MX_ND_UNARY(transpose)
-MX_ND_UNARY(expand_dims)
-MX_ND_UNARY(squeeze)
-MX_ND_UNARY(slice_axis)
-MX_ND_UNARY(one_hot)
-MX_ND_UNARY(Cast)
-MX_ND_BINARY(broadcast_add)
-MX_ND_BINARY(broadcast_sub)
-MX_ND_BINARY(broadcast_mul)
-MX_ND_BINARY(broadcast_div)
-MX_ND_BINARY(broadcast_mod)
-MX_ND_BINARY(broadcast_power)
-MX_ND_BINARY(broadcast_maximum)
-MX_ND_BINARY(broadcast_minimum)
-MX_ND_BINARY(broadcast_equal)
-MX_ND_BINARY(broadcast_not_equal)
-MX_ND_BINARY(broadcast_greater)
-MX_ND_BINARY(broadcast_greater_equal)
-MX_ND_BINARY(broadcast_lesser)
-MX_ND_BINARY(broadcast_lesser_equal)
-MX_ND_BINARY(take)
-MX_ND_BINARY(dot)
-MX_ND_BINARY(batch_dot)
-#undef MX_ND_UNARY
-#undef MX_ND_BINARY
+MX_ND_UNARY_OPS(MX_ND_DEFINE_UNARY)
+MX_ND_BINARY_OPS(MX_ND_DEFINE_BINARY)
+#undef MX_ND_DEFINE_UNARY
+#undef MX_ND_DEFINE_BINARY
 
 NDArray maximum(const NDArray& lhs, const NDArray& rhs) { return broadcast_maximum(lhs, rhs); }
 NDArray minimum(const NDArray& lhs, const NDArray& rhs) { return broadcast_minimum(lhs, rhs); }

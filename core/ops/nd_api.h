@@ -23,82 +23,87 @@ std::vector<NDArray> Op(const std::string& name, const std::vector<NDArray>& inp
 NDArray Op1(const std::string& name, const std::vector<NDArray>& inputs,
             const Params& params = {});
 
-#define MX_ND_UNARY(name) NDArray name(const NDArray& data, const Params& params = {});
-#define MX_ND_BINARY(name) \
+// One-input operators: element-wise math, reductions (axis, keepdims, exclude; norm: ord;
+// argmax/argmin: axis, keepdims) and layout (parameters as in MXNet).
+#define MX_ND_UNARY_OPS(X) \
+  X(negative) \
+  X(abs) \
+  X(sign) \
+  X(round) \
+  X(rint) \
+  X(ceil) \
+  X(floor) \
+  X(trunc) \
+  X(fix) \
+  X(sqrt) \
+  X(rsqrt) \
+  X(cbrt) \
+  X(square) \
+  X(reciprocal) \
+  X(exp) \
+  X(expm1) \
+  X(log) \
+  X(log1p) \
+  X(log2) \
+  X(log10) \
+  X(sin) \
+  X(cos) \
+  X(tan) \
+  X(arcsin) \
+  X(arccos) \
+  X(arctan) \
+  X(sinh) \
+  X(cosh) \
+  X(tanh) \
+  X(sigmoid) \
+  X(relu) \
+  X(softsign) \
+  X(erf) \
+  X(logical_not) \
+  X(sum) \
+  X(mean) \
+  X(prod) \
+  X(max) \
+  X(min) \
+  X(norm) \
+  X(argmax) \
+  X(argmin) \
+  X(Reshape) \
+  X(Flatten) \
+  X(transpose) \
+  X(expand_dims) \
+  X(squeeze) \
+  X(slice_axis) \
+  X(one_hot) \
+  X(Cast)
+
+// Two-input operators (broadcast_* follow numpy broadcasting).
+#define MX_ND_BINARY_OPS(X) \
+  X(broadcast_add) \
+  X(broadcast_sub) \
+  X(broadcast_mul) \
+  X(broadcast_div) \
+  X(broadcast_mod) \
+  X(broadcast_power) \
+  X(broadcast_maximum) \
+  X(broadcast_minimum) \
+  X(broadcast_equal) \
+  X(broadcast_not_equal) \
+  X(broadcast_greater) \
+  X(broadcast_greater_equal) \
+  X(broadcast_lesser) \
+  X(broadcast_lesser_equal) \
+  X(take) \
+  X(dot) \
+  X(batch_dot)
+
+#define MX_ND_DECLARE_UNARY(name) NDArray name(const NDArray& data, const Params& params = {});
+#define MX_ND_DECLARE_BINARY(name) \
   NDArray name(const NDArray& lhs, const NDArray& rhs, const Params& params = {});
-// Element-wise math.
-MX_ND_UNARY(negative)
-MX_ND_UNARY(abs)
-MX_ND_UNARY(sign)
-MX_ND_UNARY(round)
-MX_ND_UNARY(rint)
-MX_ND_UNARY(ceil)
-MX_ND_UNARY(floor)
-MX_ND_UNARY(trunc)
-MX_ND_UNARY(fix)
-MX_ND_UNARY(sqrt)
-MX_ND_UNARY(rsqrt)
-MX_ND_UNARY(cbrt)
-MX_ND_UNARY(square)
-MX_ND_UNARY(reciprocal)
-MX_ND_UNARY(exp)
-MX_ND_UNARY(expm1)
-MX_ND_UNARY(log)
-MX_ND_UNARY(log1p)
-MX_ND_UNARY(log2)
-MX_ND_UNARY(log10)
-MX_ND_UNARY(sin)
-MX_ND_UNARY(cos)
-MX_ND_UNARY(tan)
-MX_ND_UNARY(arcsin)
-MX_ND_UNARY(arccos)
-MX_ND_UNARY(arctan)
-MX_ND_UNARY(sinh)
-MX_ND_UNARY(cosh)
-MX_ND_UNARY(tanh)
-MX_ND_UNARY(sigmoid)
-MX_ND_UNARY(relu)
-MX_ND_UNARY(softsign)
-MX_ND_UNARY(erf)
-MX_ND_UNARY(logical_not)
-// Reductions (params: axis, keepdims, exclude; norm: ord; argmax/argmin: axis, keepdims).
-MX_ND_UNARY(sum)
-MX_ND_UNARY(mean)
-MX_ND_UNARY(prod)
-MX_ND_UNARY(max)
-MX_ND_UNARY(min)
-MX_ND_UNARY(norm)
-MX_ND_UNARY(argmax)
-MX_ND_UNARY(argmin)
-// Layout (params as in MXNet).
-MX_ND_UNARY(Reshape)
-MX_ND_UNARY(Flatten)
-MX_ND_UNARY(transpose)
-MX_ND_UNARY(expand_dims)
-MX_ND_UNARY(squeeze)
-MX_ND_UNARY(slice_axis)
-MX_ND_UNARY(one_hot)
-MX_ND_UNARY(Cast)
-// Binary with broadcasting.
-MX_ND_BINARY(broadcast_add)
-MX_ND_BINARY(broadcast_sub)
-MX_ND_BINARY(broadcast_mul)
-MX_ND_BINARY(broadcast_div)
-MX_ND_BINARY(broadcast_mod)
-MX_ND_BINARY(broadcast_power)
-MX_ND_BINARY(broadcast_maximum)
-MX_ND_BINARY(broadcast_minimum)
-MX_ND_BINARY(broadcast_equal)
-MX_ND_BINARY(broadcast_not_equal)
-MX_ND_BINARY(broadcast_greater)
-MX_ND_BINARY(broadcast_greater_equal)
-MX_ND_BINARY(broadcast_lesser)
-MX_ND_BINARY(broadcast_lesser_equal)
-MX_ND_BINARY(take)
-MX_ND_BINARY(dot)
-MX_ND_BINARY(batch_dot)
-#undef MX_ND_UNARY
-#undef MX_ND_BINARY
+MX_ND_UNARY_OPS(MX_ND_DECLARE_UNARY)
+MX_ND_BINARY_OPS(MX_ND_DECLARE_BINARY)
+#undef MX_ND_DECLARE_UNARY
+#undef MX_ND_DECLARE_BINARY
 
 NDArray maximum(const NDArray& lhs, const NDArray& rhs);
 NDArray minimum(const NDArray& lhs, const NDArray& rhs);

@@ -115,12 +115,7 @@ struct TransposeMap {
   template <typename T>
   MX_XINLINE static void Map(int64_t i, const T* in, T* out, int req, int ndim, Dims out_shape,
                              Dims in_stride_of_out_axis) {
-    int64_t off = 0, rem = i;
-    for (int d = ndim - 1; d >= 0; --d) {
-      off += (rem % out_shape.v[d]) * in_stride_of_out_axis.v[d];
-      rem /= out_shape.v[d];
-    }
-    mop::Assign(out + i, req, in[off]);
+    mop::Assign(out + i, req, in[UnravelOffset(i, ndim, out_shape, in_stride_of_out_axis)]);
   }
 };
 

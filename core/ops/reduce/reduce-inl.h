@@ -89,21 +89,11 @@ struct ReducePlan {
 ReducePlan PlanReduce(const Shape& in, const std::vector<bool>& reduce_axis);
 
 MX_XINLINE int64_t ReduceBase(const ReducePlan& p, int64_t o) {
-  int64_t base = 0;
-  for (int d = p.keep_ndim - 1; d >= 0; --d) {
-    base += (o % p.keep_shape.v[d]) * p.keep_stride.v[d];
-    o /= p.keep_shape.v[d];
-  }
-  return base;
+  return UnravelOffset(o, p.keep_ndim, p.keep_shape, p.keep_stride);
 }
 
 MX_XINLINE int64_t ReduceOffset(const ReducePlan& p, int64_t m) {
-  int64_t off = 0;
-  for (int d = p.red_ndim - 1; d >= 0; --d) {
-    off += (m % p.red_shape.v[d]) * p.red_stride.v[d];
-    m /= p.red_shape.v[d];
-  }
-  return off;
+  return UnravelOffset(m, p.red_ndim, p.red_shape, p.red_stride);
 }
 
 // Partial result of chunk `c` of output `o`.
