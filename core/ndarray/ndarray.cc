@@ -24,14 +24,21 @@ struct NDArray::Chunk {
   }
 };
 
-NDArray::NDArray(const Shape& shape, Context ctx, DType dtype)
-    : chunk_(std::make_shared<Chunk>(static_cast<size_t>(shape.Size()) * DTypeSize(dtype), ctx)),
-      shape_(shape),
-      dtype_(dtype) {
+namespace {
+
+size_t CheckedBytes(const Shape& shape, DType dtype) {
   for (int64_t d : shape.dims())
     MX_CHECK_AS(ShapeError, d >= 0) << "cannot create an array of shape " << shape
                                     << ": dimensions must be >= 0.";
+  return static_cast<size_t>(shape.Size()) * DTypeSize(dtype);
 }
+
+}  // namespace
+
+NDArray::NDArray(const Shape& shape, Context ctx, DType dtype)
+    : chunk_(std::make_shared<Chunk>(CheckedBytes(shape, dtype), ctx)),
+      shape_(shape),
+      dtype_(dtype) {}
 
 NDArray::NDArray(const void* data, const Shape& shape, DType dtype, Context ctx)
     : NDArray(shape, ctx, dtype) {

@@ -58,6 +58,71 @@ TEST(ParamsIO, ListFilesAndExactBytes) {
   EXPECT_THROW(nd::LoadDict(path), IOError);
 }
 
+void ExpectIOError(const std::string& bytes, const std::string& needle) {
+  try {
+    nd::LoadFromBuffer(bytes, "bad.params");
+    FAIL() << "expected IOError containing '" << needle << "'";
+  } catch (const IOError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find(needle), std::string::npos) << needle << " not in: " << m;
+    EXPECT_NE(m.find("bad.params"), std::string::npos) << m;
+    EXPECT_NE(m.find("at byte"), std::string::npos) << m;
+  }
+}
+
+// Builds a one-array list file whose record is written by `record`.
+template <typename F>
+std::string OneRecordFile(F record) {
+  std::string b;
+  auto put = [&b](const void* p, size_t n) { b.append(static_cast<const char*>(p), n); };
+  uint64_t header[3] = {0x112, 0, 1};
+  put(header, sizeof(header));
+  record(put);
+  uint64_t names = 0;
+  put(&names, 8);
+  return b;
+}
+
+TEST(ParamsIO, ReadsV1AndV3Records) {
+  float data[3] = {1.5f, -2.0f, 4.25f};
+  int32_t ctx_and_type[3] = {1, 0, 0};  // cpu(0), float32
+  std::string v1 = OneRecordFile([&](auto put) {
+    uint32_t magic = 0xF993FAC8;
+    int32_t ndim = 1;
+    int64_t dim = 3;
+    put(&magic, 4);
+    put(&ndim, 4);
+    put(&dim, 8);
+    put(ctx_and_type, sizeof(ctx_and_type));
+    put(data, sizeof(data));
+  });
+  std::string v3 = OneRecordFile([&](auto put) {
+    uint32_t magic = 0xF993FACA;
+    int32_t stype = 0, ndim = 2;
+    int64_t dims[2] = {1, 3};
+    put(&magic, 4);
+    put(&stype, 4);
+    put(&ndim, 4);
+    put(dims, sizeof(dims));
+    put(ctx_and_type, sizeof(ctx_and_type));
+    put(data, sizeof(data));
+  });
+  nd::NDArrayFile f1 = nd::LoadFromBuffer(v1, "v1");
+  ASSERT_EQ(f1.arrays.size(), 1u);
+  EXPECT_EQ(f1.arrays[0].shape(), Shape({3}));
+  EXPECT_EQ(f1.arrays[0].ToVector<float>(), (std::vector<float>{1.5f, -2.0f, 4.25f}));
+  nd::NDArrayFile f3 = nd::LoadFromBuffer(v3, "v3");
+  EXPECT_EQ(f3.arrays[0].shape(), Shape({1, 3}));
+  EXPECT_EQ(f3.arrays[0].ToVector<float>(), (std::vector<float>{1.5f, -2.0f, 4.25f}));
+  std::string sparse = OneRecordFile([&](auto put) {
+    uint32_t magic = 0xF993FAC9;
+    int32_t stype = 2;
+    put(&magic, 4);
+    put(&stype, 4);
+  });
+  ExpectIOError(sparse, "sparse");
+}
+
 TEST(ParamsIO, LegacyV0FileHoldsSixAranges) {
   std::vector<NDArray> l = nd::LoadList(Artifact("legacy_ndarray.v0"));
   ASSERT_EQ(l.size(), 6u);
@@ -94,18 +159,6 @@ TEST(ParamsIO, RoundTripOfARealFileIsByteIdentical) {
   // reproduce it byte for byte.
   nd::NDArrayFile f = nd::LoadFile(Artifact("lenet-0001.params"));
   EXPECT_EQ(nd::SaveToBuffer(f.arrays, f.names), ReadBytes(Artifact("lenet-0001.params")));
-}
-
-void ExpectIOError(const std::string& bytes, const std::string& needle) {
-  try {
-    nd::LoadFromBuffer(bytes, "bad.params");
-    FAIL() << "expected IOError containing '" << needle << "'";
-  } catch (const IOError& e) {
-    std::string m = e.what();
-    EXPECT_NE(m.find(needle), std::string::npos) << needle << " not in: " << m;
-    EXPECT_NE(m.find("bad.params"), std::string::npos) << m;
-    EXPECT_NE(m.find("at byte"), std::string::npos) << m;
-  }
 }
 
 TEST(ParamsIO, TruncatedAndCorruptFilesAreIOErrors) {

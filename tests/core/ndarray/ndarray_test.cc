@@ -29,6 +29,11 @@ TEST(NDArray, CreationDefaultsToFloat32OnCpu) {
   EXPECT_EQ(NDArray(host.data(), {3}, kInt32).ToVector<int>(), (std::vector<int>{7, 8, 9}));
 }
 
+TEST(NDArray, NegativeDimensionsAreShapeErrors) {
+  EXPECT_THROW(nd::zeros({2, -1}), ShapeError);
+  EXPECT_THROW(NDArray(Shape{-3}), ShapeError);
+}
+
 TEST(NDArray, RaggedListsAreErrors) {
   EXPECT_THROW(nd::array({{1, 2}, {3}}), ValueError);
   EXPECT_THROW(nd::array({1, 2, 3}, Shape{2, 2}), ShapeError);
