@@ -118,6 +118,15 @@ MX_DTYPE_OF(bf16_t, DType::kBfloat16);
       ::mx::ThrowUnsupportedDType(dtype, what, "float32, float64, float16");        \
   }
 
+// Float32 and float64: kernels built on BLAS.
+#define MX_TYPE_SWITCH_BLAS(dtype, T, what, ...)                                    \
+  switch (dtype) {                                                                  \
+    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)                                  \
+    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)                                 \
+    default:                                                                        \
+      ::mx::ThrowUnsupportedDType(dtype, what, "float32, float64");                 \
+  }
+
 // Every dtype (casts, copies, printing, file I/O).
 #define MX_TYPE_SWITCH_ALL(dtype, T, what, ...)                    \
   switch (dtype) {                                                 \

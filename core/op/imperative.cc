@@ -1,5 +1,6 @@
 #include "core/op/imperative.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/base/error.h"
@@ -30,6 +31,14 @@ Context CommonContext(const OpDef& op, const std::vector<NDArray>& inputs, Conte
 
 std::vector<NDArray> Invoke(const std::string& op_name, const std::vector<NDArray>& inputs,
                             const ParamMap& params, const InvokeOptions& options) {
+  const OpDef& op = OpRegistry::Get()->Find(op_name);
+  std::vector<NDArray> all = InvokeAll(op_name, inputs, params, options);
+  all.resize(op.num_visible_outputs(op.MakeAttrs(params)));
+  return all;
+}
+
+std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDArray>& inputs,
+                               const ParamMap& params, const InvokeOptions& options) {
   const OpDef& op = OpRegistry::Get()->Find(op_name);
   OpAttrs attrs = op.MakeAttrs(params);
   int n_in = op.num_inputs(attrs), n_out = op.num_outputs(attrs);
@@ -93,9 +102,11 @@ std::vector<NDArray> Invoke(const std::string& op_name, const std::vector<NDArra
 
   std::vector<TBlob> in_blobs, out_blobs;
   std::vector<VarHandle> const_vars, mutable_vars;
-  for (const NDArray& a : inputs) {
-    in_blobs.push_back(a.blob());
-    const_vars.push_back(a.var());
+  const std::vector<int>& mutated = op.mutate_inputs();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    in_blobs.push_back(inputs[i].blob());
+    bool writes = std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) != mutated.end();
+    (writes ? mutable_vars : const_vars).push_back(inputs[i].var());
   }
   for (const NDArray& a : outputs) {
     out_blobs.push_back(a.blob());

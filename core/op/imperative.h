@@ -23,8 +23,12 @@ struct InvokeOptions {
   bool is_train = false;
 };
 
+// Returns the visible outputs.
 std::vector<NDArray> Invoke(const std::string& op, const std::vector<NDArray>& inputs,
                             const ParamMap& params = {}, const InvokeOptions& options = {});
+// Returns every output, hidden ones included (what a backward pass needs).
+std::vector<NDArray> InvokeAll(const std::string& op, const std::vector<NDArray>& inputs,
+                               const ParamMap& params = {}, const InvokeOptions& options = {});
 
 }  // namespace mx
 

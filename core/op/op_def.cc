@@ -56,6 +56,25 @@ OpDef& OpDef::Compute(DeviceType dev, FCompute f) {
   return *this;
 }
 
+OpDef& OpDef::MutateInputs(std::vector<int> indices) {
+  mutate_inputs_ = std::move(indices);
+  return *this;
+}
+
+OpDef& OpDef::NumVisibleOutputs(FNumArgs f) {
+  num_visible_outputs_ = std::move(f);
+  return *this;
+}
+
+OpDef& OpDef::Gradient(FGradient f) {
+  gradient_ = std::move(f);
+  return *this;
+}
+
+int OpDef::num_visible_outputs(const OpAttrs& a) const {
+  return num_visible_outputs_ ? num_visible_outputs_(a) : num_outputs(a);
+}
+
 OpAttrs OpDef::MakeAttrs(const ParamMap& dict, const std::string& node_name) const {
   OpAttrs a;
   a.op = this;

@@ -20,6 +20,7 @@
 #include "core/base/context.h"
 #include "core/engine/engine.h"
 #include "core/ndarray/tblob.h"
+#include "core/op/gradient.h"
 #include "core/op/params.h"
 
 namespace mx {
@@ -82,6 +83,11 @@ class OpDef {
   OpDef& InferShape(FInferShape f);
   OpDef& InferType(FInferType f);
   OpDef& Compute(DeviceType dev, FCompute f);
+  // Inputs the operator writes (auxiliary states such as BatchNorm's moving statistics).
+  OpDef& MutateInputs(std::vector<int> indices);
+  // Outputs a user sees (the rest are saved for the backward pass); default: all.
+  OpDef& NumVisibleOutputs(FNumArgs f);
+  OpDef& Gradient(FGradient f);
 
   // Use.
   const std::string& name() const { return name_; }
@@ -91,6 +97,10 @@ class OpDef {
   int num_outputs(const OpAttrs& a) const;
   std::vector<std::string> input_names(const OpAttrs& a) const;
   std::vector<std::string> param_names() const;
+  const std::vector<int>& mutate_inputs() const { return mutate_inputs_; }
+  int num_visible_outputs(const OpAttrs& a) const;
+  // The gradient function, or nullptr for operators without one.
+  const FGradient* gradient() const { return gradient_ ? &gradient_ : nullptr; }
   const FInferShape& infer_shape() const { return infer_shape_; }
   const FInferType& infer_type() const { return infer_type_; }
   // The kernel for `dev`, or nullptr.
@@ -109,6 +119,9 @@ class OpDef {
   FInferShape infer_shape_;
   FInferType infer_type_;
   std::map<DeviceType, FCompute> compute_;
+  std::vector<int> mutate_inputs_;
+  FNumArgs num_visible_outputs_;
+  FGradient gradient_;
 };
 
 class OpRegistry {

@@ -1,11 +1,8 @@
 // dot / batch_dot: shapes, the OpenBLAS path and registrations.
-#include <cblas.h>
-
-#include <mutex>
-
 #include "core/base/convert.h"
 #include "core/base/error.h"
 #include "core/op/kernel.h"
+#include "core/ops/linalg/blas.h"
 #include "core/ops/linalg/dot-inl.h"
 
 namespace mx {
@@ -79,11 +76,6 @@ bool BatchDotShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Sha
 
 namespace {
 
-void InitBlasThreads() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(CpuKernelThreads()); });
-}
-
 template <typename T>
 void NaiveGemm(const GemmArgs& g, const T* a, const T* b, T* c) {
   for (int64_t bi = 0; bi < g.batch; ++bi) {
@@ -108,24 +100,16 @@ void NaiveGemm(const GemmArgs& g, const T* a, const T* b, T* c) {
 }  // namespace
 
 void GemmCpu(const GemmArgs& g, const TBlob& a, const TBlob& b, const TBlob& c) {
-  InitBlasThreads();
-  CBLAS_TRANSPOSE ta = g.trans_a ? CblasTrans : CblasNoTrans;
-  CBLAS_TRANSPOSE tb = g.trans_b ? CblasTrans : CblasNoTrans;
   int lda = static_cast<int>(g.trans_a ? g.m : g.k);
   int ldb = static_cast<int>(g.trans_b ? g.k : g.n);
-  int ldc = static_cast<int>(g.n);
-  if (c.dtype == kFloat32) {
-    for (int64_t bi = 0; bi < g.batch; ++bi)
-      cblas_sgemm(CblasRowMajor, ta, tb, g.m, g.n, g.k, 1.0f, a.ptr<float>() + bi * g.m * g.k,
-                  lda, b.ptr<float>() + bi * g.k * g.n, ldb, g.accumulate ? 1.0f : 0.0f,
-                  c.ptr<float>() + bi * g.m * g.n, ldc);
-    return;
-  }
-  if (c.dtype == kFloat64) {
-    for (int64_t bi = 0; bi < g.batch; ++bi)
-      cblas_dgemm(CblasRowMajor, ta, tb, g.m, g.n, g.k, 1.0, a.ptr<double>() + bi * g.m * g.k,
-                  lda, b.ptr<double>() + bi * g.k * g.n, ldb, g.accumulate ? 1.0 : 0.0,
-                  c.ptr<double>() + bi * g.m * g.n, ldc);
+  int m = static_cast<int>(g.m), n = static_cast<int>(g.n), k = static_cast<int>(g.k);
+  if (c.dtype == kFloat32 || c.dtype == kFloat64) {
+    MX_TYPE_SWITCH_BLAS(c.dtype, T, "dot", {
+      for (int64_t bi = 0; bi < g.batch; ++bi)
+        CpuGemm<T>(g.trans_a, g.trans_b, m, n, k, T(1), a.ptr<T>() + bi * g.m * g.k, lda,
+                   b.ptr<T>() + bi * g.k * g.n, ldb, T(g.accumulate ? 1 : 0),
+                   c.ptr<T>() + bi * g.m * g.n, n);
+    });
     return;
   }
   MX_TYPE_SWITCH_ARITH(c.dtype, T, "dot", NaiveGemm(g, a.ptr<T>(), b.ptr<T>(), c.ptr<T>()));

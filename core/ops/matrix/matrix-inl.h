@@ -199,6 +199,10 @@ bool TakeType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
 bool WhereShape(const OpAttrs&, std::vector<Shape>*, std::vector<Shape>*);
 bool WhereType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
 bool CastType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
+bool ReshapeLikeShape(const OpAttrs&, std::vector<Shape>*, std::vector<Shape>*);
+bool FirstInputType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
+// Gradient of the operators that only change the shape: reshape_like(ograd, data).
+std::vector<GradEntry> ReshapeGradient(const OpAttrs& attrs, GradContext* ctx);
 // Permutation of transpose (the reversed axes when none are given).
 std::vector<int> TransposeAxes(const OpAttrs& attrs, int ndim);
 // begin/end of slice_axis resolved against `len`.

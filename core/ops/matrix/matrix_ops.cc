@@ -3,7 +3,24 @@
 #include "core/ops/matrix/matrix-inl.h"
 
 namespace mx {
+
+std::vector<GradEntry> ReshapeGradient(const OpAttrs&, GradContext* ctx) {
+  return ctx->Op("reshape_like", {ctx->OutGrad(0), ctx->Input(0)}, {});
+}
+
 namespace {
+
+MX_REGISTER_OP(reshape_like)
+    .Describe("lhs's values with rhs's shape (equal element counts).")
+    .NumInputs(2)
+    .InputNames({"lhs", "rhs"})
+    .InferShape(ReshapeLikeShape)
+    .InferType(FirstInputType)
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>)
+    .Gradient([](const OpAttrs&, GradContext* ctx) {
+      return std::vector<GradEntry>{
+          ctx->Op("reshape_like", {ctx->OutGrad(0), ctx->Input(0)}, {})[0], GradEntry()};
+    });
 
 MX_REGISTER_OP(Reshape)
     .Describe("A copy of data with a new shape (MXNet codes 0, -1, -2, -3, -4).")
@@ -12,7 +29,8 @@ MX_REGISTER_OP(Reshape)
     .Params<ReshapeParam>()
     .InferShape(ReshapeShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>)
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(Flatten)
     .Describe("Collapses all axes after the first: (N, d1, d2, ...) -> (N, d1*d2*...).")
@@ -20,7 +38,8 @@ MX_REGISTER_OP(Flatten)
     .InputNames({"data"})
     .InferShape(FlattenShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>)
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(expand_dims)
     .Describe("Inserts an axis of size 1.")
@@ -29,7 +48,8 @@ MX_REGISTER_OP(expand_dims)
     .Params<ExpandDimsParam>()
     .InferShape(ExpandDimsShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>)
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(squeeze)
     .Describe("Removes axes of size 1 (all of them, or those listed).")
@@ -38,7 +58,8 @@ MX_REGISTER_OP(squeeze)
     .Params<SqueezeParam>()
     .InferShape(SqueezeShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, CopyCompute<CPU>);
+    .Compute(DeviceType::kCPU, CopyCompute<CPU>)
+    .Gradient(ReshapeGradient);
 
 MX_REGISTER_OP(transpose)
     .Describe("Permutes the axes (reverses them when axes is empty).")

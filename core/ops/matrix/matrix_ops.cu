@@ -9,6 +9,7 @@ MX_REGISTER_OP(Reshape).Compute(DeviceType::kGPU, CopyCompute<GPU>);
 MX_REGISTER_OP(Flatten).Compute(DeviceType::kGPU, CopyCompute<GPU>);
 MX_REGISTER_OP(expand_dims).Compute(DeviceType::kGPU, CopyCompute<GPU>);
 MX_REGISTER_OP(squeeze).Compute(DeviceType::kGPU, CopyCompute<GPU>);
+MX_REGISTER_OP(reshape_like).Compute(DeviceType::kGPU, CopyCompute<GPU>);
 MX_REGISTER_OP(transpose).Compute(DeviceType::kGPU, TransposeCompute<GPU>);
 MX_REGISTER_OP(Concat).Compute(DeviceType::kGPU, ConcatCompute<GPU>);
 MX_REGISTER_OP(stack).Compute(DeviceType::kGPU, StackCompute<GPU>);

@@ -251,6 +251,23 @@ bool WhereType(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out
   return true;
 }
 
+bool ReshapeLikeShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& a = (*in)[0];
+  const Shape& b = (*in)[1];
+  if (a.ndim() == 0 || b.ndim() == 0) return false;
+  MX_CHECK_AS(ShapeError, a.Size() == b.Size())
+      << "operator reshape_like: data of shape " << a << " (" << a.Size()
+      << " elements) cannot take the shape " << b << " (" << b.Size() << " elements).";
+  AssignShape(&(*out)[0], b, attrs, "the output");
+  return true;
+}
+
+bool FirstInputType(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
+  if ((*in)[0] < 0) return false;
+  (*out)[0] = (*in)[0];
+  return true;
+}
+
 bool CastType(const OpAttrs& attrs, std::vector<int>*, std::vector<int>* out) {
   (*out)[0] = static_cast<int>(attrs.get<CastParam>().dtype);
   return true;

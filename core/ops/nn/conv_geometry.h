@@ -1,0 +1,86 @@
+// Geometry shared by Convolution and Pooling: MXNet's kernel/stride/dilate/pad parameters
+// resolved for 1-D (NCW) and 2-D (NCHW) data, with 1-D treated as 2-D of height 1.
+// Output size per axis: (x + 2p - (d(k-1)+1)) / s + 1 (floor), as convolution.cc in MXNet.
+#ifndef TESSERA_CORE_OPS_NN_CONV_GEOMETRY_H_
+#define TESSERA_CORE_OPS_NN_CONV_GEOMETRY_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "core/base/error.h"
+#include "core/base/shape.h"
+#include "core/op/kernel.h"
+
+namespace mx {
+
+struct Window2D {
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1, dh = 1, dw = 1, ph = 0, pw = 0;
+};
+
+// Fills a Window2D from MXNet tuples; `spatial` is 1 or 2. Empty stride/dilate/pad default to
+// 1/1/0. Throws ValueError naming `op` for wrong lengths or non-positive values.
+Window2D MakeWindow(const char* op, int spatial, const Shape& kernel, const Shape& stride,
+                    const Shape& dilate, const Shape& pad);
+
+// Thread-local scratch memory reused across calls (no page faults after the first call).
+template <typename T>
+T* Scratch(size_t n, int slot = 0) {
+  static thread_local std::vector<char> buffers[4];
+  std::vector<char>& b = buffers[slot];
+  if (b.size() < n * sizeof(T)) b.resize(n * sizeof(T));
+  return reinterpret_cast<T*>(b.data());
+}
+
+// col (C*kh*kw, OH*OW) from x (C, H, W); zeros where the window reaches into padding.
+template <typename T>
+void Im2Col(const T* x, int64_t c, int64_t h, int64_t w, const Window2D& g, int64_t oh,
+            int64_t ow, T* col) {
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (c * oh * ow * g.kh * g.kw > 65536)
+  for (int64_t ci = 0; ci < c; ++ci) {
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        T* row = col + ((ci * g.kh + ki) * g.kw + kj) * oh * ow;
+        for (int64_t y = 0; y < oh; ++y) {
+          int64_t iy = y * g.sh - g.ph + ki * g.dh;
+          T* r = row + y * ow;
+          if (iy < 0 || iy >= h) {
+            for (int64_t xo = 0; xo < ow; ++xo) r[xo] = T(0);
+            continue;
+          }
+          const T* src = x + (ci * h + iy) * w;
+          for (int64_t xo = 0; xo < ow; ++xo) {
+            int64_t ix = xo * g.sw - g.pw + kj * g.dw;
+            r[xo] = (ix >= 0 && ix < w) ? src[ix] : T(0);
+          }
+        }
+      }
+    }
+  }
+}
+
+// x (C, H, W) += the columns of col scattered back (the adjoint of Im2Col).
+template <typename T>
+void Col2ImAdd(const T* col, int64_t c, int64_t h, int64_t w, const Window2D& g, int64_t oh,
+               int64_t ow, T* x) {
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (c * oh * ow * g.kh * g.kw > 65536)
+  for (int64_t ci = 0; ci < c; ++ci) {
+    for (int64_t ki = 0; ki < g.kh; ++ki) {
+      for (int64_t kj = 0; kj < g.kw; ++kj) {
+        const T* row = col + ((ci * g.kh + ki) * g.kw + kj) * oh * ow;
+        for (int64_t y = 0; y < oh; ++y) {
+          int64_t iy = y * g.sh - g.ph + ki * g.dh;
+          if (iy < 0 || iy >= h) continue;
+          T* dst = x + (ci * h + iy) * w;
+          for (int64_t xo = 0; xo < ow; ++xo) {
+            int64_t ix = xo * g.sw - g.pw + kj * g.dw;
+            if (ix >= 0 && ix < w) dst[ix] += row[y * ow + xo];
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_OPS_NN_CONV_GEOMETRY_H_

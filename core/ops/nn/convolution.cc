@@ -1,0 +1,213 @@
+// Convolution (1-D NCW and 2-D NCHW; MXNet parameters, grouping, dilation, padding).
+// CPU: per image, im2col then one GEMM per group through OpenBLAS:
+//   y[n, g] (Fg, OH*OW) = W_g (Fg, Cg*kh*kw) x col_g (Cg*kh*kw, OH*OW) (+ bias).
+// Backward (_backward_Convolution, inputs ograd, data, weight):
+//   dW_g += dy_g col_g^T summed over images; dcol_g = W_g^T dy_g scattered back (col2im);
+//   db = sums of dy over images and positions.
+#include <optional>
+#include <string>
+
+#include "core/op/op_def.h"
+#include "core/ops/linalg/blas.h"
+#include "core/ops/nn/conv_geometry.h"
+
+namespace mx {
+namespace {
+
+struct ConvolutionParam {
+  Shape kernel, stride, dilate, pad;
+  int num_filter;
+  int num_group;
+  int64_t workspace;
+  bool no_bias;
+  std::optional<std::string> cudnn_tune;
+  bool cudnn_off;
+  std::optional<std::string> layout;
+  void Declare(ParamDeclarer* d) {
+    d->Declare("kernel", &kernel).Describe("Kernel size, (w,) or (h, w).");
+    d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
+    d->Declare("dilate", &dilate, Shape()).Describe("Dilation; default 1 per axis.");
+    d->Declare("pad", &pad, Shape()).Describe("Zero padding; default 0 per axis.");
+    d->Declare("num_filter", &num_filter).Describe("Number of output channels.");
+    d->Declare("num_group", &num_group, 1).Describe("Number of groups.");
+    d->Declare("workspace", &workspace, int64_t(1024)).Describe("Workspace limit in MB (GPU).");
+    d->Declare("no_bias", &no_bias, false).Describe("Whether to omit the bias.");
+    d->Declare("cudnn_tune", &cudnn_tune, std::optional<std::string>())
+        .Describe("cuDNN algorithm search: off, limited_workspace or fastest.");
+    d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
+    d->Declare("layout", &layout, std::optional<std::string>())
+        .Describe("NCW or NCHW (the default for the kernel's rank).");
+  }
+};
+
+struct ConvDims {
+  int64_t n, c, h, w, f, oh, ow, groups;
+  Window2D g;
+};
+
+ConvDims MakeDims(const ConvolutionParam& p, const Shape& data) {
+  int spatial = p.kernel.ndim();
+  ConvDims d;
+  d.g = MakeWindow("Convolution", spatial, p.kernel, p.stride, p.dilate, p.pad);
+  MX_CHECK_AS(ShapeError, data.ndim() == spatial + 2)
+      << "operator Convolution: a " << spatial << "-D kernel " << p.kernel.ToPythonString()
+      << " needs data of rank " << spatial + 2 << " (" << (spatial == 1 ? "NCW" : "NCHW")
+      << "), found shape " << data << ".";
+  if (p.layout) {
+    MX_CHECK_AS(NotImplementedError, *p.layout == (spatial == 1 ? "NCW" : "NCHW"))
+        << "operator Convolution: layout " << *p.layout << " is not supported; use "
+        << (spatial == 1 ? "NCW" : "NCHW") << ".";
+  }
+  d.n = data[0];
+  d.c = data[1];
+  d.h = spatial == 2 ? data[2] : 1;
+  d.w = data[data.ndim() - 1];
+  d.f = p.num_filter;
+  d.groups = p.num_group;
+  MX_CHECK_AS(ValueError, d.groups > 0 && d.c % d.groups == 0 && d.f % d.groups == 0)
+      << "operator Convolution: num_group " << d.groups << " must divide both the input "
+      << "channels (" << d.c << ") and num_filter (" << d.f << ").";
+  int64_t eh = d.h + 2 * d.g.ph - (d.g.dh * (d.g.kh - 1) + 1);
+  int64_t ew = d.w + 2 * d.g.pw - (d.g.dw * (d.g.kw - 1) + 1);
+  MX_CHECK_AS(ShapeError, eh >= 0 && ew >= 0)
+      << "operator Convolution: the dilated kernel " << p.kernel.ToPythonString()
+      << " does not fit in data of shape " << data << " with pad " << p.pad.ToPythonString()
+      << ".";
+  d.oh = eh / d.g.sh + 1;
+  d.ow = ew / d.g.sw + 1;
+  return d;
+}
+
+bool ConvolutionShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const auto& p = attrs.get<ConvolutionParam>();
+  MX_CHECK_AS(ValueError, p.num_filter > 0)
+      << "operator Convolution: num_filter must be > 0, found " << p.num_filter << ".";
+  const Shape& data = (*in)[0];
+  if (data.ndim() == 0) return false;
+  ConvDims d = MakeDims(p, data);
+  std::vector<int64_t> wshape = {d.f, d.c / d.groups};
+  wshape.insert(wshape.end(), p.kernel.begin(), p.kernel.end());
+  AssignShape(&(*in)[1], Shape(wshape), attrs, "weight");
+  if (!p.no_bias) AssignShape(&(*in)[2], Shape{d.f}, attrs, "bias");
+  AssignShape(&(*out)[0],
+              p.kernel.ndim() == 2 ? Shape{d.n, d.f, d.oh, d.ow} : Shape{d.n, d.f, d.ow}, attrs,
+              "the output");
+  return true;
+}
+
+template <typename T>
+void Forward(const ConvolutionParam& p, const ConvDims& d, const T* x, const T* w, const T* b,
+             T* y, bool add) {
+  int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * d.g.kh * d.g.kw;
+  int64_t ohw = d.oh * d.ow;
+  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * ohw);
+  for (int64_t n = 0; n < d.n; ++n) {
+    Im2Col(x + n * d.c * d.h * d.w, d.c, d.h, d.w, d.g, d.oh, d.ow, col);
+    for (int64_t gi = 0; gi < d.groups; ++gi) {
+      CpuGemm<T>(false, false, fg, ohw, k, T(1), w + gi * fg * k, k, col + gi * k * ohw, ohw,
+                 T(add ? 1 : 0), y + (n * d.f + gi * fg) * ohw, ohw);
+    }
+    if (b) {
+      T* yn = y + n * d.f * ohw;
+      for (int64_t f = 0; f < d.f; ++f)
+        for (int64_t i = 0; i < ohw; ++i) yn[f * ohw + i] += b[f];
+    }
+  }
+}
+
+void ConvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
+                        const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  if (req[0] == OpReq::kNull) return;
+  const auto& p = attrs.get<ConvolutionParam>();
+  ConvDims d = MakeDims(p, in[0].shape);
+  MX_TYPE_SWITCH_BLAS(out[0].dtype, T, "Convolution on CPU", {
+    Forward<T>(p, d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
+               out[0].ptr<T>(), req[0] == OpReq::kAddTo);
+  });
+}
+
+template <typename T>
+void Backward(const ConvolutionParam& p, const ConvDims& d, const T* dy, const T* x, const T* w,
+              T* dx, T* dw, T* db, const std::vector<OpReq>& req) {
+  int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * d.g.kh * d.g.kw;
+  int64_t ohw = d.oh * d.ow, chw = d.c * d.h * d.w;
+  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * ohw, 0);
+  T* dcol = Scratch<T>(d.c * d.g.kh * d.g.kw * ohw, 1);
+  if (dx && req[0] == OpReq::kWrite)
+    for (int64_t i = 0; i < d.n * chw; ++i) dx[i] = T(0);
+  for (int64_t n = 0; n < d.n; ++n) {
+    const T* dyn = dy + n * d.f * ohw;
+    if (dw) {
+      Im2Col(x + n * chw, d.c, d.h, d.w, d.g, d.oh, d.ow, col);
+      bool accumulate = n > 0 || req[1] == OpReq::kAddTo;
+      for (int64_t gi = 0; gi < d.groups; ++gi)
+        CpuGemm<T>(false, true, fg, k, ohw, T(1), dyn + gi * fg * ohw, ohw, col + gi * k * ohw,
+                   ohw, T(accumulate ? 1 : 0), dw + gi * fg * k, k);
+    }
+    if (dx) {
+      for (int64_t gi = 0; gi < d.groups; ++gi)
+        CpuGemm<T>(true, false, k, ohw, fg, T(1), w + gi * fg * k, k, dyn + gi * fg * ohw, ohw,
+                   T(0), dcol + gi * k * ohw, ohw);
+      Col2ImAdd(dcol, d.c, d.h, d.w, d.g, d.oh, d.ow, dx + n * chw);
+    }
+  }
+  if (db) {
+    for (int64_t f = 0; f < d.f; ++f) {
+      T acc = 0;
+      for (int64_t n = 0; n < d.n; ++n)
+        for (int64_t i = 0; i < ohw; ++i) acc += dy[(n * d.f + f) * ohw + i];
+      db[f] = req[2] == OpReq::kAddTo ? db[f] + acc : acc;
+    }
+  }
+}
+
+void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
+                         const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  const auto& p = attrs.get<ConvolutionParam>();
+  ConvDims d = MakeDims(p, in[1].shape);
+  MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Convolution backward on CPU", {
+    T* db = (!p.no_bias && req[2] != OpReq::kNull) ? out[2].ptr<T>() : nullptr;
+    Backward<T>(p, d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),
+                req[0] != OpReq::kNull ? out[0].ptr<T>() : nullptr,
+                req[1] != OpReq::kNull ? out[1].ptr<T>() : nullptr, db, req);
+  });
+}
+
+std::vector<std::string> ConvInputs(const OpAttrs& a) {
+  if (a.get<ConvolutionParam>().no_bias) return {"data", "weight"};
+  return {"data", "weight", "bias"};
+}
+
+MX_REGISTER_OP(Convolution)
+    .Describe("1-D or 2-D convolution over NCW / NCHW data (see convolution.cc).")
+    .Params<ConvolutionParam>()
+    .NumInputs([](const OpAttrs& a) { return a.get<ConvolutionParam>().no_bias ? 2 : 3; })
+    .InputNames(ConvInputs)
+    .InferShape(ConvolutionShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, ConvolutionForward)
+    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      return ctx->Op("_backward_Convolution", {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)},
+                     attrs.dict);
+    });
+
+MX_REGISTER_OP(_backward_Convolution)
+    .Describe("Gradient of Convolution: inputs (ograd, data, weight).")
+    .Params<ConvolutionParam>()
+    .NumInputs(3)
+    .InputNames({"ograd", "data", "weight"})
+    .NumOutputs([](const OpAttrs& a) { return a.get<ConvolutionParam>().no_bias ? 2 : 3; })
+    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+      if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
+      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
+      AssignShape(&(*out)[1], (*in)[2], attrs, "weight gradient");
+      if (out->size() > 2)
+        AssignShape(&(*out)[2], Shape{attrs.get<ConvolutionParam>().num_filter}, attrs,
+                    "bias gradient");
+      return true;
+    })
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, ConvolutionBackward);
+
+}  // namespace
+}  // namespace mx

@@ -1,0 +1,170 @@
+#include <gtest/gtest.h>
+
+#include "core/base/error.h"
+#include "core/op/imperative.h"
+#include "core/tessera.h"
+#include "tests/testing/gradient_check.h"
+
+namespace mx {
+namespace {
+
+using testing::CheckAddTo;
+using testing::CheckGradient;
+using testing::ExpectNDArrayNear;
+
+NDArray Rand(const Shape& s, DType t = kFloat64) {
+  return nd::random::uniform(-1, 1, s, cpu(), t);
+}
+
+// Direct 2-D convolution, NCHW, one group.
+std::vector<double> NaiveConv(const NDArray& x, const NDArray& w, const NDArray& b, int sh, int sw,
+                              int ph, int pw, int dh, int dw, int groups) {
+  Shape xs = x.shape(), ws = w.shape();
+  int64_t n = xs[0], c = xs[1], h = xs[2], wd = xs[3], f = ws[0], kh = ws[2], kw = ws[3];
+  int64_t oh = (h + 2 * ph - (dh * (kh - 1) + 1)) / sh + 1;
+  int64_t ow = (wd + 2 * pw - (dw * (kw - 1) + 1)) / sw + 1;
+  std::vector<double> X = x.ToVector<double>(), W = w.ToVector<double>(), B = b.ToVector<double>();
+  std::vector<double> y(n * f * oh * ow, 0);
+  int64_t cg = c / groups, fg = f / groups;
+  for (int64_t ni = 0; ni < n; ++ni)
+    for (int64_t fi = 0; fi < f; ++fi)
+      for (int64_t oy = 0; oy < oh; ++oy)
+        for (int64_t ox = 0; ox < ow; ++ox) {
+          double acc = B[fi];
+          int64_t g = fi / fg;
+          for (int64_t ci = 0; ci < cg; ++ci)
+            for (int64_t i = 0; i < kh; ++i)
+              for (int64_t j = 0; j < kw; ++j) {
+                int64_t iy = oy * sh - ph + i * dh, ix = ox * sw - pw + j * dw;
+                if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
+                acc += X[((ni * c + g * cg + ci) * h + iy) * wd + ix] *
+                       W[((fi * cg + ci) * kh + i) * kw + j];
+              }
+          y[((ni * f + fi) * oh + oy) * ow + ox] = acc;
+        }
+  return y;
+}
+
+TEST(Convolution, SeedImperativeConvolution) {
+  NDArray data = nd::arange(0, 28).Reshape({1, 1, 4, 7});
+  NDArray y = nd::Op1("Convolution", {data, nd::ones({10, 1, 3, 3}), nd::zeros({10})},
+                      {{"num_filter", 10}, {"kernel", {3, 3}}});
+  ASSERT_EQ(y.shape(), Shape({1, 10, 2, 5}));
+  std::vector<float> v = y.ToVector<float>();
+  std::vector<float> row = {72, 81, 90, 99, 108, 135, 144, 153, 162, 171};
+  for (int f = 0; f < 10; ++f)
+    for (int i = 0; i < 10; ++i) EXPECT_EQ(v[f * 10 + i], row[i]);
+}
+
+TEST(Convolution, ShapeInferenceAndErrors) {
+  const OpDef& op = OpRegistry::Get()->Find("Convolution");
+  OpAttrs a = op.MakeAttrs(
+      ToParamMap({{"num_filter", 128}, {"kernel", {3, 3}}, {"pad", {1, 1}}}));
+  std::vector<Shape> in = {{1, 3, 10, 10}, {}, {}}, out(1);
+  ASSERT_TRUE(op.infer_shape()(a, &in, &out));
+  EXPECT_EQ(in[1], Shape({128, 3, 3, 3}));
+  EXPECT_EQ(in[2], Shape({128}));
+  EXPECT_EQ(out[0], Shape({1, 128, 10, 10}));
+  // Wrong weight shape given by the user: the error names both shapes.
+  std::vector<Shape> bad = {{1, 3, 10, 10}, {128, 4, 3, 3}, {}};
+  try {
+    op.infer_shape()(a, &bad, &out);
+    FAIL();
+  } catch (const ShapeError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("(128,4,3,3)"), std::string::npos) << m;
+    EXPECT_NE(m.find("(128,3,3,3)"), std::string::npos) << m;
+  }
+  EXPECT_THROW(nd::Op1("Convolution", {Rand({1, 3, 5}), Rand({4, 3, 3, 3}), Rand({4})},
+                       {{"num_filter", 4}, {"kernel", {3, 3}}}),
+               ShapeError);
+  EXPECT_THROW(nd::Op1("Convolution", {Rand({1, 3, 5, 5}), Rand({4, 3, 3, 3}), Rand({4})},
+                       {{"num_filter", 4}, {"kernel", {3, 3}}, {"num_group", 2}}),
+               ValueError);
+  EXPECT_THROW(nd::Op1("Convolution", {Rand({1, 3, 5, 5}), Rand({4, 3, 3, 3}), Rand({4})},
+                       {{"num_filter", 4}, {"kernal", {3, 3}}}),
+               ValueError);
+}
+
+struct ConvCase {
+  int sh, sw, ph, pw, dh, dw, groups;
+};
+
+TEST(Convolution, ForwardMatchesNaiveLoop) {
+  for (ConvCase c : {ConvCase{1, 1, 0, 0, 1, 1, 1}, ConvCase{2, 1, 1, 2, 1, 1, 1},
+                     ConvCase{1, 2, 1, 0, 2, 1, 1}, ConvCase{1, 1, 1, 1, 1, 1, 2}}) {
+    NDArray x = Rand({2, 4, 7, 6}), w = Rand({6, 4 / c.groups, 3, 2}), b = Rand({6});
+    NDArray y = nd::Op1("Convolution", {x, w, b},
+                        {{"num_filter", 6},
+                         {"kernel", {3, 2}},
+                         {"stride", {c.sh, c.sw}},
+                         {"pad", {c.ph, c.pw}},
+                         {"dilate", {c.dh, c.dw}},
+                         {"num_group", c.groups}});
+    ExpectNDArrayNear(y, NaiveConv(x, w, b, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups), 1e-12,
+                      "conv stride " + std::to_string(c.sh) + " groups " +
+                          std::to_string(c.groups));
+  }
+}
+
+TEST(Convolution, OneDimensional) {
+  NDArray x = Rand({2, 3, 9}), w = Rand({4, 3, 3}), b = Rand({4});
+  NDArray y = nd::Op1("Convolution", {x, w, b},
+                      {{"num_filter", 4}, {"kernel", {3}}, {"stride", {2}}, {"pad", {1}}});
+  ASSERT_EQ(y.shape(), Shape({2, 4, 5}));
+  NDArray y2 = nd::Op1("Convolution", {x.Reshape({2, 3, 1, 9}), w.Reshape({4, 3, 1, 3}), b},
+                       {{"num_filter", 4}, {"kernel", {1, 3}}, {"stride", {1, 2}}, {"pad", {0, 1}}});
+  ExpectNDArrayNear(y, y2.ToVector<double>(), 1e-12, "1-D vs 2-D");
+}
+
+TEST(Convolution, NumericGradient) {
+  CheckGradient("Convolution", {Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2}), Rand({4})},
+                {{"num_filter", 4}, {"kernel", {3, 2}}, {"stride", {2, 1}}, {"pad", {1, 1}}});
+  CheckGradient("Convolution", {Rand({1, 4, 5, 5}), Rand({2, 2, 2, 2})},
+                {{"num_filter", 2},
+                 {"kernel", {2, 2}},
+                 {"num_group", 2},
+                 {"dilate", {2, 1}},
+                 {"no_bias", true}});
+}
+
+TEST(Convolution, AddTo) {
+  CheckAddTo("Convolution", {Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2}), Rand({4})},
+             {{"num_filter", 4}, {"kernel", {3, 2}}});
+  CheckAddTo("_backward_Convolution",
+             {Rand({2, 4, 3, 3}), Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2})},
+             {{"num_filter", 4}, {"kernel", {3, 2}}});
+}
+
+TEST(FullyConnected, ForwardShapesAndGradient) {
+  NDArray x = Rand({3, 2, 4}), w = Rand({5, 8}), b = Rand({5});
+  NDArray y = nd::Op1("FullyConnected", {x, w, b}, {{"num_hidden", 5}});
+  ASSERT_EQ(y.shape(), Shape({3, 5}));
+  std::vector<double> X = x.ToVector<double>(), W = w.ToVector<double>(), B = b.ToVector<double>();
+  std::vector<double> want(15);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 5; ++j) {
+      want[i * 5 + j] = B[j];
+      for (int k = 0; k < 8; ++k) want[i * 5 + j] += X[i * 8 + k] * W[j * 8 + k];
+    }
+  ExpectNDArrayNear(y, want, 1e-12, "FullyConnected");
+  NDArray y2 = nd::Op1("FullyConnected", {x, Rand({5, 4})}, {{"num_hidden", 5},
+                                                             {"flatten", false},
+                                                             {"no_bias", true}});
+  EXPECT_EQ(y2.shape(), Shape({3, 2, 5}));
+  EXPECT_THROW(nd::Op1("FullyConnected", {x, Rand({5, 7}), b}, {{"num_hidden", 5}}), ShapeError);
+  CheckGradient("FullyConnected", {x, w, b}, {{"num_hidden", 5}});
+  CheckGradient("FullyConnected", {Rand({2, 3, 4}), Rand({2, 4})},
+                {{"num_hidden", 2}, {"flatten", false}, {"no_bias", true}});
+  CheckAddTo("FullyConnected", {x, w, b}, {{"num_hidden", 5}});
+  CheckAddTo("_backward_FullyConnected", {Rand({3, 5}), x, w}, {{"num_hidden", 5}});
+}
+
+TEST(FullyConnected, Float32Works) {
+  NDArray y = nd::Op1("FullyConnected", {nd::ones({2, 3}), nd::ones({4, 3}), nd::zeros({4})},
+                      {{"num_hidden", 4}});
+  EXPECT_EQ(y.ToVector<float>(), std::vector<float>(8, 3));
+}
+
+}  // namespace
+}  // namespace mx
