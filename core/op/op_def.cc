@@ -107,7 +107,13 @@ std::vector<std::string> OpDef::input_names(const OpAttrs& a) const {
 }
 
 std::vector<std::string> OpDef::param_names() const {
-  return param_names_ ? param_names_() : std::vector<std::string>{};
+  std::vector<std::string> names;
+  for (const std::string& doc : param_docs()) names.push_back(doc.substr(0, doc.find(':')));
+  return names;
+}
+
+std::vector<std::string> OpDef::param_docs() const {
+  return param_docs_ ? param_docs_() : std::vector<std::string>{};
 }
 
 const FCompute* OpDef::compute(DeviceType dev) const {

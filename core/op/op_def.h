@@ -72,11 +72,16 @@ class OpDef {
     parse_ = [](const ParamMap& dict, const std::string& op) -> std::shared_ptr<const void> {
       return ParseParams<P>(dict, op);
     };
-    param_names_ = [] {
+    param_docs_ = [] {
       P p;
       ParamDeclarer d;
       p.Declare(&d);
-      return d.FieldNames();
+      std::vector<std::string> docs;
+      for (const auto& f : d.fields())
+        docs.push_back(f->name + ": " + f->type_name +
+                       (f->required ? ", required" : ", default " + f->default_text) +
+                       (f->description.empty() ? "" : " -- " + f->description));
+      return docs;
     };
     return *this;
   }
@@ -97,6 +102,8 @@ class OpDef {
   int num_outputs(const OpAttrs& a) const;
   std::vector<std::string> input_names(const OpAttrs& a) const;
   std::vector<std::string> param_names() const;
+  // One line per parameter: "name: type, default D (or required) -- description".
+  std::vector<std::string> param_docs() const;
   const std::vector<int>& mutate_inputs() const { return mutate_inputs_; }
   int num_visible_outputs(const OpAttrs& a) const;
   // The gradient function, or nullptr for operators without one.
@@ -115,7 +122,7 @@ class OpDef {
   FNumArgs num_outputs_ = [](const OpAttrs&) { return 1; };
   FListNames input_names_;
   FParse parse_;
-  std::function<std::vector<std::string>()> param_names_;
+  std::function<std::vector<std::string>()> param_docs_;
   FInferShape infer_shape_;
   FInferType infer_type_;
   std::map<DeviceType, FCompute> compute_;

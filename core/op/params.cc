@@ -28,6 +28,15 @@ ParamValue::ParamValue(std::initializer_list<int64_t> tuple) : ParamValue(Shape(
 
 ParamValue::ParamValue(const Shape& tuple) : s_(tuple.ToPythonString()) {}
 
+std::string DefaultText(bool v) { return ParamValue(v).str(); }
+std::string DefaultText(int v) { return ParamValue(v).str(); }
+std::string DefaultText(int64_t v) { return ParamValue(static_cast<long long>(v)).str(); }
+std::string DefaultText(float v) { return ParamValue(v).str(); }
+std::string DefaultText(double v) { return ParamValue(v).str(); }
+std::string DefaultText(const std::string& v) { return "'" + v + "'"; }
+std::string DefaultText(const Shape& v) { return v.ToPythonString(); }
+std::string DefaultText(DType v) { return DTypeName(v); }
+
 ParamMap ToParamMap(const Params& params) {
   ParamMap m;
   for (const auto& kv : params) m[kv.first] = kv.second.str();

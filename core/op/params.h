@@ -49,6 +49,20 @@ class ParamValue {
 using Params = std::vector<std::pair<std::string, ParamValue>>;
 ParamMap ToParamMap(const Params& params);
 
+// How a default value is shown (Python's spelling, as MXNet's documentation shows it).
+std::string DefaultText(bool v);
+std::string DefaultText(int v);
+std::string DefaultText(int64_t v);
+std::string DefaultText(float v);
+std::string DefaultText(double v);
+std::string DefaultText(const std::string& v);
+std::string DefaultText(const Shape& v);
+std::string DefaultText(DType v);
+template <typename T>
+std::string DefaultText(const std::optional<T>& v) {
+  return v ? DefaultText(*v) : std::string("None");
+}
+
 // Declares the fields of one params struct; built fresh for every parse.
 class ParamDeclarer {
  public:
@@ -66,6 +80,7 @@ class ParamDeclarer {
     std::string name;
     std::string description;
     std::string type_name;
+    std::string default_text;  // the default as MXNet would print it; empty when required
     bool required = true;
     std::vector<std::string> enum_values;
     std::function<bool(const std::string&)> set;  // false when the string does not parse
@@ -79,10 +94,12 @@ class ParamDeclarer {
     Field& f = Declare(name, member);
     f.required = false;
     T d = static_cast<T>(default_value);
+    f.default_text = DefaultText(d);
     f.set_default = [member, d] { *member = d; };
     return f;
   }
 
+  const std::vector<std::unique_ptr<Field>>& fields() const { return fields_; }
   // Fills every field from `dict`; throws ValueError naming `op_name` on unknown keys, bad
   // values and missing required fields.
   void Init(const ParamMap& dict, const std::string& op_name) const;
