@@ -90,6 +90,16 @@ std::vector<OpCase> Cases() {
   v.push_back({"broadcast_add", {{5, 6}, {6}}, {}, kFloat16});
   v.push_back({"broadcast_mul", {{5, 6}, {5, 1}}, {}, kInt32, -5, 5});
   v.push_back({"sum", {{40, 50}}, {{"axis", {0}}}, kFloat64});
+  v.push_back({"sgd_update", {{300}, {300}}, {{"lr", 0.1}, {"wd", 0.01}, {"clip_gradient", 1.0}}});
+  v.push_back({"sgd_mom_update", {{300}, {300}, {300}}, {{"lr", 0.1}, {"momentum", 0.9}}});
+  v.push_back({"nag_mom_update", {{300}, {300}, {300}}, {{"lr", 0.1}, {"momentum", 0.9}}});
+  v.push_back({"adam_update", {{300}, {300}, {300}, {300}}, {{"lr", 0.01}}, kFloat32, 0.1, 1});
+  v.push_back({"rmsprop_update", {{300}, {300}, {300}}, {{"lr", 0.01}}, kFloat32, 0.1, 1});
+  v.push_back({"adagrad_update", {{300}, {300}, {300}}, {{"lr", 0.01}}, kFloat32, 0.1, 1});
+  v.push_back({"signum_update", {{300}, {300}, {300}}, {{"lr", 0.01}, {"momentum", 0.9}}});
+  v.push_back({"lamb_update_phase1", {{300}, {300}, {300}, {300}}, {{"t", 3}}, kFloat32, 0.1, 1});
+  v.push_back({"lamb_update_phase2", {{300}, {300}, {1}, {1}}, {{"lr", 0.01}}, kFloat32, 0.1, 1});
+  v.push_back({"sgd_update", {{300}, {300}}, {{"lr", 0.1}}, kFloat16});
   return v;
 }
 
