@@ -1,0 +1,138 @@
+// Forward + backward time of each layer of the seed network (3x3 convolution with 128
+// filters, batch norm, relu, 2x2 max pooling, fully connected to 2) and of LeNet's layers,
+// against PyTorch (torch_layers.py, the same layers and shapes) measured in the same run.
+// Prints BENCH lines with ratio = PyTorch's time / ours (> 1: Tessera is faster).
+// Usage: layer_bench [--quick]   (--quick: smaller shapes, for a smoke run)
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "core/op/autograd.h"
+#include "core/op/imperative.h"
+#include "core/op/kernel.h"
+#include "core/tessera.h"
+
+namespace {
+
+struct LayerCase {
+  std::string name;
+  std::string op;
+  std::vector<mx::Shape> inputs;
+  mx::Params params;
+};
+
+double MedianSeconds(int reps, const std::function<void()>& fn) {
+  fn();
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    auto s = std::chrono::steady_clock::now();
+    fn();
+    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
+  int64_t fc_in = 128 * (h / 2) * (h / 2);
+  std::vector<LayerCase> c = {
+      {"seed_conv3x3_128", "Convolution", {{n, 3, h, h}, {128, 3, 3, 3}, {128}},
+       {{"num_filter", 128}, {"kernel", {3, 3}}, {"pad", {1, 1}}}},
+      {"seed_batchnorm", "BatchNorm", {{n, 128, h, h}, {128}, {128}, {128}, {128}},
+       {{"fix_gamma", false}}},
+      {"seed_relu", "Activation", {{n, 128, h, h}}, {{"act_type", "relu"}}},
+      {"seed_maxpool2x2", "Pooling", {{n, 128, h, h}},
+       {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}},
+      {"seed_fc2", "FullyConnected", {{n, fc_in}, {2, fc_in}, {2}}, {{"num_hidden", 2}}},
+  };
+  if (lenet) {
+    int64_t b = lenet;
+    c.push_back({"lenet_conv20", "Convolution", {{b, 1, 28, 28}, {20, 1, 5, 5}, {20}},
+                 {{"num_filter", 20}, {"kernel", {5, 5}}}});
+    c.push_back({"lenet_tanh1", "Activation", {{b, 20, 24, 24}}, {{"act_type", "tanh"}}});
+    c.push_back({"lenet_pool1", "Pooling", {{b, 20, 24, 24}},
+                 {{"kernel", {2, 2}}, {"stride", {2, 2}}}});
+    c.push_back({"lenet_conv50", "Convolution", {{b, 20, 12, 12}, {50, 20, 5, 5}, {50}},
+                 {{"num_filter", 50}, {"kernel", {5, 5}}}});
+    c.push_back({"lenet_pool2", "Pooling", {{b, 50, 8, 8}}, {{"kernel", {2, 2}}, {"stride", {2, 2}}}});
+    c.push_back({"lenet_fc500", "FullyConnected", {{b, 800}, {500, 800}, {500}},
+                 {{"num_hidden", 500}}});
+    c.push_back({"lenet_fc10", "FullyConnected", {{b, 500}, {10, 500}, {10}}, {{"num_hidden", 10}}});
+  }
+  return c;
+}
+
+double OursSeconds(const LayerCase& c, int reps) {
+  std::vector<mx::NDArray> in;
+  for (const mx::Shape& s : c.inputs) in.push_back(mx::nd::random::uniform(0, 1, s));
+  mx::ParamMap pm = mx::ToParamMap(c.params);
+  mx::InvokeOptions train;
+  train.is_train = true;
+  std::vector<mx::NDArray> probe = mx::InvokeAll(c.op, in, pm, train);
+  mx::NDArray head = mx::nd::ones(probe[0].shape());
+  return MedianSeconds(reps, [&] {
+    std::vector<mx::NDArray> out = mx::InvokeAll(c.op, in, pm, train);
+    for (const mx::NDArray& g : mx::Backward(c.op, in, pm, out, {head}))
+      if (!g.is_none()) g.WaitToRead();
+  });
+}
+
+std::map<std::string, double> TorchSeconds(int64_t n, int64_t h, int64_t lenet, int threads,
+                                           int reps) {
+  std::string script = "tools/bench/torch_layers.py";
+  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY")) script = std::string(dir) + "/" + script;
+  char cmd[1024];
+  std::snprintf(cmd, sizeof(cmd),
+                "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
+                "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 %s %lld %lld %lld %d %d",
+                script.c_str(), static_cast<long long>(n), static_cast<long long>(h),
+                static_cast<long long>(lenet), threads, reps);
+  std::map<std::string, double> t;
+  FILE* p = popen(cmd, "r");
+  if (!p) return t;
+  char name[128];
+  double secs;
+  while (std::fscanf(p, "%127s %lf", name, &secs) == 2) t[name] = secs;
+  pclose(p);
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  int threads = mx::CpuKernelThreads();
+  std::printf("# threads=%d (ours: OpenMP + OpenBLAS; PyTorch: torch.set_num_threads)\n", threads);
+  struct Config {
+    int64_t n, h, lenet;
+    int reps;
+  };
+  std::vector<Config> configs = quick ? std::vector<Config>{{2, 28, 8, 3}}
+                                      : std::vector<Config>{{64, 28, 64, 5}, {8, 224, 0, 3}};
+  try {
+    for (const Config& cfg : configs) {
+      std::map<std::string, double> peer = TorchSeconds(cfg.n, cfg.h, cfg.lenet, threads, cfg.reps);
+      for (const LayerCase& c : Cases(cfg.n, cfg.h, cfg.lenet)) {
+        double ours = OursSeconds(c, cfg.reps);
+        auto it = peer.find(c.name);
+        double theirs = it == peer.end() ? 0 : it->second;
+        std::printf("BENCH %s_%lldx%lld_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+                    "peer_name=pytorch-%s\n",
+                    c.name.c_str(), static_cast<long long>(cfg.h), static_cast<long long>(cfg.h),
+                    static_cast<long long>(c.name.rfind("lenet", 0) == 0 ? cfg.lenet : cfg.n),
+                    ours, theirs, ours > 0 && theirs > 0 ? theirs / ours : 0.0,
+                    it == peer.end() ? "missing" : "1.13-cpu");
+        std::fflush(stdout);
+      }
+    }
+  } catch (const mx::Error& e) {
+    std::fprintf(stderr, "layer_bench failed: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,62 @@
+"""PyTorch peer for //tools/bench:layer_bench: the same layers, shapes and measurement.
+
+Prints one line per layer: "<name> <median seconds for forward + backward>". Run by layer_bench
+in its tuned configuration (jemalloc, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(threads)).
+"""
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def median_time(fn, reps):
+    fn()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    return times[len(times) // 2]
+
+
+def layer_cases(batch, size, lenet_batch):
+    h = size
+    cases = [
+        ("seed_conv3x3_128", nn.Conv2d(3, 128, 3, padding=1), (batch, 3, h, h)),
+        ("seed_batchnorm", nn.BatchNorm2d(128, eps=1e-3, momentum=0.1), (batch, 128, h, h)),
+        ("seed_relu", nn.ReLU(), (batch, 128, h, h)),
+        ("seed_maxpool2x2", nn.MaxPool2d(2, 2), (batch, 128, h, h)),
+        ("seed_fc2", nn.Linear(128 * (h // 2) * (h // 2), 2), (batch, 128 * (h // 2) * (h // 2))),
+    ]
+    if lenet_batch:
+        b = lenet_batch
+        cases += [
+            ("lenet_conv20", nn.Conv2d(1, 20, 5), (b, 1, 28, 28)),
+            ("lenet_tanh1", nn.Tanh(), (b, 20, 24, 24)),
+            ("lenet_pool1", nn.MaxPool2d(2, 2), (b, 20, 24, 24)),
+            ("lenet_conv50", nn.Conv2d(20, 50, 5), (b, 20, 12, 12)),
+            ("lenet_pool2", nn.MaxPool2d(2, 2), (b, 50, 8, 8)),
+            ("lenet_fc500", nn.Linear(800, 500), (b, 800)),
+            ("lenet_fc10", nn.Linear(500, 10), (b, 500)),
+        ]
+    return cases
+
+
+def main():
+    batch, size, lenet_batch, threads, reps = (int(a) for a in sys.argv[1:6])
+    torch.set_num_threads(threads)
+    for name, layer, shape in layer_cases(batch, size, lenet_batch):
+        layer.train()
+        x = torch.rand(shape, requires_grad=True)
+
+        def step():
+            y = layer(x)
+            y.backward(torch.ones_like(y))
+
+        print(name, median_time(step, reps), flush=True)
+
+
+if __name__ == "__main__":
+    main()
