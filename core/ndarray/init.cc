@@ -149,6 +149,11 @@ NDArray normal(double loc, double scale, const Shape& shape, Context ctx, DType 
 
 namespace random {
 
+Resource GlobalResource() {
+  auto& g = nd::Gen();
+  return Resource{&g.engine, g.var};
+}
+
 void Seed(uint32_t seed) {
   auto& g = nd::Gen();
   Engine::Get()->PushSync([seed, &g](RunContext) { g.engine.seed(seed); }, cpu(), {}, {g.var},

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <random>
 #include <vector>
 
 #include "core/ndarray/ndarray.h"
@@ -59,6 +60,14 @@ NDArray normal(double loc, double scale, const Shape& shape, Context ctx = cpu()
 namespace random {
 // Reseeds the generator (after pending random draws).
 void Seed(uint32_t seed);
+
+// The process's generator for operators that draw random numbers (Dropout): an operation
+// must list `var` among the vars it writes before using `engine`, so draws happen in push order.
+struct Resource {
+  std::mt19937* engine;
+  VarHandle var;
+};
+Resource GlobalResource();
 }  // namespace random
 
 }  // namespace mx

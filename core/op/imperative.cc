@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "core/base/error.h"
+#include "core/ndarray/init.h"
 
 namespace mx {
 namespace {
@@ -115,10 +116,16 @@ std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDA
   std::vector<OpReq> req(n_out, options.req);
   FCompute fn = *fcompute;
   bool is_train = options.is_train;
+  std::mt19937* rng = nullptr;
+  if (op.needs_random()) {
+    random::Resource r = random::GlobalResource();
+    rng = r.engine;
+    mutable_vars.push_back(r.var);
+  }
   // The arrays are captured so their memory lives until the kernel has run.
   Engine::Get()->PushSync(
-      [fn, attrs, in_blobs, out_blobs, req, is_train, inputs, outputs](RunContext rctx) {
-        OpContext octx{rctx, is_train};
+      [fn, attrs, in_blobs, out_blobs, req, is_train, rng, inputs, outputs](RunContext rctx) {
+        OpContext octx{rctx, is_train, rng};
         fn(attrs, octx, in_blobs, req, out_blobs);
       },
       ctx, const_vars, mutable_vars, FnProperty::kNormal, 0, op.name().c_str());

@@ -71,6 +71,11 @@ OpDef& OpDef::Gradient(FGradient f) {
   return *this;
 }
 
+OpDef& OpDef::RequestRandom() {
+  needs_random_ = true;
+  return *this;
+}
+
 int OpDef::num_visible_outputs(const OpAttrs& a) const {
   return num_visible_outputs_ ? num_visible_outputs_(a) : num_outputs(a);
 }

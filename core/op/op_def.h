@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,8 @@ struct OpAttrs {
 struct OpContext {
   RunContext run;
   bool is_train = false;
+  // The random generator, for operators registered with RequestRandom() (host-side draws).
+  std::mt19937* rng = nullptr;
 };
 
 using FCompute = std::function<void(const OpAttrs&, const OpContext&, const std::vector<TBlob>&,
@@ -93,6 +96,8 @@ class OpDef {
   // Outputs a user sees (the rest are saved for the backward pass); default: all.
   OpDef& NumVisibleOutputs(FNumArgs f);
   OpDef& Gradient(FGradient f);
+  // The operator draws random numbers: it gets OpContext::rng, ordered by the engine.
+  OpDef& RequestRandom();
 
   // Use.
   const std::string& name() const { return name_; }
@@ -105,6 +110,7 @@ class OpDef {
   // One line per parameter: "name: type, default D (or required) -- description".
   std::vector<std::string> param_docs() const;
   const std::vector<int>& mutate_inputs() const { return mutate_inputs_; }
+  bool needs_random() const { return needs_random_; }
   int num_visible_outputs(const OpAttrs& a) const;
   // The gradient function, or nullptr for operators without one.
   const FGradient* gradient() const { return gradient_ ? &gradient_ : nullptr; }
@@ -129,6 +135,7 @@ class OpDef {
   std::vector<int> mutate_inputs_;
   FNumArgs num_visible_outputs_;
   FGradient gradient_;
+  bool needs_random_ = false;
 };
 
 class OpRegistry {

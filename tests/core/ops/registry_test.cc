@@ -16,7 +16,12 @@ const std::set<std::string> kCpuOnlyForNow = {
     "Pooling",        "_backward_Pooling",        "softmax",       "_backward_softmax",
     "log_softmax",    "_backward_log_softmax",    "SoftmaxActivation",
     "_backward_SoftmaxActivation",                "SoftmaxOutput", "Softmax",
-    "_backward_SoftmaxOutput",
+    "_backward_SoftmaxOutput", "Dropout",     "_backward_Dropout",
+    "LeakyReLU",      "_backward_LeakyReLU",      "Embedding",     "_backward_Embedding",
+    "LinearRegressionOutput",   "_backward_LinearRegressionOutput",
+    "LogisticRegressionOutput", "_backward_LogisticRegressionOutput",
+    "MAERegressionOutput",      "_backward_MAERegressionOutput",
+    "MakeLoss",       "_backward_MakeLoss",       "BlockGrad",
 };
 
 // Every registered operator is complete: described, shape-inferring, with a CPU kernel, and
