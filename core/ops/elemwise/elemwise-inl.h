@@ -4,6 +4,7 @@
 #ifndef TESSERA_CORE_OPS_ELEMWISE_ELEMWISE_INL_H_
 #define TESSERA_CORE_OPS_ELEMWISE_ELEMWISE_INL_H_
 
+#include <string>
 #include <vector>
 
 #include "core/base/error.h"
@@ -66,6 +67,10 @@ struct BroadcastPlan {
   Dims shape, lstride, rstride;
 };
 BroadcastPlan PlanBroadcast(const Shape& lhs, const Shape& rhs, const Shape& out);
+
+// The gradient of element-wise operator `op` (elemwise_grad.cc), built from other operators;
+// operators whose derivative is zero almost everywhere (comparisons, rounding) pass none.
+FGradient ElemwiseGradient(const std::string& op);
 
 bool BroadcastBinaryShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out);
 

@@ -14,7 +14,8 @@ using mop::reverse;
       .InputNames({"lhs", "rhs"})                                       \
       .InferShape(BroadcastBinaryShape)                                 \
       .InferType(SameTypeInferType)                                     \
-      .Compute(DeviceType::kCPU, BroadcastCompute<CPU, mop::functor>);
+      .Compute(DeviceType::kCPU, BroadcastCompute<CPU, mop::functor>)    \
+      .Gradient(ElemwiseGradient(#name));
 MX_BROADCAST_BINARY_OPS(MX_REGISTER_BROADCAST)
 #undef MX_REGISTER_BROADCAST
 
@@ -25,7 +26,8 @@ MX_BROADCAST_BINARY_OPS(MX_REGISTER_BROADCAST)
       .InputNames({"lhs", "rhs"})                                    \
       .InferShape(SameShapeInferShape)                               \
       .InferType(SameTypeInferType)                                  \
-      .Compute(DeviceType::kCPU, BinaryCompute<CPU, mop::functor>);
+      .Compute(DeviceType::kCPU, BinaryCompute<CPU, mop::functor>)    \
+      .Gradient(ElemwiseGradient(#name));
 MX_ELEMWISE_BINARY_OPS(MX_REGISTER_ELEMWISE)
 #undef MX_REGISTER_ELEMWISE
 
@@ -37,7 +39,8 @@ MX_ELEMWISE_BINARY_OPS(MX_REGISTER_ELEMWISE)
       .Params<ScalarParam>()                                         \
       .InferShape(SameShapeInferShape)                               \
       .InferType(SameTypeInferType)                                  \
-      .Compute(DeviceType::kCPU, ScalarCompute<CPU, mop::functor>);
+      .Compute(DeviceType::kCPU, ScalarCompute<CPU, mop::functor>)    \
+      .Gradient(ElemwiseGradient(#name));
 MX_SCALAR_OPS(MX_REGISTER_SCALAR)
 #undef MX_REGISTER_SCALAR
 
@@ -48,7 +51,8 @@ MX_SCALAR_OPS(MX_REGISTER_SCALAR)
       .InputNames({"data"})                                          \
       .InferShape(SameShapeInferShape)                               \
       .InferType(SameTypeInferType)                                  \
-      .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::functor>);
+      .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::functor>)    \
+      .Gradient(ElemwiseGradient(#name));
 MX_UNARY_OPS(MX_REGISTER_UNARY)
 #undef MX_REGISTER_UNARY
 

@@ -139,6 +139,19 @@ MX_UNARY_MATH(radians, a*M<T>(0.017453292519943295))
 MX_UNARY_MATH(logical_not, a == M<T>(0) ? M<T>(1) : M<T>(0))
 #undef MX_UNARY_MATH
 
+struct zero {
+  template <typename T>
+  MX_XINLINE static T Map(T) {
+    return FromM<T>(M<T>(0));
+  }
+};
+struct one {
+  template <typename T>
+  MX_XINLINE static T Map(T) {
+    return FromM<T>(M<T>(1));
+  }
+};
+
 // ---- binary ----
 #define MX_BINARY_MATH(name, expr)                 \
   struct name {                                    \

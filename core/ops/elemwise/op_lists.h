@@ -103,6 +103,8 @@
   X(gammaln, gammaln, "log of the absolute gamma function")    \
   X(degrees, degrees, "radians to degrees")                    \
   X(radians, radians, "degrees to radians")                    \
-  X(logical_not, logical_not, "1 where data == 0, else 0")
+  X(logical_not, logical_not, "1 where data == 0, else 0")           \
+  X(zeros_like, zero, "zeros of data's shape and dtype")               \
+  X(ones_like, one, "ones of data's shape and dtype")
 
 #endif  // TESSERA_CORE_OPS_ELEMWISE_OP_LISTS_H_

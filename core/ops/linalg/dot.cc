@@ -134,6 +134,72 @@ void DotCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TB
   GemmCpu(g, in[0], in[1], out[0]);
 }
 
+// Gradients of C = op(A) op(B), each as one GEMM on the flattened 2-D (per batch) views:
+//   A not transposed: dA = dC op(B)^T;  transposed: dA = op(B) dC^T.
+//   B not transposed: dB = op(A)^T dC;  transposed: dB = dC^T op(A).
+template <bool kBatch>
+void DotBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                 const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  const auto& p = attrs.get<DotParam>();
+  const TBlob &og = in[0], &a = in[1], &b = in[2];
+  GemmArgs f = kBatch ? BatchDotGemmArgs(p, a.shape, b.shape) : DotGemmArgs(p, a.shape, b.shape);
+  auto run = [&](GemmArgs g, const TBlob& x, const TBlob& y, const TBlob& z, OpReq r) {
+    if (r == OpReq::kNull) return;
+    g.batch = f.batch;
+    g.accumulate = r == OpReq::kAddTo;
+    if (ctx.run.ctx.is_gpu()) {
+#if MX_USE_CUDA
+      GemmGpu(g, x, y, z, ctx.run.stream);
+#endif
+    } else {
+      GemmCpu(g, x, y, z);
+    }
+  };
+  GemmArgs ga, gb;
+  if (!p.transpose_a) {
+    ga.m = f.m, ga.n = f.k, ga.k = f.n, ga.trans_a = false, ga.trans_b = !p.transpose_b;
+    run(ga, og, b, out[0], req[0]);
+  } else {
+    ga.m = f.k, ga.n = f.m, ga.k = f.n, ga.trans_a = p.transpose_b, ga.trans_b = true;
+    run(ga, b, og, out[0], req[0]);
+  }
+  if (!p.transpose_b) {
+    gb.m = f.k, gb.n = f.n, gb.k = f.m, gb.trans_a = !p.transpose_a, gb.trans_b = false;
+    run(gb, a, og, out[1], req[1]);
+  } else {
+    gb.m = f.n, gb.n = f.k, gb.k = f.m, gb.trans_a = true, gb.trans_b = p.transpose_a;
+    run(gb, og, a, out[1], req[1]);
+  }
+}
+
+bool DotBackwardShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
+  AssignShape(&(*out)[0], (*in)[1], attrs, "lhs gradient");
+  AssignShape(&(*out)[1], (*in)[2], attrs, "rhs gradient");
+  return true;
+}
+
+FGradient DotGradient(const char* backward) {
+  return [backward](const OpAttrs& attrs, GradContext* ctx) {
+    return ctx->Op(backward, {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)}, attrs.dict);
+  };
+}
+
+#define MX_REGISTER_DOT_BACKWARD(name, batch)                        \
+  MX_REGISTER_OP(_backward_##name)                                   \
+      .Describe("Gradient of " #name ": inputs (ograd, lhs, rhs).")  \
+      .NumInputs(3)                                                  \
+      .InputNames({"ograd", "lhs", "rhs"})                           \
+      .NumOutputs(2)                                                 \
+      .Params<DotParam>()                                            \
+      .InferShape(DotBackwardShape)                                  \
+      .InferType(SameTypeInferType)                                  \
+      .Compute(DeviceType::kCPU, DotBackward<batch>)                 \
+      .Compute(DeviceType::kGPU, DotBackward<batch>);
+MX_REGISTER_DOT_BACKWARD(dot, false)
+MX_REGISTER_DOT_BACKWARD(batch_dot, true)
+#undef MX_REGISTER_DOT_BACKWARD
+
 MX_REGISTER_OP(dot)
     .Describe("Matrix product of lhs and rhs flattened to 2-D (see dot-inl.h).")
     .NumInputs(2)
@@ -141,6 +207,7 @@ MX_REGISTER_OP(dot)
     .Params<DotParam>()
     .InferShape(DotShape)
     .InferType(SameTypeInferType)
+    .Gradient(DotGradient("_backward_dot"))
     .Compute(DeviceType::kCPU, DotCompute<false>)
 #if MX_USE_CUDA
     .Compute(DeviceType::kGPU, DotCompute<false>)
@@ -154,6 +221,7 @@ MX_REGISTER_OP(batch_dot)
     .Params<DotParam>()
     .InferShape(BatchDotShape)
     .InferType(SameTypeInferType)
+    .Gradient(DotGradient("_backward_batch_dot"))
     .Compute(DeviceType::kCPU, DotCompute<true>)
 #if MX_USE_CUDA
     .Compute(DeviceType::kGPU, DotCompute<true>)

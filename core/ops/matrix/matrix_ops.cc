@@ -68,7 +68,19 @@ MX_REGISTER_OP(transpose)
     .Params<TransposeParam>()
     .InferShape(TransposeShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, TransposeCompute<CPU>);
+    .Compute(DeviceType::kCPU, TransposeCompute<CPU>)
+    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      // The inverse permutation (reversing the axes is its own inverse).
+      const Shape& axes = attrs.get<TransposeParam>().axes;
+      ParamMap p;
+      if (axes.ndim() > 0) {
+        std::vector<int64_t> inv(axes.ndim());
+        for (int i = 0; i < axes.ndim(); ++i)
+          inv[axes[i] < 0 ? axes[i] + axes.ndim() : axes[i]] = i;
+        p["axes"] = Shape(inv).ToPythonString();
+      }
+      return ctx->Op("transpose", {ctx->OutGrad(0)}, p);
+    });
 
 MX_REGISTER_OP(Concat)
     .Describe("Joins arrays along an existing axis (dim).")
@@ -112,7 +124,16 @@ MX_REGISTER_OP(clip)
     .Params<ClipParam>()
     .InferShape(SameShapeInferShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, ClipCompute<CPU>);
+    .Compute(DeviceType::kCPU, ClipCompute<CPU>)
+    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      // og where a_min <= x <= a_max, else 0.
+      const auto& p = attrs.get<ClipParam>();
+      GradEntry x = ctx->Input(0);
+      GradEntry lo = ctx->Op("_greater_equal_scalar", {x}, {{"scalar", ParamValue(p.a_min).str()}})[0];
+      GradEntry hi = ctx->Op("_lesser_equal_scalar", {x}, {{"scalar", ParamValue(p.a_max).str()}})[0];
+      GradEntry mask = ctx->Op("elemwise_mul", {lo, hi}, {})[0];
+      return ctx->Op("elemwise_mul", {ctx->OutGrad(0), mask}, {});
+    });
 
 MX_REGISTER_OP(one_hot)
     .Describe("One-hot encoding of integer indices (out-of-range indices give all off_value).")
@@ -138,7 +159,13 @@ MX_REGISTER_OP(where)
     .InputNames({"condition", "x", "y"})
     .InferShape(WhereShape)
     .InferType(WhereType)
-    .Compute(DeviceType::kCPU, WhereCompute<CPU>);
+    .Compute(DeviceType::kCPU, WhereCompute<CPU>)
+    .Gradient([](const OpAttrs&, GradContext* ctx) {
+      GradEntry c = ctx->Input(0), og = ctx->OutGrad(0);
+      GradEntry zeros = ctx->Op("zeros_like", {og}, {})[0];
+      return std::vector<GradEntry>{GradEntry(), ctx->Op("where", {c, og, zeros}, {})[0],
+                                    ctx->Op("where", {c, zeros, og}, {})[0]};
+    });
 
 void CastCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
                  const std::vector<OpReq>& req, const std::vector<TBlob>& out) {

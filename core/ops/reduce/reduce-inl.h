@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include <optional>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -131,6 +132,94 @@ void ReduceCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector
   } else {
 #if MX_USE_CUDA
     ReduceGpu<R>(in[0], out[0], req[0], p, ctx.run.stream);
+#endif
+  }
+}
+
+}  // namespace mx
+
+namespace mx {
+
+// Backward of the reductions: every input element receives the gradient of the output element
+// it reduced into (scaled for mean; masked to the elements equal to the result for max/min;
+// x / norm or sign(x) for the L2/L1 norm).
+enum class ReduceGradKind { kSum, kMean, kMinMax, kNorm1, kNorm2 };
+
+struct ReduceGradMap {
+  // og: the output gradient; y: the forward output (minmax, norms); x: the forward input.
+  template <typename T>
+  MX_XINLINE static void Map(int64_t i, const T* og, const T* x, const T* y, T* dx, int req,
+                             int kind, double scale, int ndim, Dims shape, Dims ostride) {
+    int64_t o = UnravelOffset(i, ndim, shape, ostride);
+    double g = ConvertValue<double>(og[o]) * scale, v;
+    double xi = ConvertValue<double>(x[i]);
+    if (kind == static_cast<int>(ReduceGradKind::kMinMax)) {
+      v = xi == ConvertValue<double>(y[o]) ? g : 0.0;
+    } else if (kind == static_cast<int>(ReduceGradKind::kNorm2)) {
+      double n = ConvertValue<double>(y[o]);
+      v = n == 0 ? 0.0 : g * xi / n;
+    } else if (kind == static_cast<int>(ReduceGradKind::kNorm1)) {
+      v = g * (xi > 0 ? 1.0 : (xi < 0 ? -1.0 : 0.0));
+    } else {
+      v = g;
+    }
+    if (req == 3) v += ConvertValue<double>(dx[i]);
+    if (req != 0) dx[i] = ConvertValue<T>(v);
+  }
+};
+
+// Strides into the reduced output for each axis of `in` (0 on reduced axes), and the count of
+// elements reduced into each output.
+void ReduceGradGeometry(const Shape& in, const std::vector<bool>& reduced, Dims* shape,
+                        Dims* ostride, int64_t* count);
+
+// Inputs (ograd, data, output); for _backward_sum/_mean the output input is unused.
+template <typename xpu>
+void ReduceGradCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  const std::string& name = attrs.op->name();
+  const Shape& s = in[1].shape;
+  MX_CHECK_AS(NotImplementedError, s.ndim() <= kMaxDim)
+      << name << " supports at most " << kMaxDim << " dimensions.";
+  Dims shape, ostride;
+  int64_t count;
+  ReduceGradGeometry(s, ReducedAxes(attrs, s), &shape, &ostride, &count);
+  ReduceGradKind kind = ReduceGradKind::kSum;
+  double scale = 1;
+  if (name == "_backward_mean") {
+    kind = ReduceGradKind::kMean;
+    scale = count > 0 ? 1.0 / count : 0.0;
+  } else if (name == "_backward_max" || name == "_backward_min") {
+    kind = ReduceGradKind::kMinMax;
+  } else if (name == "_backward_norm") {
+    kind = attrs.get<NormParam>().ord == 1 ? ReduceGradKind::kNorm1 : ReduceGradKind::kNorm2;
+  }
+  MX_TYPE_SWITCH_ARITH(in[1].dtype, T, name.c_str(), {
+    Kernel<xpu>::template Launch<ReduceGradMap>(ctx.run.stream, in[1].size(), in[0].ptr<T>(),
+                                                in[1].ptr<T>(), in[2].ptr<T>(), out[0].ptr<T>(),
+                                                static_cast<int>(req[0]), static_cast<int>(kind),
+                                                scale, s.ndim(), shape, ostride);
+  });
+}
+
+// _sum_to_like(data, like): sums data over the axes where it was broadcast from like's shape.
+template <typename xpu>
+void SumToLikeCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
+                      const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  const Shape& d = in[0].shape;
+  const Shape& l = in[1].shape;
+  std::vector<bool> red(d.ndim(), false);
+  for (int a = 0; a < d.ndim(); ++a) {
+    int la = a - (d.ndim() - l.ndim());
+    red[a] = la < 0 || (l[la] == 1 && d[a] != 1);
+  }
+  ReducePlan p = PlanReduce(d, red);
+  if constexpr (std::is_same<xpu, CPU>::value) {
+    (void)ctx;
+    ReduceCpu<SumReducer>(in[0], out[0], req[0], p);
+  } else {
+#if MX_USE_CUDA
+    ReduceGpu<SumReducer>(in[0], out[0], req[0], p, ctx.run.stream);
 #endif
   }
 }

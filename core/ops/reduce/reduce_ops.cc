@@ -66,7 +66,8 @@ Shape ReducedShape(const Shape& in, const std::vector<bool>& red, bool keepdims)
 }  // namespace
 
 std::vector<bool> ReducedAxes(const OpAttrs& attrs, const Shape& in) {
-  const std::string& name = attrs.op->name();
+  std::string name = attrs.op->name();
+  if (name.rfind("_backward_", 0) == 0) name = name.substr(10);
   if (name == "norm") return AxesFromList(attrs.get<NormParam>().axis, false, in, "norm");
   if (name == "argmax" || name == "argmin") {
     const auto& p = attrs.get<ArgReduceParam>();
@@ -147,7 +148,68 @@ void ReduceCpu(const TBlob& in, const TBlob& out, OpReq req, const ReducePlan& p
   });
 }
 
+void ReduceGradGeometry(const Shape& in, const std::vector<bool>& reduced, Dims* shape,
+                        Dims* ostride, int64_t* count) {
+  int64_t stride = 1;
+  *count = 1;
+  for (int d = in.ndim() - 1; d >= 0; --d) {
+    shape->v[d] = in[d];
+    ostride->v[d] = reduced[d] ? 0 : stride;
+    if (reduced[d])
+      *count *= in[d];
+    else
+      stride *= in[d];
+  }
+}
+
 namespace {
+
+bool BackwardLikeData(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  if ((*in)[1].ndim() == 0) return false;
+  AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
+  return true;
+}
+
+// Gradient through _backward_<op>(ograd, data, output).
+FGradient ReduceGradient(const std::string& op) {
+  return [op](const OpAttrs& attrs, GradContext* ctx) {
+    return ctx->Op("_backward_" + op, {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},
+                   attrs.dict);
+  };
+}
+
+#define MX_REGISTER_REDUCE_GRAD(name, P)                                       \
+  MX_REGISTER_OP(_backward_##name)                                             \
+      .Describe("Gradient of " #name ": inputs (ograd, data, output).")        \
+      .Params<P>()                                                             \
+      .NumInputs(3)                                                            \
+      .InputNames({"ograd", "data", "output"})                                 \
+      .InferShape(BackwardLikeData)                                            \
+      .InferType(SameTypeInferType)                                            \
+      .Compute(DeviceType::kCPU, ReduceGradCompute<CPU>);
+MX_REGISTER_REDUCE_GRAD(sum, ReduceAxesParam)
+MX_REGISTER_REDUCE_GRAD(mean, ReduceAxesParam)
+MX_REGISTER_REDUCE_GRAD(max, ReduceAxesParam)
+MX_REGISTER_REDUCE_GRAD(min, ReduceAxesParam)
+MX_REGISTER_REDUCE_GRAD(norm, NormParam)
+#undef MX_REGISTER_REDUCE_GRAD
+
+MX_REGISTER_OP(_sum_to_like)
+    .Describe("Sums data over the axes along which it is broadcast from like's shape.")
+    .NumInputs(2)
+    .InputNames({"data", "like"})
+    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+      if ((*in)[0].ndim() == 0 || (*in)[1].ndim() == 0) return false;
+      BroadcastShapes((*in)[1], (*in)[0], "_sum_to_like");
+      AssignShape(&(*out)[0], (*in)[1], attrs, "the output");
+      return true;
+    })
+    .InferType([](const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
+      if ((*in)[0] < 0) return false;
+      (*out)[0] = (*in)[0];
+      return true;
+    })
+    .Compute(DeviceType::kCPU, SumToLikeCompute<CPU>);
 
 #define MX_REGISTER_REDUCE(name, R, text)                         \
   MX_REGISTER_OP(name)                                            \
@@ -157,10 +219,18 @@ namespace {
       .Params<ReduceAxesParam>()                                  \
       .InferShape(ReduceAxesShape)                                \
       .InferType(SameTypeInferType)                               \
-      .Compute(DeviceType::kCPU, ReduceCompute<CPU, R>);
+      .Compute(DeviceType::kCPU, ReduceCompute<CPU, R>)           \
+      .Gradient(ReduceGradient(#name));
 MX_REGISTER_REDUCE(sum, SumReducer, "Sum over axes.")
 MX_REGISTER_REDUCE(mean, MeanReducer, "Mean over axes.")
-MX_REGISTER_REDUCE(prod, ProdReducer, "Product over axes.")
+MX_REGISTER_OP(prod)
+    .Describe("Product over axes.")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<ReduceAxesParam>()
+    .InferShape(ReduceAxesShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, ReduceCompute<CPU, ProdReducer>);
 MX_REGISTER_REDUCE(max, MaxReducer, "Maximum over axes (NaN propagates).")
 MX_REGISTER_REDUCE(min, MinReducer, "Minimum over axes (NaN propagates).")
 #undef MX_REGISTER_REDUCE
@@ -180,7 +250,8 @@ MX_REGISTER_OP(norm)
     .Params<NormParam>()
     .InferShape(NormShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, NormCompute);
+    .Compute(DeviceType::kCPU, NormCompute)
+    .Gradient(ReduceGradient("norm"));
 
 MX_REGISTER_OP(argmax)
     .Describe("Index of the first maximum along an axis (of the flattened array if None).")

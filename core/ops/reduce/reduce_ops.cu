@@ -65,6 +65,12 @@ MX_REGISTER_OP(min).Compute(DeviceType::kGPU, ReduceCompute<GPU, MinReducer>);
 MX_REGISTER_OP(norm).Compute(DeviceType::kGPU, NormComputeGpu);
 MX_REGISTER_OP(argmax).Compute(DeviceType::kGPU, ReduceCompute<GPU, ArgMaxReducer>);
 MX_REGISTER_OP(argmin).Compute(DeviceType::kGPU, ReduceCompute<GPU, ArgMinReducer>);
+MX_REGISTER_OP(_backward_sum).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);
+MX_REGISTER_OP(_backward_mean).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);
+MX_REGISTER_OP(_backward_max).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);
+MX_REGISTER_OP(_backward_min).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);
+MX_REGISTER_OP(_backward_norm).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);
+MX_REGISTER_OP(_sum_to_like).Compute(DeviceType::kGPU, SumToLikeCompute<GPU>);
 
 }  // namespace
 }  // namespace mx

@@ -1,0 +1,90 @@
+// Numeric gradient checks (float64) of the element-wise, broadcast, scalar, reduction, dot and
+// layout operators' gradients.
+#include <gtest/gtest.h>
+
+#include "core/op/autograd.h"
+#include "core/tessera.h"
+#include "tests/testing/gradient_check.h"
+
+namespace mx {
+namespace {
+
+using testing::CheckGradient;
+
+NDArray Rand(const Shape& s, double lo = -1, double hi = 1) {
+  return nd::random::uniform(lo, hi, s, cpu(), kFloat64);
+}
+
+TEST(Gradient, UnaryMath) {
+  NDArray x = Rand({3, 4}, 0.2, 0.9);  // inside every domain used below
+  for (const char* op : {"_copy", "negative", "abs", "sqrt", "rsqrt", "cbrt", "square",
+                         "reciprocal", "exp", "expm1", "log", "log1p", "log2", "log10", "sin",
+                         "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
+                         "arcsinh", "arctanh", "sigmoid", "relu", "softsign", "erf", "degrees",
+                         "radians"})
+    CheckGradient(op, {x}, {});
+  CheckGradient("arccosh", {Rand({5}, 1.5, 3)}, {});
+}
+
+TEST(Gradient, BroadcastAndElemwiseBinary) {
+  NDArray a = Rand({2, 3, 4}, 0.5, 1.5), b = Rand({3, 1}, 0.5, 1.5);
+  for (const char* op : {"broadcast_add", "broadcast_sub", "broadcast_mul", "broadcast_div",
+                         "broadcast_power", "broadcast_hypot"})
+    CheckGradient(op, {a, b}, {});
+  NDArray c = Rand({2, 3, 4}, 0.5, 1.5);
+  // maximum/minimum away from ties.
+  CheckGradient("broadcast_maximum", {a, nd::full({3, 1}, 1.0, cpu(), kFloat64)}, {});
+  for (const char* op : {"elemwise_add", "elemwise_sub", "elemwise_mul", "elemwise_div"})
+    CheckGradient(op, {a, c}, {});
+}
+
+TEST(Gradient, ScalarOps) {
+  NDArray x = Rand({4, 3}, 0.5, 1.5);
+  for (const char* op : {"_plus_scalar", "_minus_scalar", "_rminus_scalar", "_mul_scalar",
+                         "_div_scalar", "_rdiv_scalar", "_power_scalar", "_rpower_scalar",
+                         "_maximum_scalar", "_minimum_scalar", "_hypot_scalar"})
+    CheckGradient(op, {x}, {{"scalar", 0.7}});
+}
+
+TEST(Gradient, ComparisonsPassNoGradient) {
+  NDArray a = Rand({3}), b = Rand({3});
+  std::vector<NDArray> out = Invoke("broadcast_greater", {a, b});
+  std::vector<NDArray> g = Backward("broadcast_greater", {a, b}, {}, out, {nd::ones({3}, cpu(), kFloat64)});
+  EXPECT_TRUE(g[0].is_none());
+  EXPECT_TRUE(g[1].is_none());
+}
+
+TEST(Gradient, Reductions) {
+  NDArray x = Rand({3, 4, 2});
+  for (const char* op : {"sum", "mean", "max", "min"}) {
+    CheckGradient(op, {x}, {});
+    CheckGradient(op, {x}, {{"axis", {1}}});
+    CheckGradient(op, {x}, {{"axis", {0, 2}}, {"keepdims", true}});
+  }
+  CheckGradient("norm", {x}, {});
+  CheckGradient("norm", {x}, {{"ord", 1}, {"axis", {1}}});
+}
+
+TEST(Gradient, DotTransposeClipWhere) {
+  for (bool ta : {false, true})
+    for (bool tb : {false, true}) {
+      NDArray a = ta ? Rand({4, 3}) : Rand({3, 4});
+      NDArray b = tb ? Rand({5, 4}) : Rand({4, 5});
+      CheckGradient("dot", {a, b}, {{"transpose_a", ta}, {"transpose_b", tb}});
+      NDArray ba = ta ? Rand({2, 4, 3}) : Rand({2, 3, 4});
+      NDArray bb = tb ? Rand({2, 5, 4}) : Rand({2, 4, 5});
+      CheckGradient("batch_dot", {ba, bb}, {{"transpose_a", ta}, {"transpose_b", tb}});
+    }
+  CheckGradient("dot", {Rand({2, 3, 4}), Rand({4, 5})}, {});
+  CheckGradient("transpose", {Rand({2, 3, 4})}, {{"axes", {1, 2, 0}}});
+  CheckGradient("transpose", {Rand({2, 3})}, {});
+  std::vector<double> v = Rand({10}, -2, 2).ToVector<double>();
+  for (double& e : v)
+    if (std::fabs(std::fabs(e) - 1) < 0.05) e = 0.5;  // away from the clip points
+  CheckGradient("clip", {nd::array(v, Shape{10}, kFloat64)}, {{"a_min", -1.0}, {"a_max", 1.0}});
+  CheckGradient("where", {nd::array({1, 0, 1}, Shape{3}, kFloat64), Rand({3}), Rand({3})}, {},
+                {.inputs = {1, 2}});
+}
+
+}  // namespace
+}  // namespace mx
