@@ -6,7 +6,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 TESTS=(tests/core/storage:storage_test tests/core/engine:engine_test
-       tests/core/ndarray:ndarray_test tests/core/ops:ops_test tests/core/ops:gpu_test)
+       tests/core/ndarray:ndarray_test tests/core/ops:ops_test tests/core/ops:gpu_test
+       tests/core/ops/nn:nn_test)
 BINS=(examples/seed:ndarray_basics tools/bench:ndarray_bench)
 
 if [ "${1:-}" = "build" ]; then

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "core/op/autograd.h"
+#include "core/op/imperative.h"
 #include "core/tessera.h"
 
 namespace mx {
@@ -100,7 +102,54 @@ std::vector<OpCase> Cases() {
   v.push_back({"lamb_update_phase1", {{300}, {300}, {300}, {300}}, {{"t", 3}}, kFloat32, 0.1, 1});
   v.push_back({"lamb_update_phase2", {{300}, {300}, {1}, {1}}, {{"lr", 0.01}}, kFloat32, 0.1, 1});
   v.push_back({"sgd_update", {{300}, {300}}, {{"lr", 0.1}}, kFloat16});
+  v.push_back({"_backward_sum", {{4, 6}, {4, 5, 6}, {4, 6}}, {{"axis", {1}}}});
+  v.push_back({"_backward_mean", {{1}, {4, 5, 6}, {1}}, {}});
+  v.push_back({"_backward_max", {{4, 6}, {4, 5, 6}, {4, 6}}, {{"axis", {1}}}});
+  v.push_back({"_backward_norm", {{1}, {4, 5}, {1}}, {}, kFloat32, 0.5, 1});
+  v.push_back({"_sum_to_like", {{4, 3, 5}, {3, 1}}, {}});
+  v.push_back({"_backward_dot", {{64, 32}, {64, 48}, {48, 32}}, {}});
+  v.push_back({"_backward_dot", {{48, 32}, {64, 48}, {32, 64}},
+               {{"transpose_a", true}, {"transpose_b", true}}});
+  v.push_back({"_backward_batch_dot", {{3, 8, 5}, {3, 8, 6}, {3, 6, 5}}, {}});
+  v.push_back({"zeros_like", {{7}}, {}});
+  v.push_back({"ones_like", {{7}}, {}});
+  v.push_back({"reshape_like", {{6, 4}, {2, 12}}, {}});
   return v;
+}
+
+// Composed gradients run on the GPU too: Backward on gpu(0) against cpu(0).
+TEST(GpuGradients, ComposedGradientsMatchCpu) {
+  if (GpuCount() == 0) GTEST_SKIP() << "no GPU";
+  struct G {
+    std::string op;
+    std::vector<Shape> shapes;
+    Params params;
+  };
+  for (const G& g : std::vector<G>{{"broadcast_mul", {{4, 5}, {5}}, {}},
+                                   {"broadcast_div", {{4, 5}, {4, 1}}, {}},
+                                   {"tanh", {{30}}, {}},
+                                   {"_rdiv_scalar", {{30}}, {{"scalar", 2.0}}},
+                                   {"sum", {{4, 5}}, {{"axis", {0}}}},
+                                   {"dot", {{6, 7}, {7, 3}}, {}},
+                                   {"transpose", {{2, 3, 4}}, {{"axes", {2, 0, 1}}}}}) {
+    std::vector<NDArray> cin, gin;
+    for (const Shape& s : g.shapes) {
+      NDArray x = nd::random::uniform(0.5, 1.5, s);
+      cin.push_back(x);
+      gin.push_back(x.AsInContext(gpu(0)));
+    }
+    ParamMap pm = ToParamMap(g.params);
+    std::vector<NDArray> cout = InvokeAll(g.op, cin, pm), gout = InvokeAll(g.op, gin, pm);
+    NDArray head = nd::random::uniform(-1, 1, cout[0].shape());
+    std::vector<NDArray> cg = Backward(g.op, cin, pm, cout, {head});
+    std::vector<NDArray> gg = Backward(g.op, gin, pm, gout, {head.AsInContext(gpu(0))});
+    for (size_t i = 0; i < cg.size(); ++i) {
+      if (cg[i].is_none()) continue;
+      EXPECT_EQ(gg[i].context(), gpu(0)) << g.op;
+      std::vector<float> a = cg[i].ToVector<float>(), b = gg[i].ToVector<float>();
+      for (size_t k = 0; k < a.size(); ++k) EXPECT_NEAR(a[k], b[k], 1e-4) << g.op << " input " << i;
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Ops, GpuVsCpu, ::testing::ValuesIn(Cases()),
