@@ -31,15 +31,17 @@ T* Scratch(size_t n, int slot = 0) {
   return reinterpret_cast<T*>(b.data());
 }
 
-// col (C*kh*kw, OH*OW) from x (C, H, W); zeros where the window reaches into padding.
+// col (C*kh*kw, OH*OW) from x (C, H, W); zeros where the window reaches into padding. Rows of
+// col are `ld` elements apart (ld >= OH*OW lets several images share one matrix).
 template <typename T>
 void Im2Col(const T* x, int64_t c, int64_t h, int64_t w, const Window2D& g, int64_t oh,
-            int64_t ow, T* col) {
+            int64_t ow, T* col, int64_t ld = -1) {
+  if (ld < 0) ld = oh * ow;
 #pragma omp parallel for num_threads(CpuKernelThreads()) if (c * oh * ow * g.kh * g.kw > 65536)
   for (int64_t ci = 0; ci < c; ++ci) {
     for (int64_t ki = 0; ki < g.kh; ++ki) {
       for (int64_t kj = 0; kj < g.kw; ++kj) {
-        T* row = col + ((ci * g.kh + ki) * g.kw + kj) * oh * ow;
+        T* row = col + ((ci * g.kh + ki) * g.kw + kj) * ld;
         for (int64_t y = 0; y < oh; ++y) {
           int64_t iy = y * g.sh - g.ph + ki * g.dh;
           T* r = row + y * ow;
@@ -58,15 +60,16 @@ void Im2Col(const T* x, int64_t c, int64_t h, int64_t w, const Window2D& g, int6
   }
 }
 
-// x (C, H, W) += the columns of col scattered back (the adjoint of Im2Col).
+// x (C, H, W) += the columns of col scattered back (the adjoint of Im2Col; same `ld`).
 template <typename T>
 void Col2ImAdd(const T* col, int64_t c, int64_t h, int64_t w, const Window2D& g, int64_t oh,
-               int64_t ow, T* x) {
+               int64_t ow, T* x, int64_t ld = -1) {
+  if (ld < 0) ld = oh * ow;
 #pragma omp parallel for num_threads(CpuKernelThreads()) if (c * oh * ow * g.kh * g.kw > 65536)
   for (int64_t ci = 0; ci < c; ++ci) {
     for (int64_t ki = 0; ki < g.kh; ++ki) {
       for (int64_t kj = 0; kj < g.kw; ++kj) {
-        const T* row = col + ((ci * g.kh + ki) * g.kw + kj) * oh * ow;
+        const T* row = col + ((ci * g.kh + ki) * g.kw + kj) * ld;
         for (int64_t y = 0; y < oh; ++y) {
           int64_t iy = y * g.sh - g.ph + ki * g.dh;
           if (iy < 0 || iy >= h) continue;

@@ -1,9 +1,10 @@
 // Convolution (1-D NCW and 2-D NCHW; MXNet parameters, grouping, dilation, padding).
-// CPU: per image, im2col then one GEMM per group through OpenBLAS:
-//   y[n, g] (Fg, OH*OW) = W_g (Fg, Cg*kh*kw) x col_g (Cg*kh*kw, OH*OW) (+ bias).
+// CPU: im2col for a chunk of images, then one GEMM per group through OpenBLAS:
+//   Y_g (Fg, nb*OH*OW) = W_g (Fg, Cg*kh*kw) x col_g (Cg*kh*kw, nb*OH*OW) (+ bias).
 // Backward (_backward_Convolution, inputs ograd, data, weight):
 //   dW_g += dy_g col_g^T summed over images; dcol_g = W_g^T dy_g scattered back (col2im);
 //   db = sums of dy over images and positions.
+#include <algorithm>
 #include <optional>
 #include <string>
 
@@ -95,22 +96,36 @@ bool ConvolutionShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<
   return true;
 }
 
+// Images per batched GEMM: col (K_all, nb*OHW) and the (F, nb*OHW) result stay within ~64 MB.
+int64_t ImagesPerChunk(const ConvDims& d, size_t elem) {
+  int64_t per_image = (d.c * d.g.kh * d.g.kw + d.f) * d.oh * d.ow * static_cast<int64_t>(elem);
+  int64_t nb = (int64_t(64) << 20) / std::max<int64_t>(per_image, 1);
+  return std::max<int64_t>(1, std::min(nb, d.n));
+}
+
+// Forward over chunks of nb images: one GEMM per group covers all images of the chunk,
+//   Y_g (Fg, nb*OHW) = W_g (Fg, K) col_g (K, nb*OHW), then Y is scattered to (N, F, OHW).
 template <typename T>
-void Forward(const ConvolutionParam& p, const ConvDims& d, const T* x, const T* w, const T* b,
-             T* y, bool add) {
+void Forward(const ConvDims& d, const T* x, const T* w, const T* b, T* y, bool add) {
   int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * d.g.kh * d.g.kw;
-  int64_t ohw = d.oh * d.ow;
-  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * ohw);
-  for (int64_t n = 0; n < d.n; ++n) {
-    Im2Col(x + n * d.c * d.h * d.w, d.c, d.h, d.w, d.g, d.oh, d.ow, col);
-    for (int64_t gi = 0; gi < d.groups; ++gi) {
-      CpuGemm<T>(false, false, fg, ohw, k, T(1), w + gi * fg * k, k, col + gi * k * ohw, ohw,
-                 T(add ? 1 : 0), y + (n * d.f + gi * fg) * ohw, ohw);
-    }
-    if (b) {
-      T* yn = y + n * d.f * ohw;
-      for (int64_t f = 0; f < d.f; ++f)
-        for (int64_t i = 0; i < ohw; ++i) yn[f * ohw + i] += b[f];
+  int64_t ohw = d.oh * d.ow, chw = d.c * d.h * d.w;
+  int64_t nb = ImagesPerChunk(d, sizeof(T));
+  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * nb * ohw, 0);
+  T* ybuf = Scratch<T>(d.f * nb * ohw, 1);
+  for (int64_t n0 = 0; n0 < d.n; n0 += nb) {
+    int64_t cnt = std::min(nb, d.n - n0), ld = cnt * ohw;
+    for (int64_t i = 0; i < cnt; ++i)
+      Im2Col(x + (n0 + i) * chw, d.c, d.h, d.w, d.g, d.oh, d.ow, col + i * ohw, ld);
+    for (int64_t gi = 0; gi < d.groups; ++gi)
+      CpuGemm<T>(false, false, fg, ld, k, T(1), w + gi * fg * k, k, col + gi * k * ld, ld, T(0),
+                 ybuf + gi * fg * ld, ld);
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (cnt * d.f * ohw > 65536)
+    for (int64_t nf = 0; nf < cnt * d.f; ++nf) {
+      int64_t i = nf / d.f, f = nf % d.f;
+      const T* src = ybuf + f * ld + i * ohw;
+      T* dst = y + ((n0 + i) * d.f + f) * ohw;
+      T bias = b ? b[f] : T(0);
+      for (int64_t p = 0; p < ohw; ++p) dst[p] = (add ? dst[p] : T(0)) + src[p] + bias;
     }
   }
 }
@@ -121,34 +136,45 @@ void ConvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vecto
   const auto& p = attrs.get<ConvolutionParam>();
   ConvDims d = MakeDims(p, in[0].shape);
   MX_TYPE_SWITCH_BLAS(out[0].dtype, T, "Convolution on CPU", {
-    Forward<T>(p, d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
+    Forward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
                out[0].ptr<T>(), req[0] == OpReq::kAddTo);
   });
 }
 
+// Backward over the same chunks: dY (F, nb*OHW) is gathered from dy once per chunk, then
+//   dW_g += dY_g col_g^T   and   dcol_g = W_g^T dY_g (scattered back with col2im).
 template <typename T>
-void Backward(const ConvolutionParam& p, const ConvDims& d, const T* dy, const T* x, const T* w,
-              T* dx, T* dw, T* db, const std::vector<OpReq>& req) {
+void Backward(const ConvDims& d, const T* dy, const T* x, const T* w, T* dx, T* dw, T* db,
+              const std::vector<OpReq>& req) {
   int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * d.g.kh * d.g.kw;
   int64_t ohw = d.oh * d.ow, chw = d.c * d.h * d.w;
-  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * ohw, 0);
-  T* dcol = Scratch<T>(d.c * d.g.kh * d.g.kw * ohw, 1);
+  int64_t nb = ImagesPerChunk(d, sizeof(T));
+  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * nb * ohw, 0);
+  T* dybuf = Scratch<T>(d.f * nb * ohw, 1);
   if (dx && req[0] == OpReq::kWrite)
     for (int64_t i = 0; i < d.n * chw; ++i) dx[i] = T(0);
-  for (int64_t n = 0; n < d.n; ++n) {
-    const T* dyn = dy + n * d.f * ohw;
+  for (int64_t n0 = 0; n0 < d.n; n0 += nb) {
+    int64_t cnt = std::min(nb, d.n - n0), ld = cnt * ohw;
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (cnt * d.f * ohw > 65536)
+    for (int64_t nf = 0; nf < cnt * d.f; ++nf) {
+      int64_t i = nf / d.f, f = nf % d.f;
+      const T* src = dy + ((n0 + i) * d.f + f) * ohw;
+      std::copy(src, src + ohw, dybuf + f * ld + i * ohw);
+    }
     if (dw) {
-      Im2Col(x + n * chw, d.c, d.h, d.w, d.g, d.oh, d.ow, col);
-      bool accumulate = n > 0 || req[1] == OpReq::kAddTo;
+      for (int64_t i = 0; i < cnt; ++i)
+        Im2Col(x + (n0 + i) * chw, d.c, d.h, d.w, d.g, d.oh, d.ow, col + i * ohw, ld);
+      bool accumulate = n0 > 0 || req[1] == OpReq::kAddTo;
       for (int64_t gi = 0; gi < d.groups; ++gi)
-        CpuGemm<T>(false, true, fg, k, ohw, T(1), dyn + gi * fg * ohw, ohw, col + gi * k * ohw,
-                   ohw, T(accumulate ? 1 : 0), dw + gi * fg * k, k);
+        CpuGemm<T>(false, true, fg, k, ld, T(1), dybuf + gi * fg * ld, ld, col + gi * k * ld, ld,
+                   T(accumulate ? 1 : 0), dw + gi * fg * k, k);
     }
     if (dx) {
       for (int64_t gi = 0; gi < d.groups; ++gi)
-        CpuGemm<T>(true, false, k, ohw, fg, T(1), w + gi * fg * k, k, dyn + gi * fg * ohw, ohw,
-                   T(0), dcol + gi * k * ohw, ohw);
-      Col2ImAdd(dcol, d.c, d.h, d.w, d.g, d.oh, d.ow, dx + n * chw);
+        CpuGemm<T>(true, false, k, ld, fg, T(1), w + gi * fg * k, k, dybuf + gi * fg * ld, ld,
+                   T(0), col + gi * k * ld, ld);
+      for (int64_t i = 0; i < cnt; ++i)
+        Col2ImAdd(col + i * ohw, d.c, d.h, d.w, d.g, d.oh, d.ow, dx + (n0 + i) * chw, ld);
     }
   }
   if (db) {
@@ -167,7 +193,7 @@ void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vect
   ConvDims d = MakeDims(p, in[1].shape);
   MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Convolution backward on CPU", {
     T* db = (!p.no_bias && req[2] != OpReq::kNull) ? out[2].ptr<T>() : nullptr;
-    Backward<T>(p, d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),
+    Backward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),
                 req[0] != OpReq::kNull ? out[0].ptr<T>() : nullptr,
                 req[1] != OpReq::kNull ? out[1].ptr<T>() : nullptr, db, req);
   });

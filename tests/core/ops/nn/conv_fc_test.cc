@@ -107,6 +107,25 @@ TEST(Convolution, ForwardMatchesNaiveLoop) {
   }
 }
 
+// Large enough that the CPU kernel splits the batch into several GEMM chunks (~64 MB each).
+TEST(Convolution, ChunkedBatchesMatchPerImageResults) {
+  NDArray x = Rand({7, 16, 100, 100}), w = Rand({16, 16, 3, 3}), b = Rand({16});
+  Params p = {{"num_filter", 16}, {"kernel", {3, 3}}, {"pad", {1, 1}}};
+  NDArray y = nd::Op1("Convolution", {x, w, b}, p);
+  ExpectNDArrayNear(y, NaiveConv(x, w, b, 1, 1, 1, 1, 1, 1, 1), 1e-10, "chunked forward");
+  NDArray og = Rand({7, 16, 100, 100});
+  ParamMap pm = ToParamMap(p);
+  std::vector<NDArray> all = Invoke("_backward_Convolution", {og, x, w}, pm);
+  std::vector<double> dw_sum(w.size(), 0.0);
+  for (int n = 0; n < 7; ++n) {
+    std::vector<NDArray> one = Invoke("_backward_Convolution", {og.Slice(n, n + 1), x.Slice(n, n + 1), w}, pm);
+    ExpectNDArrayNear(all[0].At(n), one[0].ToVector<double>(), 1e-10, "dx of image " + std::to_string(n));
+    std::vector<double> dw = one[1].ToVector<double>();
+    for (size_t i = 0; i < dw.size(); ++i) dw_sum[i] += dw[i];
+  }
+  ExpectNDArrayNear(all[1], dw_sum, 1e-8, "dw summed over images");
+}
+
 TEST(Convolution, OneDimensional) {
   NDArray x = Rand({2, 3, 9}), w = Rand({4, 3, 3}), b = Rand({4});
   NDArray y = nd::Op1("Convolution", {x, w, b},
