@@ -3,24 +3,16 @@
 // every block the seed prints for its NDArray section, in order.
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "core/base/context.h"
 
+#include "tests/testing/run_command.h"
+
 namespace {
 
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+using mx::testing::RunCommand;
 
 std::string Collapse(const std::string& s) {
   std::string r;

@@ -101,6 +101,17 @@ void CheckAddTo(const std::string& op, const std::vector<NDArray>& inputs, const
   ExpectNDArrayNear(add.out[0], want, 1e-9 + 1e-6, op + " with kAddTo");
 }
 
+NDArray Rand(const Shape& shape, double lo, double hi) {
+  return nd::random::uniform(lo, hi, shape, cpu(), kFloat64);
+}
+
+NDArray AwayFromZero(const Shape& shape) {
+  std::vector<double> v = Rand(shape, 0.1, 1).ToVector<double>();
+  for (size_t i = 0; i < v.size(); ++i)
+    if (i % 3 == 1) v[i] = -v[i];
+  return nd::array(v, shape, kFloat64);
+}
+
 void ExpectNDArrayNear(const NDArray& actual, const std::vector<double>& expected, double tol,
                        const std::string& what) {
   std::vector<double> a = actual.ToVector<double>();

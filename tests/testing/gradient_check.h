@@ -31,6 +31,11 @@ void CheckGradient(const std::string& op, const std::vector<NDArray>& inputs,
 // output 0 became preset + result.
 void CheckAddTo(const std::string& op, const std::vector<NDArray>& inputs, const Params& params);
 
+// Uniform float64 values in [lo, hi) on cpu(0).
+NDArray Rand(const Shape& shape, double lo = -1, double hi = 1);
+// Float64 values with |x| in [0.1, 1) and mixed signs: no ReLU-like kink within a difference.
+NDArray AwayFromZero(const Shape& shape);
+
 void ExpectNDArrayNear(const NDArray& actual, const std::vector<double>& expected, double tol,
                        const std::string& what = "");
 void ExpectNDArrayNear(const NDArray& actual, const NDArray& expected, double tol,

@@ -1,20 +1,13 @@
 // //tools:op_list prints each operator with its devices and parameters (defaults included).
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
+
+#include "tests/testing/run_command.h"
 
 namespace {
 
-std::string RunCommand(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0) << cmd;
-  return out;
-}
+using mx::testing::RunCommand;
 
 TEST(OpList, ShowsParametersWithDefaultsAndDevices) {
   std::string out = RunCommand("tools/op_list Convolution");

@@ -2,19 +2,16 @@
 // several workers (DESIGN.md §4).
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <string>
+
+#include "tests/testing/run_command.h"
 
 namespace {
 
 std::string RunWith(const std::string& env) {
-  std::string cmd = env + " tests/core/ops/op_sequence_main";
-  std::string out;
-  FILE* p = popen(cmd.c_str(), "r");
-  char buf[256];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof(buf), p)) > 0) out.append(buf, n);
-  EXPECT_EQ(pclose(p), 0) << cmd;
+  int code = 0;
+  std::string out = mx::testing::RunCommand(env + " tests/core/ops/op_sequence_main", &code);
+  EXPECT_EQ(code, 0) << env;
   return out;
 }
 

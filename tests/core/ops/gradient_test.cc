@@ -9,11 +9,9 @@
 namespace mx {
 namespace {
 
+using testing::AwayFromZero;
 using testing::CheckGradient;
-
-NDArray Rand(const Shape& s, double lo = -1, double hi = 1) {
-  return nd::random::uniform(lo, hi, s, cpu(), kFloat64);
-}
+using testing::Rand;
 
 TEST(Gradient, UnaryMath) {
   NDArray x = Rand({3, 4}, 0.2, 0.9);  // inside every domain used below

@@ -9,12 +9,10 @@ namespace mx {
 namespace {
 
 using testing::CheckAddTo;
+using testing::AwayFromZero;
 using testing::CheckGradient;
+using testing::Rand;
 using testing::ExpectNDArrayNear;
-
-NDArray Rand(const Shape& s, DType t = kFloat64) {
-  return nd::random::uniform(-1, 1, s, cpu(), t);
-}
 
 // Direct 2-D convolution, NCHW, one group.
 std::vector<double> NaiveConv(const NDArray& x, const NDArray& w, const NDArray& b, int sh, int sw,

@@ -12,20 +12,10 @@ namespace mx {
 namespace {
 
 using testing::CheckAddTo;
+using testing::AwayFromZero;
 using testing::CheckGradient;
+using testing::Rand;
 using testing::ExpectNDArrayNear;
-
-NDArray Rand(const Shape& s, double lo = -1, double hi = 1) {
-  return nd::random::uniform(lo, hi, s, cpu(), kFloat64);
-}
-
-// Values away from 0 so the ReLU kink never sits inside a finite difference.
-NDArray AwayFromZero(const Shape& s) {
-  std::vector<double> v = Rand(s, 0.1, 1).ToVector<double>();
-  for (size_t i = 0; i < v.size(); ++i)
-    if (i % 2) v[i] = -v[i];
-  return nd::array(v, s, kFloat64);
-}
 
 TEST(Activation, ForwardGradientAddTo) {
   NDArray x = AwayFromZero({3, 5});
