@@ -12,6 +12,7 @@
 #include "core/base/error.h"
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
+#include "core/ndarray/copy_kernels.h"
 #include "core/ops/elemwise/elemwise-inl.h"
 
 namespace mx {
@@ -284,6 +285,39 @@ void SliceChannelCompute(const OpAttrs& attrs, const OpContext& ctx, const std::
   JoinCompute<xpu>(ctx, out, in[0], axis, req, true);
 }
 
+// Backward of Concat / stack: inputs (ograd, forward inputs...); the ograd is split back into
+// parts shaped like the forward inputs.
+template <typename xpu>
+void BackwardConcatCompute(const OpAttrs& attrs, const OpContext& ctx,
+                           const std::vector<TBlob>& in, const std::vector<OpReq>& req,
+                           const std::vector<TBlob>& out) {
+  bool stack = attrs.op->name() == "_backward_stack";
+  int axis = stack ? attrs.get<StackParam>().axis : attrs.get<ConcatParam>().dim;
+  axis = in[0].shape.CanonicalAxis(axis, attrs.op->name().c_str());
+  JoinCompute<xpu>(ctx, out, in[0], axis, req, true);
+}
+
+// Backward of slice_axis: inputs (ograd, data); zeros outside the slice.
+template <typename xpu>
+void BackwardSliceAxisCompute(const OpAttrs& attrs, const OpContext& ctx,
+                              const std::vector<TBlob>& in, const std::vector<OpReq>& req,
+                              const std::vector<TBlob>& out) {
+  const auto& p = attrs.get<SliceAxisParam>();
+  const Shape& s = in[1].shape;
+  int axis = s.CanonicalAxis(p.axis, "slice_axis");
+  int64_t begin, end;
+  SliceAxisRange(p, s[axis], &begin, &end);
+  int64_t inner = s.ProdRange(axis + 1, s.ndim());
+  if (req[0] != OpReq::kAddTo) FillBlob(out[0], 0.0, ctx.run.stream);
+  OpReq r = req[0] == OpReq::kAddTo ? OpReq::kAddTo : OpReq::kWrite;
+  MX_TYPE_SWITCH_ARITH(in[0].dtype, T, "slice_axis backward", {
+    Kernel<xpu>::template Launch<BlockCopyMap>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
+                                               out[0].ptr<T>(), static_cast<int>(r),
+                                               (end - begin) * inner, s[axis] * inner,
+                                               begin * inner, false);
+  });
+}
+
 template <typename xpu>
 void SliceAxisCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
@@ -320,6 +354,46 @@ void OneHotCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector
                                                  out[0].ptr<T>(), static_cast<int>(req[0]),
                                                  static_cast<int64_t>(p.depth), p.on_value,
                                                  p.off_value);
+    });
+  });
+}
+
+// Backward of take: inputs (ograd, a, indices); da[j] sums the ograd rows that took row j.
+// Each output element loops over the indices in order (deterministic on every device).
+template <typename I>
+struct TakeGradMap {
+  template <typename T>
+  MX_XINLINE static void Map(int64_t i, const T* og, const I* idx, T* da, int req, int64_t n_idx,
+                             int64_t axis_len, int64_t inner, int mode) {
+    int64_t r = i % inner, t = i / inner;
+    int64_t j = t % axis_len, o = t / axis_len;
+    double acc = 0;
+    for (int64_t p = 0; p < n_idx; ++p) {
+      int64_t k = static_cast<int64_t>(ConvertValue<double>(idx[p]));
+      if (mode == 1) {
+        k %= axis_len;
+        if (k < 0) k += axis_len;
+      } else {
+        k = k < 0 ? 0 : (k >= axis_len ? axis_len - 1 : k);
+      }
+      if (k == j) acc += ConvertValue<double>(og[(o * n_idx + p) * inner + r]);
+    }
+    mop::Assign(da + i, req, ConvertValue<T>(acc));
+  }
+};
+
+template <typename xpu>
+void BackwardTakeCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                         const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  const auto& p = attrs.get<TakeParam>();
+  const Shape& s = in[1].shape;
+  int axis = s.CanonicalAxis(p.axis, "take");
+  int64_t inner = s.ProdRange(axis + 1, s.ndim());
+  MX_TYPE_SWITCH_ARITH(in[2].dtype, I, "take indices", {
+    MX_TYPE_SWITCH_ARITH(in[1].dtype, T, "take backward", {
+      Kernel<xpu>::template Launch<TakeGradMap<I>>(
+          ctx.run.stream, out[0].size(), in[0].ptr<T>(), in[2].ptr<I>(), out[0].ptr<T>(),
+          static_cast<int>(req[0]), in[2].size(), s[axis], inner, p.mode == "wrap" ? 1 : 0);
     });
   });
 }

@@ -10,6 +10,97 @@ std::vector<GradEntry> ReshapeGradient(const OpAttrs&, GradContext* ctx) {
 
 namespace {
 
+bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in,
+                           std::vector<Shape>* out) {
+  for (size_t i = 0; i < out->size(); ++i) {
+    if ((*in)[i + 1].ndim() == 0) return false;
+    AssignShape(&(*out)[i], (*in)[i + 1], attrs, "input gradient");
+  }
+  return true;
+}
+
+bool TypesOfForwardInputs(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
+  for (size_t i = 0; i < out->size(); ++i) {
+    if ((*in)[i + 1] < 0) return false;
+    (*out)[i] = (*in)[i + 1];
+  }
+  return true;
+}
+
+// Gradient through _backward_<op>(ograd, forward inputs...).
+FGradient ViaBackwardWithInputs(const std::string& op, int grads) {
+  return [op, grads](const OpAttrs& attrs, GradContext* ctx) {
+    std::vector<GradEntry> in = {ctx->OutGrad(0)};
+    int n = attrs.op->num_inputs(attrs);
+    for (int i = 0; i < n; ++i) in.push_back(ctx->Input(i));
+    std::vector<GradEntry> g = ctx->Op("_backward_" + op, in, attrs.dict);
+    g.resize(grads < 0 ? n : grads);
+    while (static_cast<int>(g.size()) < n) g.push_back(GradEntry());
+    return g;
+  };
+}
+
+MX_REGISTER_OP(_backward_Concat)
+    .Describe("Gradient of Concat: inputs (ograd, forward inputs...).")
+    .Params<ConcatParam>()
+    .NumInputs([](const OpAttrs& a) { return a.get<ConcatParam>().num_args + 1; })
+    .NumOutputs([](const OpAttrs& a) { return a.get<ConcatParam>().num_args; })
+    .InferShape(ShapesOfForwardInputs)
+    .InferType(TypesOfForwardInputs)
+    .Compute(DeviceType::kCPU, BackwardConcatCompute<CPU>);
+
+MX_REGISTER_OP(_backward_stack)
+    .Describe("Gradient of stack: inputs (ograd, forward inputs...).")
+    .Params<StackParam>()
+    .NumInputs([](const OpAttrs& a) { return a.get<StackParam>().num_args + 1; })
+    .NumOutputs([](const OpAttrs& a) { return a.get<StackParam>().num_args; })
+    .InferShape(ShapesOfForwardInputs)
+    .InferType(TypesOfForwardInputs)
+    .Compute(DeviceType::kCPU, BackwardConcatCompute<CPU>);
+
+MX_REGISTER_OP(_backward_slice_axis)
+    .Describe("Gradient of slice_axis: inputs (ograd, data).")
+    .Params<SliceAxisParam>()
+    .NumInputs(2)
+    .InputNames({"ograd", "data"})
+    .InferShape(ShapesOfForwardInputs)
+    .InferType(TypesOfForwardInputs)
+    .Compute(DeviceType::kCPU, BackwardSliceAxisCompute<CPU>);
+
+MX_REGISTER_OP(_backward_take)
+    .Describe("Gradient of take for a: inputs (ograd, a, indices).")
+    .Params<TakeParam>()
+    .NumInputs(3)
+    .InputNames({"ograd", "a", "indices"})
+    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+      if ((*in)[1].ndim() == 0) return false;
+      AssignShape(&(*out)[0], (*in)[1], attrs, "a gradient");
+      return true;
+    })
+    .InferType([](const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
+      if ((*in)[1] < 0) return false;
+      (*out)[0] = (*in)[1];
+      return true;
+    })
+    .Compute(DeviceType::kCPU, BackwardTakeCompute<CPU>);
+
+void BackwardCastCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
+                         const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  MX_CHECK_AS(NotImplementedError, req[0] != OpReq::kAddTo)
+      << "the gradient of Cast does not support accumulation (kAddTo).";
+  if (req[0] != OpReq::kNull) CastBlob(in[0], out[0], ctx.run.stream);
+}
+
+MX_REGISTER_OP(_backward_Cast)
+    .Describe("Gradient of Cast: the ograd converted back to data's dtype; inputs (ograd, data).")
+    .Params<CastParam>()
+    .NumInputs(2)
+    .InputNames({"ograd", "data"})
+    .InferShape(ShapesOfForwardInputs)
+    .InferType(TypesOfForwardInputs)
+    .Compute(DeviceType::kCPU, BackwardCastCompute)
+    .Compute(DeviceType::kGPU, BackwardCastCompute);
+
 MX_REGISTER_OP(reshape_like)
     .Describe("lhs's values with rhs's shape (equal element counts).")
     .NumInputs(2)
@@ -88,7 +179,8 @@ MX_REGISTER_OP(Concat)
     .NumInputs([](const OpAttrs& a) { return a.get<ConcatParam>().num_args; })
     .InferShape(ConcatShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, ConcatCompute<CPU>);
+    .Compute(DeviceType::kCPU, ConcatCompute<CPU>)
+    .Gradient(ViaBackwardWithInputs("Concat", -1));
 
 MX_REGISTER_OP(stack)
     .Describe("Joins arrays of equal shape along a new axis.")
@@ -96,7 +188,8 @@ MX_REGISTER_OP(stack)
     .NumInputs([](const OpAttrs& a) { return a.get<StackParam>().num_args; })
     .InferShape(StackShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, StackCompute<CPU>);
+    .Compute(DeviceType::kCPU, StackCompute<CPU>)
+    .Gradient(ViaBackwardWithInputs("stack", -1));
 
 MX_REGISTER_OP(SliceChannel)
     .Describe("Splits an array into num_outputs equal parts along an axis (alias split).")
@@ -106,7 +199,20 @@ MX_REGISTER_OP(SliceChannel)
     .NumOutputs([](const OpAttrs& a) { return a.get<SliceChannelParam>().num_outputs; })
     .InferShape(SliceChannelShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceChannelCompute<CPU>);
+    .Compute(DeviceType::kCPU, SliceChannelCompute<CPU>)
+    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      // Concatenate the output gradients back along the split axis.
+      const auto& p = attrs.get<SliceChannelParam>();
+      std::vector<GradEntry> parts;
+      for (int i = 0; i < p.num_outputs; ++i) {
+        GradEntry g = ctx->OutGrad(i);
+        if (p.squeeze_axis)
+          g = ctx->Op("expand_dims", {g}, {{"axis", std::to_string(p.axis)}})[0];
+        parts.push_back(g);
+      }
+      return ctx->Op("Concat", parts,
+                     {{"num_args", std::to_string(p.num_outputs)}, {"dim", std::to_string(p.axis)}});
+    });
 
 MX_REGISTER_OP(slice_axis)
     .Describe("The range [begin, end) of one axis.")
@@ -115,7 +221,8 @@ MX_REGISTER_OP(slice_axis)
     .Params<SliceAxisParam>()
     .InferShape(SliceAxisShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceAxisCompute<CPU>);
+    .Compute(DeviceType::kCPU, SliceAxisCompute<CPU>)
+    .Gradient(ViaBackwardWithInputs("slice_axis", 1));
 
 MX_REGISTER_OP(clip)
     .Describe("Limits values to [a_min, a_max].")
@@ -151,7 +258,8 @@ MX_REGISTER_OP(take)
     .Params<TakeParam>()
     .InferShape(TakeShape)
     .InferType(TakeType)
-    .Compute(DeviceType::kCPU, TakeCompute<CPU>);
+    .Compute(DeviceType::kCPU, TakeCompute<CPU>)
+    .Gradient(ViaBackwardWithInputs("take", 1));
 
 MX_REGISTER_OP(where)
     .Describe("x where condition is non-zero, else y (condition: x's shape, or 1-D over rows).")
@@ -182,7 +290,8 @@ MX_REGISTER_OP(Cast)
     .InferShape(SameShapeInferShape)
     .InferType(CastType)
     .Compute(DeviceType::kCPU, CastCompute)
-    .Compute(DeviceType::kGPU, CastCompute);
+    .Compute(DeviceType::kGPU, CastCompute)
+    .Gradient(ViaBackwardWithInputs("Cast", 1));
 
 }  // namespace
 }  // namespace mx

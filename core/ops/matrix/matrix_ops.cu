@@ -19,6 +19,10 @@ MX_REGISTER_OP(clip).Compute(DeviceType::kGPU, ClipCompute<GPU>);
 MX_REGISTER_OP(one_hot).Compute(DeviceType::kGPU, OneHotCompute<GPU>);
 MX_REGISTER_OP(take).Compute(DeviceType::kGPU, TakeCompute<GPU>);
 MX_REGISTER_OP(where).Compute(DeviceType::kGPU, WhereCompute<GPU>);
+MX_REGISTER_OP(_backward_Concat).Compute(DeviceType::kGPU, BackwardConcatCompute<GPU>);
+MX_REGISTER_OP(_backward_stack).Compute(DeviceType::kGPU, BackwardConcatCompute<GPU>);
+MX_REGISTER_OP(_backward_slice_axis).Compute(DeviceType::kGPU, BackwardSliceAxisCompute<GPU>);
+MX_REGISTER_OP(_backward_take).Compute(DeviceType::kGPU, BackwardTakeCompute<GPU>);
 
 }  // namespace
 }  // namespace mx

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/op/autograd.h"
+#include "core/op/imperative.h"
 #include "core/tessera.h"
 #include "tests/testing/gradient_check.h"
 
@@ -82,6 +83,25 @@ TEST(Gradient, DotTransposeClipWhere) {
   CheckGradient("clip", {nd::array(v, Shape{10}, kFloat64)}, {{"a_min", -1.0}, {"a_max", 1.0}});
   CheckGradient("where", {nd::array({1, 0, 1}, Shape{3}, kFloat64), Rand({3}), Rand({3})}, {},
                 {.inputs = {1, 2}});
+}
+
+TEST(Gradient, JoinSplitSliceTakeCast) {
+  NDArray a = Rand({2, 3}), b = Rand({2, 2});
+  CheckGradient("Concat", {a, b}, {{"num_args", 2}, {"dim", 1}});
+  CheckGradient("stack", {a, Rand({2, 3})}, {{"num_args", 2}, {"axis", 1}});
+  CheckGradient("SliceChannel", {Rand({2, 6})}, {{"num_outputs", 3}, {"axis", 1}});
+  CheckGradient("SliceChannel", {Rand({3, 2})}, {{"num_outputs", 3}, {"axis", 0}, {"squeeze_axis", true}});
+  CheckGradient("slice_axis", {Rand({4, 5})}, {{"axis", 1}, {"begin", 1}, {"end", 4}});
+  CheckGradient("take", {Rand({5, 3}), nd::array({4, 0, 4, 2}, Shape{4}, kFloat64)}, {},
+                {.inputs = {0}});
+  CheckGradient("take", {Rand({3, 4}), nd::array({-1, 5}, Shape{2}, kFloat64)},
+                {{"axis", 1}, {"mode", "wrap"}}, {.inputs = {0}});
+  NDArray x = Rand({4});
+  std::vector<NDArray> out = Invoke("Cast", {x}, ToParamMap({{"dtype", "float32"}}));
+  NDArray og = nd::array({0.5, 1.5, -2, 4});
+  std::vector<NDArray> g = Backward("Cast", {x}, ToParamMap({{"dtype", "float32"}}), out, {og});
+  EXPECT_EQ(g[0].dtype(), kFloat64);
+  EXPECT_EQ(g[0].ToVector<double>(), (std::vector<double>{0.5, 1.5, -2, 4}));
 }
 
 }  // namespace
