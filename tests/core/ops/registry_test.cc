@@ -22,6 +22,7 @@ const std::set<std::string> kCpuOnlyForNow = {
     "LogisticRegressionOutput", "_backward_LogisticRegressionOutput",
     "MAERegressionOutput",      "_backward_MAERegressionOutput",
     "MakeLoss",       "_backward_MakeLoss",       "BlockGrad",
+    "Deconvolution",  "_backward_Deconvolution",
 };
 
 // Every registered operator is complete: described, shape-inferring, with a CPU kernel, and

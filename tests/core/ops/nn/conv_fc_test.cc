@@ -153,6 +153,52 @@ TEST(Convolution, AddTo) {
              {{"num_filter", 4}, {"kernel", {3, 2}}});
 }
 
+double Dot(const NDArray& a, const NDArray& b) {
+  std::vector<double> x = a.ToVector<double>(), y = b.ToVector<double>();
+  double s = 0;
+  for (size_t i = 0; i < x.size(); ++i) s += x[i] * y[i];
+  return s;
+}
+
+TEST(Deconvolution, IsTheAdjointOfConvolution) {
+  // <conv(y; W), x> == <y, deconv(x; W)> for conv from 3 to 4 channels, stride 2, pad 1.
+  NDArray w = Rand({4, 3, 3, 3});
+  NDArray y = Rand({2, 3, 7, 6}), x = Rand({2, 4, 4, 3});
+  Params common = {{"kernel", {3, 3}}, {"stride", {2, 2}}, {"pad", {1, 1}}, {"no_bias", true}};
+  Params conv = common, deconv = common;
+  conv.push_back({"num_filter", 4});
+  deconv.push_back({"num_filter", 3});
+  deconv.push_back({"adj", {0, 1}});
+  NDArray cy = nd::Op1("Convolution", {y, w}, conv);
+  ASSERT_EQ(cy.shape(), Shape({2, 4, 4, 3}));
+  NDArray dx = nd::Op1("Deconvolution", {x, w}, deconv);
+  ASSERT_EQ(dx.shape(), Shape({2, 3, 7, 6}));  // 2*(4-1)+3-2 = 7; 2*(3-1)+3-2+1 = 6
+  EXPECT_NEAR(Dot(cy, x), Dot(y, dx), 1e-10);
+}
+
+TEST(Deconvolution, ShapesTargetShapeGradient) {
+  NDArray x = Rand({1, 2, 3, 3}), w = Rand({2, 4, 4, 4}), b = Rand({4});
+  NDArray y = nd::Op1("Deconvolution", {x, w, b},
+                      {{"kernel", {4, 4}}, {"stride", {2, 2}}, {"pad", {1, 1}}, {"num_filter", 4},
+                       {"no_bias", false}});
+  EXPECT_EQ(y.shape(), Shape({1, 4, 6, 6}));
+  NDArray t = nd::Op1("Deconvolution", {x, w},
+                      {{"kernel", {4, 4}}, {"stride", {2, 2}}, {"num_filter", 4},
+                       {"target_shape", {7, 7}}});
+  EXPECT_EQ(t.shape(), Shape({1, 4, 7, 7}));
+  EXPECT_EQ(nd::Op1("Deconvolution", {Rand({1, 2, 5}), Rand({2, 3, 3})},
+                    {{"kernel", {3}}, {"stride", {2}}, {"num_filter", 3}})
+                .shape(),
+            Shape({1, 3, 11}));
+  CheckGradient("Deconvolution", {Rand({2, 2, 3, 2}), Rand({2, 2, 3, 3}), Rand({4})},
+                {{"kernel", {3, 3}}, {"stride", {2, 1}}, {"pad", {1, 0}}, {"num_filter", 4},
+                 {"num_group", 2}, {"no_bias", false}});
+  CheckAddTo("Deconvolution", {x, w}, {{"kernel", {4, 4}}, {"num_filter", 4}});
+  EXPECT_THROW(nd::Op1("Deconvolution", {x, w}, {{"kernel", {4, 4}}, {"num_filter", 4},
+                                                  {"target_shape", {30, 30}}}),
+               ShapeError);
+}
+
 TEST(FullyConnected, ForwardShapesAndGradient) {
   NDArray x = Rand({3, 2, 4}), w = Rand({5, 8}), b = Rand({5});
   NDArray y = nd::Op1("FullyConnected", {x, w, b}, {{"num_hidden", 5}});

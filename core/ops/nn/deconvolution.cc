@@ -1,0 +1,233 @@
+// Deconvolution (transposed convolution; 1-D NCW and 2-D NCHW), MXNet parameters. Weight is
+// (C, F/num_group, kh, kw) for C input channels; no_bias defaults to True as in MXNet.
+// Output size per axis: s (x - 1) + d (k - 1) + 1 - 2 pad + adj; target_shape, when given,
+// picks pad and adj to reach it. It is the adjoint of Convolution with the same geometry:
+//   forward:  col_g = W_g^T x_g, scattered into y with col2im (+ bias);
+//   backward (_backward_Deconvolution, inputs ograd, data, weight):
+//             dx_g = W_g im2col(dy)_g,  dW_g += x_g im2col(dy)_g^T,  db = sums of dy.
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "core/op/op_def.h"
+#include "core/ops/linalg/blas.h"
+#include "core/ops/nn/conv_geometry.h"
+
+namespace mx {
+namespace {
+
+struct DeconvolutionParam {
+  Shape kernel, stride, dilate, pad, adj, target_shape;
+  int num_filter, num_group;
+  int64_t workspace;
+  bool no_bias;
+  std::optional<std::string> cudnn_tune, layout;
+  bool cudnn_off;
+  void Declare(ParamDeclarer* d) {
+    d->Declare("kernel", &kernel).Describe("Kernel size, (w,) or (h, w).");
+    d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
+    d->Declare("dilate", &dilate, Shape()).Describe("Dilation; default 1 per axis.");
+    d->Declare("pad", &pad, Shape()).Describe("Padding removed from the output; default 0.");
+    d->Declare("adj", &adj, Shape()).Describe("Extra output size per axis; default 0.");
+    d->Declare("target_shape", &target_shape, Shape())
+        .Describe("Output spatial size; sets pad and adj.");
+    d->Declare("num_filter", &num_filter).Describe("Number of output channels.");
+    d->Declare("num_group", &num_group, 1).Describe("Number of groups.");
+    d->Declare("workspace", &workspace, int64_t(512)).Describe("Workspace limit in MB (GPU).");
+    d->Declare("no_bias", &no_bias, true).Describe("Whether to omit the bias.");
+    d->Declare("cudnn_tune", &cudnn_tune, std::optional<std::string>()).Describe("cuDNN search.");
+    d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
+    d->Declare("layout", &layout, std::optional<std::string>()).Describe("NCW or NCHW.");
+  }
+};
+
+struct DeconvDims {
+  int64_t n, c, h, w, f, oh, ow, groups;
+  Window2D g;  // the convolution geometry mapping the output (oh, ow) back to (h, w)
+};
+
+DeconvDims MakeDims(const DeconvolutionParam& p, const Shape& data) {
+  int spatial = p.kernel.ndim();
+  MX_CHECK_AS(ShapeError, data.ndim() == spatial + 2)
+      << "operator Deconvolution: a " << spatial << "-D kernel " << p.kernel.ToPythonString()
+      << " needs data of rank " << spatial + 2 << ", found shape " << data << ".";
+  DeconvDims d;
+  d.n = data[0];
+  d.c = data[1];
+  d.h = spatial == 2 ? data[2] : 1;
+  d.w = data[data.ndim() - 1];
+  d.f = p.num_filter;
+  d.groups = p.num_group;
+  MX_CHECK_AS(ValueError, d.groups > 0 && d.c % d.groups == 0 && d.f % d.groups == 0)
+      << "operator Deconvolution: num_group " << d.groups << " must divide the input channels ("
+      << d.c << ") and num_filter (" << d.f << ").";
+  Shape pad = p.pad, adj = p.adj;
+  std::vector<int64_t> in_sp = spatial == 2 ? std::vector<int64_t>{d.h, d.w} : std::vector<int64_t>{d.w};
+  Window2D base = MakeWindow("Deconvolution", spatial, p.kernel, p.stride, p.dilate, Shape());
+  std::vector<int64_t> k = spatial == 2 ? std::vector<int64_t>{base.kh, base.kw} : std::vector<int64_t>{base.kw};
+  std::vector<int64_t> s = spatial == 2 ? std::vector<int64_t>{base.sh, base.sw} : std::vector<int64_t>{base.sw};
+  std::vector<int64_t> dl = spatial == 2 ? std::vector<int64_t>{base.dh, base.dw} : std::vector<int64_t>{base.dw};
+  std::vector<int64_t> pv(spatial, 0), av(spatial, 0), out(spatial);
+  if (p.target_shape.ndim() > 0) {
+    MX_CHECK_AS(ValueError, p.target_shape.ndim() == spatial)
+        << "operator Deconvolution: target_shape " << p.target_shape.ToPythonString()
+        << " must have " << spatial << " values.";
+    for (int i = 0; i < spatial; ++i) {
+      int64_t total = s[i] * (in_sp[i] - 1) + dl[i] * (k[i] - 1) + 1 - p.target_shape[i];
+      MX_CHECK_AS(ShapeError, total >= 0)
+          << "operator Deconvolution: target_shape " << p.target_shape.ToPythonString()
+          << " is larger than the largest output this input and kernel can give.";
+      pv[i] = (total + 1) / 2;
+      av[i] = total % 2;
+    }
+  } else {
+    for (int i = 0; i < spatial; ++i) {
+      pv[i] = pad.ndim() ? pad[i] : 0;
+      av[i] = adj.ndim() ? adj[i] : 0;
+    }
+    MX_CHECK_AS(ValueError, (pad.ndim() == 0 || pad.ndim() == spatial) &&
+                                (adj.ndim() == 0 || adj.ndim() == spatial))
+        << "operator Deconvolution: pad and adj must have " << spatial << " values.";
+  }
+  for (int i = 0; i < spatial; ++i) {
+    out[i] = s[i] * (in_sp[i] - 1) + dl[i] * (k[i] - 1) + 1 - 2 * pv[i] + av[i];
+    MX_CHECK_AS(ShapeError, out[i] > 0 && av[i] < std::max(s[i], dl[i]))
+        << "operator Deconvolution: pad/adj give an invalid output size " << out[i]
+        << " for input shape " << data << " (adj must be smaller than stride or dilate).";
+  }
+  d.g = base;
+  if (spatial == 2) {
+    d.g.ph = pv[0];
+    d.g.pw = pv[1];
+    d.oh = out[0];
+    d.ow = out[1];
+  } else {
+    d.g.pw = pv[0];
+    d.oh = 1;
+    d.ow = out[0];
+  }
+  return d;
+}
+
+bool DeconvolutionShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const auto& p = attrs.get<DeconvolutionParam>();
+  const Shape& data = (*in)[0];
+  if (data.ndim() == 0) return false;
+  DeconvDims d = MakeDims(p, data);
+  std::vector<int64_t> wshape = {d.c, d.f / d.groups};
+  wshape.insert(wshape.end(), p.kernel.begin(), p.kernel.end());
+  AssignShape(&(*in)[1], Shape(wshape), attrs, "weight");
+  if (!p.no_bias) AssignShape(&(*in)[2], Shape{d.f}, attrs, "bias");
+  AssignShape(&(*out)[0],
+              p.kernel.ndim() == 2 ? Shape{d.n, d.f, d.oh, d.ow} : Shape{d.n, d.f, d.ow}, attrs,
+              "the output");
+  return true;
+}
+
+template <typename T>
+void Forward(const DeconvDims& d, const T* x, const T* w, const T* b, T* y, bool add) {
+  int64_t cg = d.c / d.groups, fg = d.f / d.groups, kk = d.g.kh * d.g.kw;
+  int64_t hw = d.h * d.w, ohw = d.oh * d.ow;
+  T* col = Scratch<T>(d.f * kk * hw);
+  if (!add)
+    for (int64_t i = 0; i < d.n * d.f * ohw; ++i) y[i] = T(0);
+  for (int64_t n = 0; n < d.n; ++n) {
+    for (int64_t gi = 0; gi < d.groups; ++gi)
+      CpuGemm<T>(true, false, fg * kk, hw, cg, T(1), w + gi * cg * fg * kk, fg * kk,
+                 x + (n * d.c + gi * cg) * hw, hw, T(0), col + gi * fg * kk * hw, hw);
+    Col2ImAdd(col, d.f, d.oh, d.ow, d.g, d.h, d.w, y + n * d.f * ohw);
+    if (b)
+      for (int64_t f = 0; f < d.f; ++f)
+        for (int64_t i = 0; i < ohw; ++i) y[(n * d.f + f) * ohw + i] += b[f];
+  }
+}
+
+template <typename T>
+void Backward(const DeconvDims& d, const T* dy, const T* x, const T* w, T* dx, T* dw, T* db,
+              const std::vector<OpReq>& req) {
+  int64_t cg = d.c / d.groups, fg = d.f / d.groups, kk = d.g.kh * d.g.kw;
+  int64_t hw = d.h * d.w, ohw = d.oh * d.ow;
+  T* col = Scratch<T>(d.f * kk * hw);
+  for (int64_t n = 0; n < d.n; ++n) {
+    Im2Col(dy + n * d.f * ohw, d.f, d.oh, d.ow, d.g, d.h, d.w, col);
+    for (int64_t gi = 0; gi < d.groups; ++gi) {
+      const T* cgp = col + gi * fg * kk * hw;
+      const T* wg = w + gi * cg * fg * kk;
+      if (dx)
+        CpuGemm<T>(false, false, cg, hw, fg * kk, T(1), wg, fg * kk, cgp, hw,
+                   T(req[0] == OpReq::kAddTo ? 1 : 0), dx + (n * d.c + gi * cg) * hw, hw);
+      if (dw)
+        CpuGemm<T>(false, true, cg, fg * kk, hw, T(1), x + (n * d.c + gi * cg) * hw, hw, cgp, hw,
+                   T(n > 0 || req[1] == OpReq::kAddTo ? 1 : 0), dw + gi * cg * fg * kk, fg * kk);
+    }
+  }
+  if (db) {
+    for (int64_t f = 0; f < d.f; ++f) {
+      T acc = 0;
+      for (int64_t n = 0; n < d.n; ++n)
+        for (int64_t i = 0; i < ohw; ++i) acc += dy[(n * d.f + f) * ohw + i];
+      db[f] = req[2] == OpReq::kAddTo ? db[f] + acc : acc;
+    }
+  }
+}
+
+void DeconvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
+                          const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  if (req[0] == OpReq::kNull) return;
+  const auto& p = attrs.get<DeconvolutionParam>();
+  DeconvDims d = MakeDims(p, in[0].shape);
+  MX_TYPE_SWITCH_BLAS(out[0].dtype, T, "Deconvolution on CPU", {
+    Forward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
+               out[0].ptr<T>(), req[0] == OpReq::kAddTo);
+  });
+}
+
+void DeconvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
+                           const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  const auto& p = attrs.get<DeconvolutionParam>();
+  DeconvDims d = MakeDims(p, in[1].shape);
+  MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Deconvolution backward on CPU", {
+    T* db = (!p.no_bias && req[2] != OpReq::kNull) ? out[2].ptr<T>() : nullptr;
+    Backward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),
+                req[0] != OpReq::kNull ? out[0].ptr<T>() : nullptr,
+                req[1] != OpReq::kNull ? out[1].ptr<T>() : nullptr, db, req);
+  });
+}
+
+MX_REGISTER_OP(Deconvolution)
+    .Describe("Transposed convolution over NCW / NCHW data (see deconvolution.cc).")
+    .Params<DeconvolutionParam>()
+    .NumInputs([](const OpAttrs& a) { return a.get<DeconvolutionParam>().no_bias ? 2 : 3; })
+    .InputNames([](const OpAttrs& a) {
+      return a.get<DeconvolutionParam>().no_bias
+                 ? std::vector<std::string>{"data", "weight"}
+                 : std::vector<std::string>{"data", "weight", "bias"};
+    })
+    .InferShape(DeconvolutionShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, DeconvolutionForward)
+    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      return ctx->Op("_backward_Deconvolution",
+                     {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)}, attrs.dict);
+    });
+
+MX_REGISTER_OP(_backward_Deconvolution)
+    .Describe("Gradient of Deconvolution: inputs (ograd, data, weight).")
+    .Params<DeconvolutionParam>()
+    .NumInputs(3)
+    .InputNames({"ograd", "data", "weight"})
+    .NumOutputs([](const OpAttrs& a) { return a.get<DeconvolutionParam>().no_bias ? 2 : 3; })
+    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+      if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
+      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
+      AssignShape(&(*out)[1], (*in)[2], attrs, "weight gradient");
+      if (out->size() > 2)
+        AssignShape(&(*out)[2], Shape{attrs.get<DeconvolutionParam>().num_filter}, attrs,
+                    "bias gradient");
+      return true;
+    })
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, DeconvolutionBackward);
+
+}  // namespace
+}  // namespace mx
