@@ -114,6 +114,11 @@ std::vector<OpCase> Cases() {
   v.push_back({"zeros_like", {{7}}, {}});
   v.push_back({"ones_like", {{7}}, {}});
   v.push_back({"reshape_like", {{6, 4}, {2, 12}}, {}});
+  for (const char* act : {"relu", "sigmoid", "tanh", "softrelu", "softsign"}) {
+    v.push_back({"Activation", {{5, 7000}}, {{"act_type", act}}});
+    v.push_back({"_backward_Activation", {{5, 70}, {5, 70}, {5, 70}}, {{"act_type", act}}});
+  }
+  v.push_back({"Activation", {{64}}, {{"act_type", "tanh"}}, kFloat16});
   v.push_back({"_backward_Concat", {{2, 5}, {2, 3}, {2, 2}}, {{"num_args", 2}, {"dim", 1}}});
   v.push_back({"_backward_slice_axis", {{4, 3}, {4, 6}}, {{"axis", 1}, {"begin", 2}, {"end", 5}}});
   v.push_back({"_backward_take", {{4, 3}, {5, 3}, {4}}, {{"mode", "wrap"}}, kFloat32, -6, 6});

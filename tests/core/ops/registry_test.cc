@@ -11,7 +11,7 @@ namespace {
 
 // Operators whose GPU kernels (cuDNN/cuBLAS) are not written yet. This list only shrinks.
 const std::set<std::string> kCpuOnlyForNow = {
-    "Activation",     "_backward_Activation",     "BatchNorm",     "_backward_BatchNorm",
+    "BatchNorm",     "_backward_BatchNorm",
     "Convolution",    "_backward_Convolution",    "FullyConnected", "_backward_FullyConnected",
     "Pooling",        "_backward_Pooling",        "softmax",       "_backward_softmax",
     "log_softmax",    "_backward_log_softmax",    "SoftmaxActivation",
