@@ -42,8 +42,9 @@ for t in "${TESTS[@]}"; do
   timeout 300 "$BIN/$name" --gtest_brief=1 > "$OUT/$name.txt" 2>&1 || status=1
   tail -3 "$OUT/$name.txt"
 done
-timeout 60 $BIN/ndarray_basics > "$OUT/ndarray_basics.txt" 2>&1 || status=1
-timeout 200 $BIN/ndarray_bench > "$OUT/ndarray_bench.txt" 2>&1 || status=1
-cat "$OUT/ndarray_basics.txt" | tail -20
-cat "$OUT/ndarray_bench.txt"
+{
+  timeout 60 $BIN/ndarray_basics || status=1
+  timeout 200 $BIN/ndarray_bench || status=1
+} > "$OUT/examples_and_bench.txt" 2>&1
+tail -30 "$OUT/examples_and_bench.txt"
 exit $status
