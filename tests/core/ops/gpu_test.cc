@@ -119,6 +119,11 @@ std::vector<OpCase> Cases() {
     v.push_back({"_backward_Activation", {{5, 70}, {5, 70}, {5, 70}}, {{"act_type", act}}});
   }
   v.push_back({"Activation", {{64}}, {{"act_type", "tanh"}}, kFloat16});
+  v.push_back({"FullyConnected", {{16, 3, 4}, {10, 12}, {10}}, {{"num_hidden", 10}}});
+  v.push_back({"FullyConnected", {{5, 2, 4}, {6, 4}}, {{"num_hidden", 6}, {"flatten", false},
+                                                      {"no_bias", true}}});
+  v.push_back({"_backward_FullyConnected", {{16, 10}, {16, 12}, {10, 12}}, {{"num_hidden", 10}}});
+  v.push_back({"FullyConnected", {{8, 16}, {4, 16}, {4}}, {{"num_hidden", 4}}, kFloat64});
   v.push_back({"_backward_Concat", {{2, 5}, {2, 3}, {2, 2}}, {{"num_args", 2}, {"dim", 1}}});
   v.push_back({"_backward_slice_axis", {{4, 3}, {4, 6}}, {{"axis", 1}, {"begin", 2}, {"end", 5}}});
   v.push_back({"_backward_take", {{4, 3}, {5, 3}, {4}}, {{"mode", "wrap"}}, kFloat32, -6, 6});

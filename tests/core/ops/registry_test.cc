@@ -12,7 +12,7 @@ namespace {
 // Operators whose GPU kernels (cuDNN/cuBLAS) are not written yet. This list only shrinks.
 const std::set<std::string> kCpuOnlyForNow = {
     "BatchNorm",     "_backward_BatchNorm",
-    "Convolution",    "_backward_Convolution",    "FullyConnected", "_backward_FullyConnected",
+    "Convolution",    "_backward_Convolution",
     "Pooling",        "_backward_Pooling",        "softmax",       "_backward_softmax",
     "log_softmax",    "_backward_log_softmax",    "SoftmaxActivation",
     "_backward_SoftmaxActivation",                "SoftmaxOutput", "Softmax",
