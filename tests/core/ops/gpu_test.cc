@@ -124,6 +124,11 @@ std::vector<OpCase> Cases() {
                                                       {"no_bias", true}}});
   v.push_back({"_backward_FullyConnected", {{16, 10}, {16, 12}, {10, 12}}, {{"num_hidden", 10}}});
   v.push_back({"FullyConnected", {{8, 16}, {4, 16}, {4}}, {{"num_hidden", 4}}, kFloat64});
+  v.push_back({"softmax", {{6, 5, 7}}, {{"axis", 1}}});
+  v.push_back({"log_softmax", {{6, 9}}, {{"temperature", 2.0}}});
+  v.push_back({"SoftmaxActivation", {{4, 3, 2}}, {}});
+  v.push_back({"_backward_softmax", {{6, 9}, {6, 9}}, {}});
+  v.push_back({"_backward_log_softmax", {{6, 5, 7}, {6, 5, 7}}, {{"axis", 1}}});
   v.push_back({"_backward_Concat", {{2, 5}, {2, 3}, {2, 2}}, {{"num_args", 2}, {"dim", 1}}});
   v.push_back({"_backward_slice_axis", {{4, 3}, {4, 6}}, {{"axis", 1}, {"begin", 2}, {"end", 5}}});
   v.push_back({"_backward_take", {{4, 3}, {5, 3}, {4}}, {{"mode", "wrap"}}, kFloat32, -6, 6});
