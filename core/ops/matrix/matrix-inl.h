@@ -154,6 +154,15 @@ struct OneHotMap {
   }
 };
 
+// Resolves index k into [0, axis_len): mode 0 clips, mode 1 wraps around.
+MX_XINLINE int64_t TakeIndex(int64_t k, int64_t axis_len, int mode) {
+  if (mode == 1) {
+    k %= axis_len;
+    return k < 0 ? k + axis_len : k;
+  }
+  return k < 0 ? 0 : (k >= axis_len ? axis_len - 1 : k);
+}
+
 // mode: 0 clip, 1 wrap.
 template <typename I>
 struct TakeMap {
@@ -162,13 +171,7 @@ struct TakeMap {
                              int64_t axis_len, int64_t inner, int mode) {
     int64_t r = i % inner, t = i / inner;
     int64_t p = t % n_idx, o = t / n_idx;
-    int64_t j = static_cast<int64_t>(ConvertValue<double>(idx[p]));
-    if (mode == 1) {
-      j %= axis_len;
-      if (j < 0) j += axis_len;
-    } else {
-      j = j < 0 ? 0 : (j >= axis_len ? axis_len - 1 : j);
-    }
+    int64_t j = TakeIndex(static_cast<int64_t>(ConvertValue<double>(idx[p])), axis_len, mode);
     mop::Assign(out + i, req, a[(o * axis_len + j) * inner + r]);
   }
 };
@@ -369,13 +372,7 @@ struct TakeGradMap {
     int64_t j = t % axis_len, o = t / axis_len;
     double acc = 0;
     for (int64_t p = 0; p < n_idx; ++p) {
-      int64_t k = static_cast<int64_t>(ConvertValue<double>(idx[p]));
-      if (mode == 1) {
-        k %= axis_len;
-        if (k < 0) k += axis_len;
-      } else {
-        k = k < 0 ? 0 : (k >= axis_len ? axis_len - 1 : k);
-      }
+      int64_t k = TakeIndex(static_cast<int64_t>(ConvertValue<double>(idx[p])), axis_len, mode);
       if (k == j) acc += ConvertValue<double>(og[(o * n_idx + p) * inner + r]);
     }
     mop::Assign(da + i, req, ConvertValue<T>(acc));

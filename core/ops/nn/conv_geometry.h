@@ -84,6 +84,17 @@ void Col2ImAdd(const T* col, int64_t c, int64_t h, int64_t w, const Window2D& g,
   }
 }
 
+// db[f] (+)= sum of dy over images and positions; dy is (n, f, positions).
+template <typename T>
+void ConvBiasGrad(const T* dy, T* db, int64_t n, int64_t f, int64_t positions, bool add) {
+  for (int64_t c = 0; c < f; ++c) {
+    T acc = 0;
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t p = 0; p < positions; ++p) acc += dy[(i * f + c) * positions + p];
+    db[c] = add ? db[c] + acc : acc;
+  }
+}
+
 }  // namespace mx
 
 #endif  // TESSERA_CORE_OPS_NN_CONV_GEOMETRY_H_

@@ -161,14 +161,7 @@ void Backward(const DeconvDims& d, const T* dy, const T* x, const T* w, T* dx, T
                    T(n > 0 || req[1] == OpReq::kAddTo ? 1 : 0), dw + gi * cg * fg * kk, fg * kk);
     }
   }
-  if (db) {
-    for (int64_t f = 0; f < d.f; ++f) {
-      T acc = 0;
-      for (int64_t n = 0; n < d.n; ++n)
-        for (int64_t i = 0; i < ohw; ++i) acc += dy[(n * d.f + f) * ohw + i];
-      db[f] = req[2] == OpReq::kAddTo ? db[f] + acc : acc;
-    }
-  }
+  if (db) ConvBiasGrad(dy, db, d.n, d.f, ohw, req[2] == OpReq::kAddTo);
 }
 
 void DeconvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
