@@ -3,53 +3,12 @@
 // true: divide by the whole window, padding included; windows cut by the "full" convention's
 // extra edge divide by their part inside the padded input, as MXNet).
 // Backward (_backward_Pooling, inputs ograd, data, output): max routes dy to the first maximum
-// of each window; avg/sum spread dy over the window (avg divided as in the forward).
-#include <algorithm>
-#include <cmath>
-#include <optional>
-#include <string>
-
-#include "core/op/op_def.h"
-#include "core/ops/elemwise/math_functors.h"
-#include "core/ops/nn/conv_geometry.h"
+// of each window; avg/sum spread dy over the window (avg divided as in the forward). Kernels for
+// both devices in pooling-inl.h.
+#include "core/ops/nn/pooling-inl.h"
 
 namespace mx {
 namespace {
-
-struct PoolingParam {
-  Shape kernel;
-  std::string pool_type;
-  bool global_pool;
-  bool cudnn_off;
-  std::string pooling_convention;
-  Shape stride, pad;
-  std::optional<int> p_value;
-  std::optional<bool> count_include_pad;
-  std::optional<std::string> layout;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("kernel", &kernel, Shape()).Describe("Window size (ignored with global_pool).");
-    d->Declare("pool_type", &pool_type, std::string("max"))
-        .Enum({"max", "avg", "sum"})
-        .Describe("max, avg or sum.");
-    d->Declare("global_pool", &global_pool, false).Describe("Pool over all spatial positions.");
-    d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
-    d->Declare("pooling_convention", &pooling_convention, std::string("valid"))
-        .Enum({"valid", "full", "same"})
-        .Describe("Output size rounding: valid (floor), full (ceil), same.");
-    d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
-    d->Declare("pad", &pad, Shape()).Describe("Padding; default 0 per axis.");
-    d->Declare("p_value", &p_value, std::optional<int>()).Describe("For lp pooling (unused).");
-    d->Declare("count_include_pad", &count_include_pad, std::optional<bool>())
-        .Describe("avg: count padded positions (default True).");
-    d->Declare("layout", &layout, std::optional<std::string>()).Describe("NCW or NCHW.");
-  }
-};
-
-struct PoolDims {
-  int spatial;
-  int64_t n, c, h, w, oh, ow;
-  Window2D g;
-};
 
 int64_t OutSize(const std::string& conv, int64_t x, int64_t k, int64_t s, int64_t p) {
   if (conv == "same") return (x + s - 1) / s;
@@ -58,7 +17,9 @@ int64_t OutSize(const std::string& conv, int64_t x, int64_t k, int64_t s, int64_
   return span / s + 1;
 }
 
-PoolDims MakeDims(const PoolingParam& p, const Shape& data) {
+}  // namespace
+
+PoolDims MakePoolDims(const PoolingParam& p, const Shape& data) {
   PoolDims d;
   d.spatial = data.ndim() - 2;
   MX_CHECK_AS(ShapeError, d.spatial == 1 || d.spatial == 2)
@@ -86,74 +47,39 @@ PoolDims MakeDims(const PoolingParam& p, const Shape& data) {
   d.oh = d.spatial == 2 ? OutSize(p.pooling_convention, d.h, d.g.kh, d.g.sh, d.g.ph) : 1;
   d.ow = OutSize(p.pooling_convention, d.w, d.g.kw, d.g.sw, d.g.pw);
   if (p.global_pool) d.oh = d.ow = 1;
+  d.is_max = p.pool_type == "max";
+  d.is_avg = p.pool_type == "avg";
+  d.include_pad = p.count_include_pad.value_or(true);
   return d;
 }
+
+namespace {
 
 bool PoolingShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const Shape& data = (*in)[0];
   if (data.ndim() == 0) return false;
-  PoolDims d = MakeDims(attrs.get<PoolingParam>(), data);
+  PoolDims d = MakePoolDims(attrs.get<PoolingParam>(), data);
   AssignShape(&(*out)[0], d.spatial == 2 ? Shape{d.n, d.c, d.oh, d.ow} : Shape{d.n, d.c, d.ow},
               attrs, "the output");
   return true;
 }
 
-// The window of output (y, x): [h0, h1) x [w0, w1) clipped to the data, and the divisor for avg.
-struct Win {
-  int64_t h0, h1, w0, w1;
-  double count;
-};
-
-Win WindowAt(const PoolDims& d, const PoolingParam& p, int64_t y, int64_t x) {
-  Win r;
-  int64_t hs = y * d.g.sh - d.g.ph, ws = x * d.g.sw - d.g.pw;
-  int64_t he = std::min(hs + d.g.kh, d.h + d.g.ph), we = std::min(ws + d.g.kw, d.w + d.g.pw);
-  double padded = static_cast<double>((he - hs) * (we - ws));
-  r.h0 = std::max<int64_t>(hs, 0);
-  r.w0 = std::max<int64_t>(ws, 0);
-  r.h1 = std::min(he, d.h);
-  r.w1 = std::min(we, d.w);
-  bool include_pad = p.count_include_pad.value_or(true);
-  r.count = include_pad ? padded : static_cast<double>((r.h1 - r.h0) * (r.w1 - r.w0));
-  return r;
-}
-
+// CPU backward: scatter within each (n, c) plane, one thread per plane (deterministic). Faster
+// on CPU than the GPU's gather, which re-finds each window's maximum for every element.
 template <typename T>
-void PoolForward(const PoolingParam& p, const PoolDims& d, const T* x, T* y, int req) {
-  bool is_max = p.pool_type == "max", is_avg = p.pool_type == "avg";
-#pragma omp parallel for num_threads(CpuKernelThreads()) if (d.n * d.c * d.oh * d.ow > 4096)
-  for (int64_t nc = 0; nc < d.n * d.c; ++nc) {
-    const T* xp = x + nc * d.h * d.w;
-    for (int64_t oy = 0; oy < d.oh; ++oy)
-      for (int64_t ox = 0; ox < d.ow; ++ox) {
-        Win win = WindowAt(d, p, oy, ox);
-        double acc = is_max ? -INFINITY : 0.0;
-        for (int64_t iy = win.h0; iy < win.h1; ++iy)
-          for (int64_t ix = win.w0; ix < win.w1; ++ix) {
-            double v = ConvertValue<double>(xp[iy * d.w + ix]);
-            acc = is_max ? std::max(acc, v) : acc + v;
-          }
-        if (is_avg) acc /= win.count;
-        mop::Assign(y + (nc * d.oh + oy) * d.ow + ox, req, ConvertValue<T>(acc));
-      }
-  }
-}
-
-template <typename T>
-void PoolBackward(const PoolingParam& p, const PoolDims& d, const T* dy, const T* x, T* dx,
-                  int req) {
-  bool is_max = p.pool_type == "max", is_avg = p.pool_type == "avg";
+void PoolBackwardCpu(const PoolDims& d, const T* dy, const T* x, T* dx, int req) {
 #pragma omp parallel for num_threads(CpuKernelThreads()) if (d.n * d.c * d.oh * d.ow > 4096)
   for (int64_t nc = 0; nc < d.n * d.c; ++nc) {
     const T* xp = x + nc * d.h * d.w;
     T* gp = dx + nc * d.h * d.w;
     if (req != 3)
-      for (int64_t i = 0; i < d.h * d.w; ++i) gp[i] = T(0);
+      for (int64_t i = 0; i < d.h * d.w; ++i) gp[i] = T(0.0f);
+    auto add = [gp](int64_t i, double v) { gp[i] = ConvertValue<T>(ConvertValue<double>(gp[i]) + v); };
     for (int64_t oy = 0; oy < d.oh; ++oy)
       for (int64_t ox = 0; ox < d.ow; ++ox) {
-        Win win = WindowAt(d, p, oy, ox);
+        PoolWin win = PoolWindowAt(d, oy, ox);
         double g = ConvertValue<double>(dy[(nc * d.oh + oy) * d.ow + ox]);
-        if (is_max) {
+        if (d.is_max) {
           int64_t best = -1;
           double bv = -INFINITY;
           for (int64_t iy = win.h0; iy < win.h1; ++iy)
@@ -164,35 +90,22 @@ void PoolBackward(const PoolingParam& p, const PoolDims& d, const T* dy, const T
                 best = iy * d.w + ix;
               }
             }
-          if (best >= 0) gp[best] = ConvertValue<T>(ConvertValue<double>(gp[best]) + g);
+          if (best >= 0) add(best, g);
         } else {
-          double share = is_avg ? g / win.count : g;
+          double share = d.is_avg ? g / win.count : g;
           for (int64_t iy = win.h0; iy < win.h1; ++iy)
-            for (int64_t ix = win.w0; ix < win.w1; ++ix) {
-              T& t = gp[iy * d.w + ix];
-              t = ConvertValue<T>(ConvertValue<double>(t) + share);
-            }
+            for (int64_t ix = win.w0; ix < win.w1; ++ix) add(iy * d.w + ix, share);
         }
       }
   }
 }
 
-void PoolingForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
-                    const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
-  const auto& p = attrs.get<PoolingParam>();
-  PoolDims d = MakeDims(p, in[0].shape);
-  MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "Pooling", {
-    PoolForward(p, d, in[0].ptr<T>(), out[0].ptr<T>(), static_cast<int>(req[0]));
-  });
-}
-
-void PoolingBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
-                     const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+void PoolingBackwardCpu(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
+                        const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
-  const auto& p = attrs.get<PoolingParam>();
-  PoolDims d = MakeDims(p, in[1].shape);
+  PoolDims d = MakePoolDims(attrs.get<PoolingParam>(), in[1].shape);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "Pooling backward", {
-    PoolBackward(p, d, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(), static_cast<int>(req[0]));
+    PoolBackwardCpu(d, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(), static_cast<int>(req[0]));
   });
 }
 
@@ -203,7 +116,7 @@ MX_REGISTER_OP(Pooling)
     .InputNames({"data"})
     .InferShape(PoolingShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, PoolingForward)
+    .Compute(DeviceType::kCPU, PoolingForward<CPU>)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       return ctx->Op("_backward_Pooling", {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},
                      attrs.dict);
@@ -220,7 +133,7 @@ MX_REGISTER_OP(_backward_Pooling)
       return true;
     })
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, PoolingBackward);
+    .Compute(DeviceType::kCPU, PoolingBackwardCpu);
 
 }  // namespace
 }  // namespace mx

@@ -125,6 +125,13 @@ std::vector<OpCase> Cases() {
   v.push_back({"_backward_FullyConnected", {{16, 10}, {16, 12}, {10, 12}}, {{"num_hidden", 10}}});
   v.push_back({"FullyConnected", {{8, 16}, {4, 16}, {4}}, {{"num_hidden", 4}}, kFloat64});
   v.push_back({"softmax", {{6, 5, 7}}, {{"axis", 1}}});
+  for (const char* pt : {"max", "avg", "sum"}) {
+    Params pp = {{"kernel", {3, 2}}, {"stride", {2, 2}}, {"pad", {1, 1}}, {"pool_type", pt},
+                 {"pooling_convention", "full"}};
+    v.push_back({"Pooling", {{2, 3, 9, 8}}, pp});
+    v.push_back({"_backward_Pooling", {{2, 3, 5, 5}, {2, 3, 9, 8}, {2, 3, 5, 5}}, pp});
+  }
+  v.push_back({"Pooling", {{2, 3, 9, 8}}, {{"global_pool", true}, {"pool_type", "avg"}}});
   v.push_back({"log_softmax", {{6, 9}}, {{"temperature", 2.0}}});
   v.push_back({"SoftmaxActivation", {{4, 3, 2}}, {}});
   v.push_back({"_backward_softmax", {{6, 9}, {6, 9}}, {}});

@@ -13,7 +13,7 @@ namespace {
 const std::set<std::string> kCpuOnlyForNow = {
     "BatchNorm",     "_backward_BatchNorm",
     "Convolution",    "_backward_Convolution",
-    "Pooling",        "_backward_Pooling",        "SoftmaxOutput", "Softmax",
+    "SoftmaxOutput", "Softmax",
     "_backward_SoftmaxOutput", "Dropout",     "_backward_Dropout",
     "LeakyReLU",      "_backward_LeakyReLU",      "Embedding",     "_backward_Embedding",
     "LinearRegressionOutput",   "_backward_LinearRegressionOutput",
