@@ -132,6 +132,16 @@ std::vector<OpCase> Cases() {
     v.push_back({"_backward_Pooling", {{2, 3, 5, 5}, {2, 3, 9, 8}, {2, 3, 5, 5}}, pp});
   }
   v.push_back({"Pooling", {{2, 3, 9, 8}}, {{"global_pool", true}, {"pool_type", "avg"}}});
+  v.push_back({"SoftmaxOutput", {{8, 5}, {8}}, {}});
+  v.push_back({"SoftmaxOutput", {{2, 5, 3}, {2, 3}}, {{"multi_output", true}}});
+  for (const char* norm : {"null", "batch", "valid"}) {
+    v.push_back({"_backward_SoftmaxOutput", {{8, 5}, {8, 5}, {8}},
+                 {{"normalization", norm}, {"use_ignore", true}, {"ignore_label", 2}},
+                 kFloat32, 0, 4});
+  }
+  v.push_back({"_backward_SoftmaxOutput", {{2, 5, 3}, {2, 5, 3}, {2, 3}},
+               {{"multi_output", true}, {"smooth_alpha", 0.1}}, kFloat32, 0, 4});
+  v.push_back({"_backward_SoftmaxOutput", {{8, 5}, {8, 5}, {8, 5}}, {{"out_grad", true}}});
   v.push_back({"log_softmax", {{6, 9}}, {{"temperature", 2.0}}});
   v.push_back({"SoftmaxActivation", {{4, 3, 2}}, {}});
   v.push_back({"_backward_softmax", {{6, 9}, {6, 9}}, {}});

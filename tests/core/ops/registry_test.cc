@@ -13,8 +13,7 @@ namespace {
 const std::set<std::string> kCpuOnlyForNow = {
     "BatchNorm",     "_backward_BatchNorm",
     "Convolution",    "_backward_Convolution",
-    "SoftmaxOutput", "Softmax",
-    "_backward_SoftmaxOutput", "Dropout",     "_backward_Dropout",
+    "Dropout",     "_backward_Dropout",
     "LeakyReLU",      "_backward_LeakyReLU",      "Embedding",     "_backward_Embedding",
     "LinearRegressionOutput",   "_backward_LinearRegressionOutput",
     "LogisticRegressionOutput", "_backward_LogisticRegressionOutput",
