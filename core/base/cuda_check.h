@@ -13,13 +13,13 @@
 
 #include "core/base/error.h"
 
-#define MX_CUDA_CALL(call)                                                                   \
-  do {                                                                                       \
-    cudaError_t mx_cuda_err_ = (call);                                                       \
-    if (mx_cuda_err_ != cudaSuccess) {                                                       \
+#define MX_CUDA_CALL(call)                                                                  \
+  do {                                                                                      \
+    cudaError_t mx_cuda_err_ = (call);                                                      \
+    if (mx_cuda_err_ != cudaSuccess) {                                                      \
       MX_THROW(Error) << "CUDA call " #call " failed: " << cudaGetErrorString(mx_cuda_err_) \
                       << " (" << __FILE__ << ":" << __LINE__ << ")";                        \
-    }                                                                                        \
+    }                                                                                       \
   } while (0)
 #endif
 

@@ -13,10 +13,10 @@ struct DTypeInfo {
 };
 
 const DTypeInfo kInfo[kNumDTypes] = {
-    {"float32", 4, true, true},  {"float64", 8, true, true},   {"float16", 2, true, true},
-    {"uint8", 1, false, false},  {"int32", 4, false, true},    {"int8", 1, false, true},
-    {"int64", 8, false, true},   {"bool", 1, false, false},    {"int16", 2, false, true},
-    {"uint16", 2, false, false}, {"uint32", 4, false, false},  {"uint64", 8, false, false},
+    {"float32", 4, true, true},  {"float64", 8, true, true},  {"float16", 2, true, true},
+    {"uint8", 1, false, false},  {"int32", 4, false, true},   {"int8", 1, false, true},
+    {"int64", 8, false, true},   {"bool", 1, false, false},   {"int16", 2, false, true},
+    {"uint16", 2, false, false}, {"uint32", 4, false, false}, {"uint64", 8, false, false},
     {"bfloat16", 2, true, true},
 };
 

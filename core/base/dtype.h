@@ -63,9 +63,9 @@ std::ostream& operator<<(std::ostream& os, DType t);
 
 template <typename T>
 struct DTypeOf;
-#define MX_DTYPE_OF(T, code) \
-  template <>                \
-  struct DTypeOf<T> {        \
+#define MX_DTYPE_OF(T, code)             \
+  template <>                            \
+  struct DTypeOf<T> {                    \
     static constexpr DType value = code; \
   }
 MX_DTYPE_OF(float, DType::kFloat32);
@@ -109,42 +109,42 @@ MX_DTYPE_OF(bf16_t, DType::kBfloat16);
   }
 
 // Float32, float64, float16: floating-point only kernels.
-#define MX_TYPE_SWITCH_FLOAT(dtype, T, what, ...)                                   \
-  switch (dtype) {                                                                  \
-    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)                                  \
-    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)                                 \
-    MX_DTYPE_CASE(kFloat16, ::mx::half_t, T, __VA_ARGS__)                           \
-    default:                                                                        \
-      ::mx::ThrowUnsupportedDType(dtype, what, "float32, float64, float16");        \
+#define MX_TYPE_SWITCH_FLOAT(dtype, T, what, ...)                            \
+  switch (dtype) {                                                           \
+    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)                           \
+    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)                          \
+    MX_DTYPE_CASE(kFloat16, ::mx::half_t, T, __VA_ARGS__)                    \
+    default:                                                                 \
+      ::mx::ThrowUnsupportedDType(dtype, what, "float32, float64, float16"); \
   }
 
 // Float32 and float64: kernels built on BLAS.
-#define MX_TYPE_SWITCH_BLAS(dtype, T, what, ...)                                    \
-  switch (dtype) {                                                                  \
-    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)                                  \
-    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)                                 \
-    default:                                                                        \
-      ::mx::ThrowUnsupportedDType(dtype, what, "float32, float64");                 \
+#define MX_TYPE_SWITCH_BLAS(dtype, T, what, ...)                    \
+  switch (dtype) {                                                  \
+    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)                  \
+    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)                 \
+    default:                                                        \
+      ::mx::ThrowUnsupportedDType(dtype, what, "float32, float64"); \
   }
 
 // Every dtype (casts, copies, printing, file I/O).
-#define MX_TYPE_SWITCH_ALL(dtype, T, what, ...)                    \
-  switch (dtype) {                                                 \
-    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)                 \
-    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)                \
-    MX_DTYPE_CASE(kFloat16, ::mx::half_t, T, __VA_ARGS__)          \
-    MX_DTYPE_CASE(kUint8, uint8_t, T, __VA_ARGS__)                 \
-    MX_DTYPE_CASE(kInt8, int8_t, T, __VA_ARGS__)                   \
-    MX_DTYPE_CASE(kInt32, int32_t, T, __VA_ARGS__)                 \
-    MX_DTYPE_CASE(kInt64, int64_t, T, __VA_ARGS__)                 \
-    MX_DTYPE_CASE(kBool, bool, T, __VA_ARGS__)                     \
-    MX_DTYPE_CASE(kInt16, int16_t, T, __VA_ARGS__)                 \
-    MX_DTYPE_CASE(kUint16, uint16_t, T, __VA_ARGS__)               \
-    MX_DTYPE_CASE(kUint32, uint32_t, T, __VA_ARGS__)               \
-    MX_DTYPE_CASE(kUint64, uint64_t, T, __VA_ARGS__)               \
-    MX_DTYPE_CASE(kBfloat16, ::mx::bf16_t, T, __VA_ARGS__)         \
-    default:                                                       \
-      ::mx::ThrowUnsupportedDType(dtype, what, "codes 0 to 12");   \
+#define MX_TYPE_SWITCH_ALL(dtype, T, what, ...)                  \
+  switch (dtype) {                                               \
+    MX_DTYPE_CASE(kFloat32, float, T, __VA_ARGS__)               \
+    MX_DTYPE_CASE(kFloat64, double, T, __VA_ARGS__)              \
+    MX_DTYPE_CASE(kFloat16, ::mx::half_t, T, __VA_ARGS__)        \
+    MX_DTYPE_CASE(kUint8, uint8_t, T, __VA_ARGS__)               \
+    MX_DTYPE_CASE(kInt8, int8_t, T, __VA_ARGS__)                 \
+    MX_DTYPE_CASE(kInt32, int32_t, T, __VA_ARGS__)               \
+    MX_DTYPE_CASE(kInt64, int64_t, T, __VA_ARGS__)               \
+    MX_DTYPE_CASE(kBool, bool, T, __VA_ARGS__)                   \
+    MX_DTYPE_CASE(kInt16, int16_t, T, __VA_ARGS__)               \
+    MX_DTYPE_CASE(kUint16, uint16_t, T, __VA_ARGS__)             \
+    MX_DTYPE_CASE(kUint32, uint32_t, T, __VA_ARGS__)             \
+    MX_DTYPE_CASE(kUint64, uint64_t, T, __VA_ARGS__)             \
+    MX_DTYPE_CASE(kBfloat16, ::mx::bf16_t, T, __VA_ARGS__)       \
+    default:                                                     \
+      ::mx::ThrowUnsupportedDType(dtype, what, "codes 0 to 12"); \
   }
 
 #endif  // TESSERA_CORE_BASE_DTYPE_H_

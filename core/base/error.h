@@ -7,8 +7,8 @@
 //
 // Checks:
 //   MX_CHECK(cond) << "why";                  throws mx::Error
-//   MX_CHECK_EQ(a, b) << "why";               prints both operands: "Check failed: a == b (3 vs. 4)"
-//   MX_CHECK_AS(ShapeError, cond) << "why";   any error type; the message is only "why"
+//   MX_CHECK_EQ(a, b) << "why";               prints both operands: "Check failed: a == b (3 vs.
+//   4)" MX_CHECK_AS(ShapeError, cond) << "why";   any error type; the message is only "why"
 //   MX_CHECK_EQ_AS(ShapeError, a, b) << ...;  (also _NE, _LT, _LE, _GT, _GE)
 //   MX_THROW(IOError) << "why";               unconditional
 //   MX_INTERNAL_CHECK(cond) << "why";         InternalError, "this is a bug"
@@ -36,10 +36,10 @@ class Error : public std::exception {
   std::string message_;
 };
 
-#define MX_DECLARE_ERROR(Name)           \
-  class Name : public Error {            \
-   public:                               \
-    using Error::Error;                  \
+#define MX_DECLARE_ERROR(Name) \
+  class Name : public Error {  \
+   public:                     \
+    using Error::Error;        \
   }
 
 MX_DECLARE_ERROR(ShapeError);           // shapes that do not fit together
@@ -91,24 +91,24 @@ struct Voidify {
 #define MX_THROW(E) ::mx::detail::Thrower<::mx::E>(__FILE__, __LINE__, "").stream()
 
 // Typed checks carry a message written for users: it replaces the condition's text.
-#define MX_CHECK_AS(E, cond)                                                      \
-  (cond) ? (void)0                                                                \
-         : ::mx::detail::Voidify() &                                              \
-               ::mx::detail::Thrower<::mx::E>(__FILE__, __LINE__, "").stream()
+#define MX_CHECK_AS(E, cond) \
+  (cond)                     \
+      ? (void)0              \
+      : ::mx::detail::Voidify() & ::mx::detail::Thrower<::mx::E>(__FILE__, __LINE__, "").stream()
 
-#define MX_CHECK(cond)                                                                     \
-  (cond) ? (void)0                                                                         \
-         : ::mx::detail::Voidify() &                                                       \
-               ::mx::detail::Thrower<::mx::Error>(__FILE__, __LINE__,                      \
-                                                  "Check failed: " #cond " ")              \
+#define MX_CHECK(cond)                                                                            \
+  (cond) ? (void)0                                                                                \
+         : ::mx::detail::Voidify() &                                                              \
+               ::mx::detail::Thrower<::mx::Error>(__FILE__, __LINE__, "Check failed: " #cond " ") \
                    .stream()
 
-#define MX_CHECK_OP_AS(E, op, a, b)                                                        \
-  ((a)op(b)) ? (void)0                                                                     \
-             : ::mx::detail::Voidify() &                                                   \
-                   ::mx::detail::Thrower<::mx::E>(                                         \
-                       __FILE__, __LINE__, ::mx::detail::CheckOpMessage(#a " " #op " " #b, (a), (b))) \
-                       .stream()
+#define MX_CHECK_OP_AS(E, op, a, b)                                                            \
+  ((a)op(b))                                                                                   \
+      ? (void)0                                                                                \
+      : ::mx::detail::Voidify() &                                                              \
+            ::mx::detail::Thrower<::mx::E>(                                                    \
+                __FILE__, __LINE__, ::mx::detail::CheckOpMessage(#a " " #op " " #b, (a), (b))) \
+                .stream()
 
 #define MX_CHECK_EQ(a, b) MX_CHECK_OP_AS(Error, ==, a, b)
 #define MX_CHECK_NE(a, b) MX_CHECK_OP_AS(Error, !=, a, b)
@@ -123,13 +123,13 @@ struct Voidify {
 #define MX_CHECK_GT_AS(E, a, b) MX_CHECK_OP_AS(E, >, a, b)
 #define MX_CHECK_GE_AS(E, a, b) MX_CHECK_OP_AS(E, >=, a, b)
 
-#define MX_INTERNAL_CHECK(cond)                                                           \
-  (cond) ? (void)0                                                                        \
-         : ::mx::detail::Voidify() &                                                      \
-               ::mx::detail::Thrower<::mx::InternalError>(                                \
-                   __FILE__, __LINE__,                                                    \
-                   std::string("Internal error (a bug in Tessera; please report it with this " \
-                               "message) at ") +                                          \
+#define MX_INTERNAL_CHECK(cond)                                                                  \
+  (cond) ? (void)0                                                                               \
+         : ::mx::detail::Voidify() &                                                             \
+               ::mx::detail::Thrower<::mx::InternalError>(                                       \
+                   __FILE__, __LINE__,                                                           \
+                   std::string("Internal error (a bug in Tessera; please report it with this "   \
+                               "message) at ") +                                                 \
                        __FILE__ + ":" + std::to_string(__LINE__) + ": Check failed: " #cond " ") \
                    .stream()
 

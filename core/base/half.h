@@ -41,7 +41,7 @@ struct half_t {
       return static_cast<uint16_t>(sign | 0x7c00u | (mag > 0x7f800000u ? 0x200u : 0u));
     }
     if (mag >= 0x477ff000u) return static_cast<uint16_t>(sign | 0x7c00u);  // overflow to inf
-    if (mag < 0x38800000u) {  // subnormal half or zero
+    if (mag < 0x38800000u) {                                               // subnormal half or zero
       if (mag < 0x33000000u) return static_cast<uint16_t>(sign);
       uint32_t e = mag >> 23;
       uint32_t m = (mag & 0x7fffffu) | 0x800000u;
@@ -76,7 +76,9 @@ struct bf16_t {
   uint16_t bits;
   bf16_t() = default;
   MX_XINLINE bf16_t(float f) : bits(FromFloat(f)) {}  // NOLINT
-  MX_XINLINE operator float() const { return BitsFloat(static_cast<uint32_t>(bits) << 16); }  // NOLINT
+  MX_XINLINE operator float() const {
+    return BitsFloat(static_cast<uint32_t>(bits) << 16);
+  }  // NOLINT
 
   MX_XINLINE static uint16_t FromFloat(float f) {
     uint32_t x = FloatBits(f);

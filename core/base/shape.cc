@@ -28,8 +28,8 @@ std::vector<int64_t> Shape::Strides() const {
 int Shape::CanonicalAxis(int axis, const char* who) const {
   int n = ndim();
   MX_CHECK_AS(ValueError, axis >= -n && axis < n)
-      << who << ": axis " << axis << " is out of range for an array of shape " << *this << " ("
-      << n << " dimensions); use an axis in [" << -n << ", " << n << ").";
+      << who << ": axis " << axis << " is out of range for an array of shape " << *this << " (" << n
+      << " dimensions); use an axis in [" << -n << ", " << n << ").";
   return axis < 0 ? axis + n : axis;
 }
 
@@ -82,8 +82,8 @@ Shape InferReshape(const Shape& in_shape, const std::vector<int64_t>& target_in,
     } else if (t == 0) {
       MX_CHECK_AS(ShapeError, src < in.size())
           << "Reshape: code 0 at position " << i << " of target " << TargetString(target_in)
-          << " copies an input dimension, but input shape " << in_shape << " has only "
-          << in.size() << " dimensions.";
+          << " copies an input dimension, but input shape " << in_shape << " has only " << in.size()
+          << " dimensions.";
       out.push_back(in[src++]);
     } else if (t == -1) {
       MX_CHECK_AS(ShapeError, infer_at < 0)

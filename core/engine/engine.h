@@ -68,9 +68,8 @@ class Engine {
   // Pushes an asynchronous function; it must call its callback exactly once. A var listed in
   // both lists counts as written; duplicates are ignored.
   virtual void PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
-                         std::vector<VarHandle> mutable_vars,
-                         FnProperty prop = FnProperty::kNormal, int priority = 0,
-                         const char* name = nullptr) = 0;
+                         std::vector<VarHandle> mutable_vars, FnProperty prop = FnProperty::kNormal,
+                         int priority = 0, const char* name = nullptr) = 0;
   // Pushes a function that is complete when it returns (on a GPU: when its stream is drained).
   void PushSync(SyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
                 std::vector<VarHandle> mutable_vars, FnProperty prop = FnProperty::kNormal,

@@ -52,8 +52,8 @@ void* NaiveEngine::StreamFor(Context ctx) {
 #endif
 }
 
-void NaiveEngine::PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle>,
-                            std::vector<VarHandle>, FnProperty, int, const char*) {
+void NaiveEngine::PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle>, std::vector<VarHandle>,
+                            FnProperty, int, const char*) {
   RunContext rctx{ctx, StreamFor(ctx)};
 #if MX_USE_CUDA
   if (ctx.is_gpu()) MX_CUDA_CALL(cudaSetDevice(ctx.dev_id));

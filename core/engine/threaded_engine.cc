@@ -28,8 +28,7 @@ std::exception_ptr WithHint(std::exception_ptr e) {
 
 void Dedup(std::vector<VarHandle>* const_vars, std::vector<VarHandle>* mutable_vars) {
   std::sort(mutable_vars->begin(), mutable_vars->end());
-  mutable_vars->erase(std::unique(mutable_vars->begin(), mutable_vars->end()),
-                      mutable_vars->end());
+  mutable_vars->erase(std::unique(mutable_vars->begin(), mutable_vars->end()), mutable_vars->end());
   std::sort(const_vars->begin(), const_vars->end());
   const_vars->erase(std::unique(const_vars->begin(), const_vars->end()), const_vars->end());
   const_vars->erase(std::remove_if(const_vars->begin(), const_vars->end(),
@@ -57,8 +56,8 @@ ThreadedEngine::~ThreadedEngine() {
 VarHandle ThreadedEngine::NewVariable() { return new ThreadedVar(); }
 
 void ThreadedEngine::PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
-                               std::vector<VarHandle> mutable_vars, FnProperty prop,
-                               int priority, const char* name) {
+                               std::vector<VarHandle> mutable_vars, FnProperty prop, int priority,
+                               const char* name) {
   Dedup(&const_vars, &mutable_vars);
   auto* op = new OprBlock();
   op->fn = std::move(fn);

@@ -33,13 +33,13 @@ void FillGpu(void* dptr, int64_t n, DType dtype, double value, void* stream) {
   MX_CUDA_CALL(cudaGetLastError());
 }
 
-void CastGpu(const void* src, DType src_type, int64_t src_n, void* dst, DType dst_type,
-             int64_t n, void* stream) {
+void CastGpu(const void* src, DType src_type, int64_t src_n, void* dst, DType dst_type, int64_t n,
+             void* stream) {
   auto s = static_cast<cudaStream_t>(stream);
   MX_TYPE_SWITCH_ALL(src_type, S, "cast", {
     MX_TYPE_SWITCH_ALL(dst_type, D, "cast", {
-      CastKernel<S, D><<<Blocks(n), 256, 0, s>>>(static_cast<const S*>(src), src_n,
-                                                 static_cast<D*>(dst), n);
+      CastKernel<S, D>
+          <<<Blocks(n), 256, 0, s>>>(static_cast<const S*>(src), src_n, static_cast<D*>(dst), n);
     });
   });
   MX_CUDA_CALL(cudaGetLastError());

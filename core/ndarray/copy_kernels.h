@@ -21,8 +21,8 @@ void CopyBlobBytes(const TBlob& src, const TBlob& dst, void* stream);
 
 #if MX_USE_CUDA
 void FillGpu(void* dptr, int64_t n, DType dtype, double value, void* stream);
-void CastGpu(const void* src, DType src_type, int64_t src_n, void* dst, DType dst_type,
-             int64_t n, void* stream);
+void CastGpu(const void* src, DType src_type, int64_t src_n, void* dst, DType dst_type, int64_t n,
+             void* stream);
 #endif
 
 }  // namespace mx

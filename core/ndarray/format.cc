@@ -45,7 +45,8 @@ Digits ParseScientific(const char* s) {
 }
 
 bool RoundTrips(double candidate, double value, DType t) {
-  if (t == DType::kFloat16) return half_t(static_cast<float>(candidate)).bits == half_t(static_cast<float>(value)).bits;
+  if (t == DType::kFloat16)
+    return half_t(static_cast<float>(candidate)).bits == half_t(static_cast<float>(value)).bits;
   return bf16_t(static_cast<float>(candidate)).bits == bf16_t(static_cast<float>(value)).bits;
 }
 
@@ -235,8 +236,7 @@ class ArrayFormatter {
   std::string Format() { return Recurse(0, 0, " ", kLineWidth); }
 
  private:
-  std::string Recurse(int axis, int64_t offset, const std::string& hanging_indent,
-                      int curr_width) {
+  std::string Recurse(int axis, int64_t offset, const std::string& hanging_indent, int curr_width) {
     int axes_left = shape_.ndim() - axis;
     if (axes_left == 0) return fmt_(offset);
     std::string next_hanging_indent = hanging_indent + " ";
@@ -284,8 +284,8 @@ class ArrayFormatter {
 };
 
 // Flat indices of the elements that will be printed (all, or the edge items when summarized).
-void CollectShown(const Shape& shape, const std::vector<int64_t>& strides, bool summarize,
-                  int axis, int64_t offset, std::vector<int64_t>* out) {
+void CollectShown(const Shape& shape, const std::vector<int64_t>& strides, bool summarize, int axis,
+                  int64_t offset, std::vector<int64_t>* out) {
   if (axis == shape.ndim()) {
     out->push_back(offset);
     return;

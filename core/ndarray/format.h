@@ -21,9 +21,9 @@ std::string FormatArrayValues(const NDArray& a);
 struct HostValues {
   DType dtype = DType::kFloat32;
   Shape shape;
-  std::vector<double> floats;    // floating-point and bool dtypes
-  std::vector<int64_t> ints;     // signed integer dtypes
-  std::vector<uint64_t> uints;   // unsigned integer dtypes
+  std::vector<double> floats;   // floating-point and bool dtypes
+  std::vector<int64_t> ints;    // signed integer dtypes
+  std::vector<uint64_t> uints;  // unsigned integer dtypes
 };
 std::string FormatHostValues(const HostValues& v);
 

@@ -144,12 +144,12 @@ void WriteFileAtomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    MX_CHECK_AS(IOError, out.good()) << "cannot open '" << tmp << "' for writing: "
-                                     << std::strerror(errno) << ".";
+    MX_CHECK_AS(IOError, out.good())
+        << "cannot open '" << tmp << "' for writing: " << std::strerror(errno) << ".";
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
     out.flush();
-    MX_CHECK_AS(IOError, out.good()) << "failed writing " << bytes.size() << " bytes to '" << tmp
-                                     << "' (disk full?).";
+    MX_CHECK_AS(IOError, out.good())
+        << "failed writing " << bytes.size() << " bytes to '" << tmp << "' (disk full?).";
   }
   MX_CHECK_AS(IOError, std::rename(tmp.c_str(), path.c_str()) == 0)
       << "cannot rename '" << tmp << "' to '" << path << "': " << std::strerror(errno) << ".";

@@ -35,8 +35,7 @@ void Save(const std::string& path, const std::map<std::string, NDArray>& named);
 
 // In-memory forms of the same format.
 NDArrayFile LoadFromBuffer(const std::string& bytes, const std::string& source_name);
-std::string SaveToBuffer(const std::vector<NDArray>& arrays,
-                         const std::vector<std::string>& names);
+std::string SaveToBuffer(const std::vector<NDArray>& arrays, const std::vector<std::string>& names);
 
 }  // namespace nd
 }  // namespace mx

@@ -28,8 +28,8 @@ namespace {
 
 size_t CheckedBytes(const Shape& shape, DType dtype) {
   for (int64_t d : shape.dims())
-    MX_CHECK_AS(ShapeError, d >= 0) << "cannot create an array of shape " << shape
-                                    << ": dimensions must be >= 0.";
+    MX_CHECK_AS(ShapeError, d >= 0)
+        << "cannot create an array of shape " << shape << ": dimensions must be >= 0.";
   return static_cast<size_t>(shape.Size()) * DTypeSize(dtype);
 }
 
@@ -186,9 +186,8 @@ void NDArray::SyncCopyToCPU(void* data, size_t num_elements) const {
   TBlob src = blob();
   TBlob host{data, shape_, dtype_, cpu()};
   Engine::Get()->PushSyncAndWait(
-      [src, host](RunContext rctx) { CopyBlobBytes(src, host, rctx.stream); }, context(),
-      {var()}, {}, context().is_gpu() ? FnProperty::kCopyFromGPU : FnProperty::kNormal,
-      "copy_to_host");
+      [src, host](RunContext rctx) { CopyBlobBytes(src, host, rctx.stream); }, context(), {var()},
+      {}, context().is_gpu() ? FnProperty::kCopyFromGPU : FnProperty::kNormal, "copy_to_host");
 }
 
 void NDArray::SyncCopyFromCPU(const void* data, size_t num_elements) const {
@@ -201,8 +200,7 @@ void NDArray::SyncCopyFromCPU(const void* data, size_t num_elements) const {
   TBlob host{const_cast<void*>(data), shape_, dtype_, cpu()};
   Engine::Get()->PushSyncAndWait(
       [host, dst](RunContext rctx) { CopyBlobBytes(host, dst, rctx.stream); }, context(), {},
-      {var()}, context().is_gpu() ? FnProperty::kCopyToGPU : FnProperty::kNormal,
-      "copy_from_host");
+      {var()}, context().is_gpu() ? FnProperty::kCopyToGPU : FnProperty::kNormal, "copy_from_host");
 }
 
 std::string NDArray::ToString() const {

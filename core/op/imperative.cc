@@ -44,8 +44,7 @@ std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDA
   OpAttrs attrs = op.MakeAttrs(params);
   int n_in = op.num_inputs(attrs), n_out = op.num_outputs(attrs);
   MX_CHECK_AS(ValueError, static_cast<int>(inputs.size()) == n_in)
-      << "operator " << op_name << " takes " << n_in << " input(s), found " << inputs.size()
-      << ".";
+      << "operator " << op_name << " takes " << n_in << " input(s), found " << inputs.size() << ".";
   for (size_t i = 0; i < inputs.size(); ++i)
     MX_CHECK_AS(ValueError, !inputs[i].is_none())
         << "operator " << op_name << ": input " << i << " is a none NDArray.";
@@ -85,8 +84,8 @@ std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDA
 
   const FCompute* fcompute = op.compute(ctx.dev_type);
   MX_CHECK_AS(NotImplementedError, fcompute != nullptr)
-      << "operator " << op_name << " has no kernel for " << ctx << "; it runs on: "
-      << op.devices() << ".";
+      << "operator " << op_name << " has no kernel for " << ctx << "; it runs on: " << op.devices()
+      << ".";
 
   std::vector<NDArray> outputs;
   for (int i = 0; i < n_out; ++i) {

@@ -129,7 +129,8 @@ const FCompute* OpDef::compute(DeviceType dev) const {
 
 std::string OpDef::devices() const {
   std::string s;
-  for (const auto& kv : compute_) s += (s.empty() ? "" : ", ") + std::string(DeviceTypeName(kv.first));
+  for (const auto& kv : compute_)
+    s += (s.empty() ? "" : ", ") + std::string(DeviceTypeName(kv.first));
   return s.empty() ? "none" : s;
 }
 
@@ -198,8 +199,8 @@ bool SameShapeInferShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vect
     } else {
       MX_CHECK_AS(ShapeError, s == x)
           << "operator " << attrs.op->name() << ": all inputs must have the same shape, but "
-          << "input '" << (i < names.size() ? names[i] : std::to_string(i)) << "' has shape "
-          << x << " while an earlier input has " << s
+          << "input '" << (i < names.size() ? names[i] : std::to_string(i)) << "' has shape " << x
+          << " while an earlier input has " << s
           << ". Use the broadcast_* operators to combine different shapes.";
     }
   }

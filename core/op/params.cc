@@ -184,8 +184,8 @@ void ParamDeclarer::Init(const ParamMap& dict, const std::string& op_name) const
     if (f->set_default) f->set_default();
   for (const auto& kv : dict) {
     const std::string& key = kv.first;
-    if (key == "name" || (key.size() > 4 && key.rfind("__", 0) == 0 &&
-                          key.compare(key.size() - 2, 2, "__") == 0))
+    if (key == "name" ||
+        (key.size() > 4 && key.rfind("__", 0) == 0 && key.compare(key.size() - 2, 2, "__") == 0))
       continue;
     auto it = std::find_if(fields_.begin(), fields_.end(),
                            [&](const std::unique_ptr<Field>& f) { return f->name == key; });
@@ -204,14 +204,13 @@ void ParamDeclarer::Init(const ParamMap& dict, const std::string& op_name) const
                              << kv.second << "'; valid values are: " << choices << ".";
       }
     }
-    MX_CHECK_AS(ValueError, ok) << "operator " << op_name << ": parameter '" << key
-                                << "' expects " << f.type_name << ", found '" << kv.second
-                                << "'.";
+    MX_CHECK_AS(ValueError, ok) << "operator " << op_name << ": parameter '" << key << "' expects "
+                                << f.type_name << ", found '" << kv.second << "'.";
   }
   for (const auto& f : fields_) {
     MX_CHECK_AS(ValueError, !f->required || dict.count(f->name))
-        << "operator " << op_name << ": required parameter '" << f->name << "' ("
-        << f->type_name << ") is missing.";
+        << "operator " << op_name << ": required parameter '" << f->name << "' (" << f->type_name
+        << ") is missing.";
   }
 }
 

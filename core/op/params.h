@@ -27,19 +27,19 @@ using ParamMap = std::map<std::string, std::string>;
 
 class ParamValue {
  public:
-  ParamValue(int v) : s_(std::to_string(v)) {}            // NOLINT(runtime/explicit)
-  ParamValue(long v) : s_(std::to_string(v)) {}           // NOLINT
-  ParamValue(long long v) : s_(std::to_string(v)) {}      // NOLINT
-  ParamValue(unsigned v) : s_(std::to_string(v)) {}       // NOLINT
-  ParamValue(unsigned long v) : s_(std::to_string(v)) {}  // NOLINT
-  ParamValue(double v);                                   // NOLINT
+  ParamValue(int v) : s_(std::to_string(v)) {}                 // NOLINT(runtime/explicit)
+  ParamValue(long v) : s_(std::to_string(v)) {}                // NOLINT
+  ParamValue(long long v) : s_(std::to_string(v)) {}           // NOLINT
+  ParamValue(unsigned v) : s_(std::to_string(v)) {}            // NOLINT
+  ParamValue(unsigned long v) : s_(std::to_string(v)) {}       // NOLINT
+  ParamValue(double v);                                        // NOLINT
   ParamValue(float v) : ParamValue(static_cast<double>(v)) {}  // NOLINT
-  ParamValue(bool v) : s_(v ? "True" : "False") {}       // NOLINT
-  ParamValue(const char* v) : s_(v) {}                    // NOLINT
-  ParamValue(std::string v) : s_(std::move(v)) {}         // NOLINT
-  ParamValue(std::initializer_list<int64_t> tuple);       // NOLINT
-  ParamValue(const Shape& tuple);                         // NOLINT
-  ParamValue(DType t) : s_(DTypeName(t)) {}               // NOLINT
+  ParamValue(bool v) : s_(v ? "True" : "False") {}             // NOLINT
+  ParamValue(const char* v) : s_(v) {}                         // NOLINT
+  ParamValue(std::string v) : s_(std::move(v)) {}              // NOLINT
+  ParamValue(std::initializer_list<int64_t> tuple);            // NOLINT
+  ParamValue(const Shape& tuple);                              // NOLINT
+  ParamValue(DType t) : s_(DTypeName(t)) {}                    // NOLINT
   const std::string& str() const { return s_; }
 
  private:

@@ -85,13 +85,9 @@ NDArray operator-(const NDArray& a) { return nd::negative(a); }
 NDArray operator==(const NDArray& a, const NDArray& b) { return nd::broadcast_equal(a, b); }
 NDArray operator!=(const NDArray& a, const NDArray& b) { return nd::broadcast_not_equal(a, b); }
 NDArray operator>(const NDArray& a, const NDArray& b) { return nd::broadcast_greater(a, b); }
-NDArray operator>=(const NDArray& a, const NDArray& b) {
-  return nd::broadcast_greater_equal(a, b);
-}
+NDArray operator>=(const NDArray& a, const NDArray& b) { return nd::broadcast_greater_equal(a, b); }
 NDArray operator<(const NDArray& a, const NDArray& b) { return nd::broadcast_lesser(a, b); }
-NDArray operator<=(const NDArray& a, const NDArray& b) {
-  return nd::broadcast_lesser_equal(a, b);
-}
+NDArray operator<=(const NDArray& a, const NDArray& b) { return nd::broadcast_lesser_equal(a, b); }
 NDArray operator==(const NDArray& a, double s) { return Scalar("_equal_scalar", a, s); }
 NDArray operator!=(const NDArray& a, double s) { return Scalar("_not_equal_scalar", a, s); }
 NDArray operator>(const NDArray& a, double s) { return Scalar("_greater_scalar", a, s); }

@@ -20,81 +20,80 @@ namespace nd {
 std::vector<NDArray> Op(const std::string& name, const std::vector<NDArray>& inputs,
                         const Params& params = {});
 // The same, for operators with one output.
-NDArray Op1(const std::string& name, const std::vector<NDArray>& inputs,
-            const Params& params = {});
+NDArray Op1(const std::string& name, const std::vector<NDArray>& inputs, const Params& params = {});
 
 // One-input operators: element-wise math, reductions (axis, keepdims, exclude; norm: ord;
 // argmax/argmin: axis, keepdims) and layout (parameters as in MXNet).
 #define MX_ND_UNARY_OPS(X) \
-  X(negative) \
-  X(abs) \
-  X(sign) \
-  X(round) \
-  X(rint) \
-  X(ceil) \
-  X(floor) \
-  X(trunc) \
-  X(fix) \
-  X(sqrt) \
-  X(rsqrt) \
-  X(cbrt) \
-  X(square) \
-  X(reciprocal) \
-  X(exp) \
-  X(expm1) \
-  X(log) \
-  X(log1p) \
-  X(log2) \
-  X(log10) \
-  X(sin) \
-  X(cos) \
-  X(tan) \
-  X(arcsin) \
-  X(arccos) \
-  X(arctan) \
-  X(sinh) \
-  X(cosh) \
-  X(tanh) \
-  X(sigmoid) \
-  X(relu) \
-  X(softsign) \
-  X(erf) \
-  X(logical_not) \
-  X(sum) \
-  X(mean) \
-  X(prod) \
-  X(max) \
-  X(min) \
-  X(norm) \
-  X(argmax) \
-  X(argmin) \
-  X(Reshape) \
-  X(Flatten) \
-  X(transpose) \
-  X(expand_dims) \
-  X(squeeze) \
-  X(slice_axis) \
-  X(one_hot) \
+  X(negative)              \
+  X(abs)                   \
+  X(sign)                  \
+  X(round)                 \
+  X(rint)                  \
+  X(ceil)                  \
+  X(floor)                 \
+  X(trunc)                 \
+  X(fix)                   \
+  X(sqrt)                  \
+  X(rsqrt)                 \
+  X(cbrt)                  \
+  X(square)                \
+  X(reciprocal)            \
+  X(exp)                   \
+  X(expm1)                 \
+  X(log)                   \
+  X(log1p)                 \
+  X(log2)                  \
+  X(log10)                 \
+  X(sin)                   \
+  X(cos)                   \
+  X(tan)                   \
+  X(arcsin)                \
+  X(arccos)                \
+  X(arctan)                \
+  X(sinh)                  \
+  X(cosh)                  \
+  X(tanh)                  \
+  X(sigmoid)               \
+  X(relu)                  \
+  X(softsign)              \
+  X(erf)                   \
+  X(logical_not)           \
+  X(sum)                   \
+  X(mean)                  \
+  X(prod)                  \
+  X(max)                   \
+  X(min)                   \
+  X(norm)                  \
+  X(argmax)                \
+  X(argmin)                \
+  X(Reshape)               \
+  X(Flatten)               \
+  X(transpose)             \
+  X(expand_dims)           \
+  X(squeeze)               \
+  X(slice_axis)            \
+  X(one_hot)               \
   X(Cast)
 
 // Two-input operators (broadcast_* follow numpy broadcasting).
-#define MX_ND_BINARY_OPS(X) \
-  X(broadcast_add) \
-  X(broadcast_sub) \
-  X(broadcast_mul) \
-  X(broadcast_div) \
-  X(broadcast_mod) \
-  X(broadcast_power) \
-  X(broadcast_maximum) \
-  X(broadcast_minimum) \
-  X(broadcast_equal) \
-  X(broadcast_not_equal) \
-  X(broadcast_greater) \
+#define MX_ND_BINARY_OPS(X)  \
+  X(broadcast_add)           \
+  X(broadcast_sub)           \
+  X(broadcast_mul)           \
+  X(broadcast_div)           \
+  X(broadcast_mod)           \
+  X(broadcast_power)         \
+  X(broadcast_maximum)       \
+  X(broadcast_minimum)       \
+  X(broadcast_equal)         \
+  X(broadcast_not_equal)     \
+  X(broadcast_greater)       \
   X(broadcast_greater_equal) \
-  X(broadcast_lesser) \
-  X(broadcast_lesser_equal) \
-  X(take) \
-  X(dot) \
+  X(broadcast_lesser)        \
+  X(broadcast_lesser_equal)  \
+  X(take)                    \
+  X(dot)                     \
   X(batch_dot)
 
 #define MX_ND_DECLARE_UNARY(name) NDArray name(const NDArray& data, const Params& params = {});

@@ -53,7 +53,7 @@ class PooledAllocator {
   bool pooled_;
   mutable std::mutex mu_;
   std::unordered_map<size_t, std::vector<void*>> free_lists_;  // guarded by mu_
-  StorageStats stats_;                                          // guarded by mu_
+  StorageStats stats_;                                         // guarded by mu_
 };
 
 }  // namespace mx

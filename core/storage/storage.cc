@@ -97,8 +97,8 @@ StorageHandle Storage::Alloc(size_t size, Context ctx) {
   if (size == 0) return h;
   h.dptr = AllocatorFor(ctx)->Alloc(size);
   MX_CHECK_AS(OutOfMemoryError, h.dptr != nullptr)
-      << "out of memory on " << ctx << ": could not allocate " << size << " bytes (in use: "
-      << AllocatorFor(ctx)->Stats().bytes_in_use
+      << "out of memory on " << ctx << ": could not allocate " << size
+      << " bytes (in use: " << AllocatorFor(ctx)->Stats().bytes_in_use
       << " bytes). Use a smaller batch size or free arrays you no longer need.";
   return h;
 }

@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include "core/base/context.h"
-
 #include "tests/testing/run_command.h"
 
 namespace {

@@ -24,8 +24,8 @@ struct GradCheckOptions {
 
 // Runs `op` in training mode on float64 `inputs` and checks the gradient of every checked input
 // with GoogleTest expectations (messages name the op, input and element).
-void CheckGradient(const std::string& op, const std::vector<NDArray>& inputs,
-                   const Params& params, const GradCheckOptions& options = {});
+void CheckGradient(const std::string& op, const std::vector<NDArray>& inputs, const Params& params,
+                   const GradCheckOptions& options = {});
 
 // Runs `op` twice, the second time adding into preset outputs (OpReq kAddTo), and checks that
 // output 0 became preset + result.

@@ -41,28 +41,40 @@ double MedianSeconds(int reps, const std::function<void()>& fn) {
 std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
   int64_t fc_in = 128 * (h / 2) * (h / 2);
   std::vector<LayerCase> c = {
-      {"seed_conv3x3_128", "Convolution", {{n, 3, h, h}, {128, 3, 3, 3}, {128}},
+      {"seed_conv3x3_128",
+       "Convolution",
+       {{n, 3, h, h}, {128, 3, 3, 3}, {128}},
        {{"num_filter", 128}, {"kernel", {3, 3}}, {"pad", {1, 1}}}},
-      {"seed_batchnorm", "BatchNorm", {{n, 128, h, h}, {128}, {128}, {128}, {128}},
+      {"seed_batchnorm",
+       "BatchNorm",
+       {{n, 128, h, h}, {128}, {128}, {128}, {128}},
        {{"fix_gamma", false}}},
       {"seed_relu", "Activation", {{n, 128, h, h}}, {{"act_type", "relu"}}},
-      {"seed_maxpool2x2", "Pooling", {{n, 128, h, h}},
+      {"seed_maxpool2x2",
+       "Pooling",
+       {{n, 128, h, h}},
        {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}},
       {"seed_fc2", "FullyConnected", {{n, fc_in}, {2, fc_in}, {2}}, {{"num_hidden", 2}}},
   };
   if (lenet) {
     int64_t b = lenet;
-    c.push_back({"lenet_conv20", "Convolution", {{b, 1, 28, 28}, {20, 1, 5, 5}, {20}},
+    c.push_back({"lenet_conv20",
+                 "Convolution",
+                 {{b, 1, 28, 28}, {20, 1, 5, 5}, {20}},
                  {{"num_filter", 20}, {"kernel", {5, 5}}}});
     c.push_back({"lenet_tanh1", "Activation", {{b, 20, 24, 24}}, {{"act_type", "tanh"}}});
-    c.push_back({"lenet_pool1", "Pooling", {{b, 20, 24, 24}},
-                 {{"kernel", {2, 2}}, {"stride", {2, 2}}}});
-    c.push_back({"lenet_conv50", "Convolution", {{b, 20, 12, 12}, {50, 20, 5, 5}, {50}},
+    c.push_back(
+        {"lenet_pool1", "Pooling", {{b, 20, 24, 24}}, {{"kernel", {2, 2}}, {"stride", {2, 2}}}});
+    c.push_back({"lenet_conv50",
+                 "Convolution",
+                 {{b, 20, 12, 12}, {50, 20, 5, 5}, {50}},
                  {{"num_filter", 50}, {"kernel", {5, 5}}}});
-    c.push_back({"lenet_pool2", "Pooling", {{b, 50, 8, 8}}, {{"kernel", {2, 2}}, {"stride", {2, 2}}}});
-    c.push_back({"lenet_fc500", "FullyConnected", {{b, 800}, {500, 800}, {500}},
-                 {{"num_hidden", 500}}});
-    c.push_back({"lenet_fc10", "FullyConnected", {{b, 500}, {10, 500}, {10}}, {{"num_hidden", 10}}});
+    c.push_back(
+        {"lenet_pool2", "Pooling", {{b, 50, 8, 8}}, {{"kernel", {2, 2}}, {"stride", {2, 2}}}});
+    c.push_back(
+        {"lenet_fc500", "FullyConnected", {{b, 800}, {500, 800}, {500}}, {{"num_hidden", 500}}});
+    c.push_back(
+        {"lenet_fc10", "FullyConnected", {{b, 500}, {10, 500}, {10}}, {{"num_hidden", 10}}});
   }
   return c;
 }
@@ -85,7 +97,8 @@ double OursSeconds(const LayerCase& c, int reps) {
 std::map<std::string, double> TorchSeconds(int64_t n, int64_t h, int64_t lenet, int threads,
                                            int reps) {
   std::string script = "tools/bench/torch_layers.py";
-  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY")) script = std::string(dir) + "/" + script;
+  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
+    script = std::string(dir) + "/" + script;
   char cmd[1024];
   std::snprintf(cmd, sizeof(cmd),
                 "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
@@ -121,12 +134,13 @@ int main(int argc, char** argv) {
         double ours = OursSeconds(c, cfg.reps);
         auto it = peer.find(c.name);
         double theirs = it == peer.end() ? 0 : it->second;
-        std::printf("BENCH %s_%lldx%lld_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
-                    "peer_name=pytorch-%s\n",
-                    c.name.c_str(), static_cast<long long>(cfg.h), static_cast<long long>(cfg.h),
-                    static_cast<long long>(c.name.rfind("lenet", 0) == 0 ? cfg.lenet : cfg.n),
-                    ours, theirs, ours > 0 && theirs > 0 ? theirs / ours : 0.0,
-                    it == peer.end() ? "missing" : "1.13-cpu");
+        std::printf(
+            "BENCH %s_%lldx%lld_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+            "peer_name=pytorch-%s\n",
+            c.name.c_str(), static_cast<long long>(cfg.h), static_cast<long long>(cfg.h),
+            static_cast<long long>(c.name.rfind("lenet", 0) == 0 ? cfg.lenet : cfg.n), ours, theirs,
+            ours > 0 && theirs > 0 ? theirs / ours : 0.0,
+            it == peer.end() ? "missing" : "1.13-cpu");
         std::fflush(stdout);
       }
     }

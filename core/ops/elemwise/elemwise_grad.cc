@@ -35,85 +35,92 @@ const std::map<std::string, Unary>& UnaryGrads() {
   static const std::map<std::string, Unary> m = {
       {"_copy", [](Expr&, GradEntry og, GradEntry, GradEntry) { return og; }},
       {"negative", [](Expr& e, GradEntry og, GradEntry, GradEntry) { return e.Neg(og); }},
-      {"abs", [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("sign", {x})); }},
-      {"sqrt", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
-         return e.Div(og, e.Scalar("_mul_scalar", y, 2));
-       }},
-      {"rsqrt", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
+      {"abs",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("sign", {x})); }},
+      {"sqrt", [](Expr& e, GradEntry og, GradEntry,
+                  GradEntry y) { return e.Div(og, e.Scalar("_mul_scalar", y, 2)); }},
+      {"rsqrt",
+       [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
          return e.Mul(og, e.Scalar("_mul_scalar", e.Scalar("_power_scalar", y, 3), -0.5));
        }},
-      {"cbrt", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
+      {"cbrt",
+       [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
          return e.Div(og, e.Scalar("_mul_scalar", e.Op("square", {y}), 3));
        }},
-      {"square", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Mul(og, e.Scalar("_mul_scalar", x, 2));
-       }},
-      {"reciprocal", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
-         return e.Neg(e.Mul(og, e.Op("square", {y})));
-       }},
+      {"square", [](Expr& e, GradEntry og, GradEntry x,
+                    GradEntry) { return e.Mul(og, e.Scalar("_mul_scalar", x, 2)); }},
+      {"reciprocal", [](Expr& e, GradEntry og, GradEntry,
+                        GradEntry y) { return e.Neg(e.Mul(og, e.Op("square", {y}))); }},
       {"exp", [](Expr& e, GradEntry og, GradEntry, GradEntry y) { return e.Mul(og, y); }},
-      {"expm1", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
-         return e.Mul(og, e.Scalar("_plus_scalar", y, 1));
-       }},
+      {"expm1", [](Expr& e, GradEntry og, GradEntry,
+                   GradEntry y) { return e.Mul(og, e.Scalar("_plus_scalar", y, 1)); }},
       {"log", [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Div(og, x); }},
-      {"log1p", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Div(og, e.Scalar("_plus_scalar", x, 1));
-       }},
-      {"log2", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Div(og, e.Scalar("_mul_scalar", x, std::log(2.0)));
-       }},
-      {"log10", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Div(og, e.Scalar("_mul_scalar", x, std::log(10.0)));
-       }},
-      {"sin", [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("cos", {x})); }},
-      {"cos", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Neg(e.Mul(og, e.Op("sin", {x})));
-       }},
-      {"tan", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
+      {"log1p", [](Expr& e, GradEntry og, GradEntry x,
+                   GradEntry) { return e.Div(og, e.Scalar("_plus_scalar", x, 1)); }},
+      {"log2", [](Expr& e, GradEntry og, GradEntry x,
+                  GradEntry) { return e.Div(og, e.Scalar("_mul_scalar", x, std::log(2.0))); }},
+      {"log10", [](Expr& e, GradEntry og, GradEntry x,
+                   GradEntry) { return e.Div(og, e.Scalar("_mul_scalar", x, std::log(10.0))); }},
+      {"sin",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("cos", {x})); }},
+      {"cos", [](Expr& e, GradEntry og, GradEntry x,
+                 GradEntry) { return e.Neg(e.Mul(og, e.Op("sin", {x}))); }},
+      {"tan",
+       [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
          return e.Mul(og, e.Scalar("_plus_scalar", e.Op("square", {y}), 1));
        }},
-      {"arcsin", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"arcsin",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          return e.Mul(og, e.Op("rsqrt", {e.Scalar("_rminus_scalar", e.Op("square", {x}), 1)}));
        }},
-      {"arccos", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Neg(e.Mul(og, e.Op("rsqrt", {e.Scalar("_rminus_scalar", e.Op("square", {x}), 1)})));
+      {"arccos",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+         return e.Neg(
+             e.Mul(og, e.Op("rsqrt", {e.Scalar("_rminus_scalar", e.Op("square", {x}), 1)})));
        }},
-      {"arctan", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"arctan",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          return e.Div(og, e.Scalar("_plus_scalar", e.Op("square", {x}), 1));
        }},
-      {"sinh", [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("cosh", {x})); }},
-      {"cosh", [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("sinh", {x})); }},
-      {"tanh", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
+      {"sinh",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("cosh", {x})); }},
+      {"cosh",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("sinh", {x})); }},
+      {"tanh",
+       [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
          return e.Mul(og, e.Scalar("_rminus_scalar", e.Op("square", {y}), 1));
        }},
-      {"arcsinh", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"arcsinh",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          return e.Mul(og, e.Op("rsqrt", {e.Scalar("_plus_scalar", e.Op("square", {x}), 1)}));
        }},
-      {"arccosh", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"arccosh",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          return e.Mul(og, e.Op("rsqrt", {e.Scalar("_minus_scalar", e.Op("square", {x}), 1)}));
        }},
-      {"arctanh", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"arctanh",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          return e.Div(og, e.Scalar("_rminus_scalar", e.Op("square", {x}), 1));
        }},
-      {"sigmoid", [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
+      {"sigmoid",
+       [](Expr& e, GradEntry og, GradEntry, GradEntry y) {
          return e.Mul(og, e.Mul(y, e.Scalar("_rminus_scalar", y, 1)));
        }},
-      {"relu", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
-         return e.Mul(og, e.Scalar("_greater_scalar", x, 0));
-       }},
-      {"softsign", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"relu", [](Expr& e, GradEntry og, GradEntry x,
+                  GradEntry) { return e.Mul(og, e.Scalar("_greater_scalar", x, 0)); }},
+      {"softsign",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          return e.Div(og, e.Op("square", {e.Scalar("_plus_scalar", e.Op("abs", {x}), 1)}));
        }},
-      {"erf", [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
+      {"erf",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) {
          GradEntry g = e.Op("exp", {e.Neg(e.Op("square", {x}))});
          return e.Mul(og, e.Scalar("_mul_scalar", g, 2 / std::sqrt(M_PI)));
        }},
-      {"degrees", [](Expr& e, GradEntry og, GradEntry, GradEntry) {
-         return e.Scalar("_mul_scalar", og, 57.29577951308232);
-       }},
-      {"radians", [](Expr& e, GradEntry og, GradEntry, GradEntry) {
-         return e.Scalar("_mul_scalar", og, 0.017453292519943295);
-       }},
+      {"degrees", [](Expr& e, GradEntry og, GradEntry,
+                     GradEntry) { return e.Scalar("_mul_scalar", og, 57.29577951308232); }},
+      {"radians", [](Expr& e, GradEntry og, GradEntry,
+                     GradEntry) { return e.Scalar("_mul_scalar", og, 0.017453292519943295); }},
   };
   return m;
 }
@@ -121,33 +128,39 @@ const std::map<std::string, Unary>& UnaryGrads() {
 // Gradients of lhs and rhs before summing back to their shapes.
 const std::map<std::string, Binary>& BinaryGrads() {
   static const std::map<std::string, Binary> m = {
-      {"plus", [](Expr&, GradEntry og, GradEntry, GradEntry, GradEntry) { return std::make_pair(og, og); }},
-      {"minus", [](Expr& e, GradEntry og, GradEntry, GradEntry, GradEntry) {
-         return std::make_pair(og, e.Neg(og));
-       }},
-      {"mul", [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
-         return std::make_pair(e.Mul(og, b), e.Mul(og, a));
-       }},
-      {"div", [](Expr& e, GradEntry og, GradEntry, GradEntry b, GradEntry y) {
+      {"plus",
+       [](Expr&, GradEntry og, GradEntry, GradEntry, GradEntry) { return std::make_pair(og, og); }},
+      {"minus", [](Expr& e, GradEntry og, GradEntry, GradEntry,
+                   GradEntry) { return std::make_pair(og, e.Neg(og)); }},
+      {"mul", [](Expr& e, GradEntry og, GradEntry a, GradEntry b,
+                 GradEntry) { return std::make_pair(e.Mul(og, b), e.Mul(og, a)); }},
+      {"div",
+       [](Expr& e, GradEntry og, GradEntry, GradEntry b, GradEntry y) {
          return std::make_pair(e.Div(og, b), e.Neg(e.Div(e.Mul(og, y), b)));
        }},
-      {"power", [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry y) {
-         GradEntry da = e.Mul(og, e.Mul(b, e.Op("broadcast_power", {a, e.Scalar("_minus_scalar", b, 1)})));
+      {"power",
+       [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry y) {
+         GradEntry da =
+             e.Mul(og, e.Mul(b, e.Op("broadcast_power", {a, e.Scalar("_minus_scalar", b, 1)})));
          GradEntry db = e.Mul(og, e.Mul(y, e.Op("log", {a})));
          return std::make_pair(da, db);
        }},
-      {"maximum", [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
+      {"maximum",
+       [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
          return std::make_pair(e.Mul(og, e.Op("broadcast_greater_equal", {a, b})),
                                e.Mul(og, e.Op("broadcast_lesser", {a, b})));
        }},
-      {"minimum", [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
+      {"minimum",
+       [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
          return std::make_pair(e.Mul(og, e.Op("broadcast_lesser_equal", {a, b})),
                                e.Mul(og, e.Op("broadcast_greater", {a, b})));
        }},
-      {"hypot", [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry y) {
+      {"hypot",
+       [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry y) {
          return std::make_pair(e.Mul(og, e.Div(a, y)), e.Mul(og, e.Div(b, y)));
        }},
-      {"mod", [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
+      {"mod",
+       [](Expr& e, GradEntry og, GradEntry a, GradEntry b, GradEntry) {
          return std::make_pair(og, e.Neg(e.Mul(og, e.Op("floor", {e.Div(a, b)}))));
        }},
   };
@@ -156,12 +169,23 @@ const std::map<std::string, Binary>& BinaryGrads() {
 
 const std::map<std::string, std::string>& BinaryFunctor() {
   static const std::map<std::string, std::string> m = {
-      {"broadcast_add", "plus"},        {"elemwise_add", "plus"},     {"broadcast_sub", "minus"},
-      {"elemwise_sub", "minus"},        {"broadcast_mul", "mul"},     {"elemwise_mul", "mul"},
-      {"broadcast_div", "div"},         {"elemwise_div", "div"},      {"broadcast_power", "power"},
-      {"_power", "power"},              {"broadcast_maximum", "maximum"}, {"_maximum", "maximum"},
-      {"broadcast_minimum", "minimum"}, {"_minimum", "minimum"},      {"broadcast_hypot", "hypot"},
-      {"broadcast_mod", "mod"},         {"_mod", "mod"},
+      {"broadcast_add", "plus"},
+      {"elemwise_add", "plus"},
+      {"broadcast_sub", "minus"},
+      {"elemwise_sub", "minus"},
+      {"broadcast_mul", "mul"},
+      {"elemwise_mul", "mul"},
+      {"broadcast_div", "div"},
+      {"elemwise_div", "div"},
+      {"broadcast_power", "power"},
+      {"_power", "power"},
+      {"broadcast_maximum", "maximum"},
+      {"_maximum", "maximum"},
+      {"broadcast_minimum", "minimum"},
+      {"_minimum", "minimum"},
+      {"broadcast_hypot", "hypot"},
+      {"broadcast_mod", "mod"},
+      {"_mod", "mod"},
   };
   return m;
 }
@@ -173,34 +197,37 @@ const std::map<std::string, std::function<GradEntry(Expr&, const OpAttrs&, GradE
 ScalarGrads() {
   using F = std::function<GradEntry(Expr&, const OpAttrs&, GradEntry, GradEntry, GradEntry)>;
   static const std::map<std::string, F> m = {
-      {"_plus_scalar", [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
-      {"_minus_scalar", [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
-      {"_rminus_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return e.Neg(og); }},
-      {"_mul_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry, GradEntry) {
-         return e.Scalar("_mul_scalar", og, ScalarOf(a));
-       }},
-      {"_div_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry, GradEntry) {
-         return e.Scalar("_div_scalar", og, ScalarOf(a));
-       }},
-      {"_rdiv_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry x, GradEntry y) {
-         return e.Neg(e.Div(e.Mul(og, y), x));
-       }},
-      {"_power_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
+      {"_plus_scalar",
+       [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
+      {"_minus_scalar",
+       [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
+      {"_rminus_scalar",
+       [](Expr& e, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return e.Neg(og); }},
+      {"_mul_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry,
+                         GradEntry) { return e.Scalar("_mul_scalar", og, ScalarOf(a)); }},
+      {"_div_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry,
+                         GradEntry) { return e.Scalar("_div_scalar", og, ScalarOf(a)); }},
+      {"_rdiv_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry x,
+                          GradEntry y) { return e.Neg(e.Div(e.Mul(og, y), x)); }},
+      {"_power_scalar",
+       [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
          double s = ScalarOf(a);
          return e.Mul(og, e.Scalar("_mul_scalar", e.Scalar("_power_scalar", x, s - 1), s));
        }},
-      {"_rpower_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry, GradEntry y) {
+      {"_rpower_scalar",
+       [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry, GradEntry y) {
          return e.Mul(og, e.Scalar("_mul_scalar", y, std::log(ScalarOf(a))));
        }},
-      {"_maximum_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
+      {"_maximum_scalar",
+       [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
          return e.Mul(og, e.Scalar("_greater_equal_scalar", x, ScalarOf(a)));
        }},
-      {"_minimum_scalar", [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
+      {"_minimum_scalar",
+       [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
          return e.Mul(og, e.Scalar("_lesser_equal_scalar", x, ScalarOf(a)));
        }},
-      {"_hypot_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry x, GradEntry y) {
-         return e.Mul(og, e.Div(x, y));
-       }},
+      {"_hypot_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry x,
+                           GradEntry y) { return e.Mul(og, e.Div(x, y)); }},
       {"_mod_scalar", [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
   };
   return m;

@@ -46,8 +46,8 @@ MX_XINLINE T FromM(V v) {
 }
 
 namespace math {
-#define MX_MATH_FN(name, ffn, dfn)                        \
-  MX_XINLINE float name(float x) { return ::ffn(x); }     \
+#define MX_MATH_FN(name, ffn, dfn)                    \
+  MX_XINLINE float name(float x) { return ::ffn(x); } \
   MX_XINLINE double name(double x) { return ::dfn(x); }
 MX_MATH_FN(exp, expf, exp)
 MX_MATH_FN(expm1, expm1f, expm1)
@@ -88,13 +88,13 @@ MX_XINLINE double hypot(double a, double b) { return ::hypot(a, b); }
 }  // namespace math
 
 // ---- unary ----
-#define MX_UNARY_MATH(name, expr)                  \
-  struct name {                                    \
-    template <typename T>                          \
-    MX_XINLINE static T Map(T a_in) {              \
-      M<T> a = ToM(a_in);                          \
-      return FromM<T>(expr);                       \
-    }                                              \
+#define MX_UNARY_MATH(name, expr)     \
+  struct name {                       \
+    template <typename T>             \
+    MX_XINLINE static T Map(T a_in) { \
+      M<T> a = ToM(a_in);             \
+      return FromM<T>(expr);          \
+    }                                 \
   };
 MX_UNARY_MATH(identity, a)
 MX_UNARY_MATH(negative, -a)
@@ -134,8 +134,8 @@ MX_UNARY_MATH(softsign, a / (M<T>(1) + math::fabs(a)))
 MX_UNARY_MATH(erf, math::erf(a))
 MX_UNARY_MATH(gamma, math::tgamma(a))
 MX_UNARY_MATH(gammaln, math::lgamma(a))
-MX_UNARY_MATH(degrees, a*M<T>(57.29577951308232))
-MX_UNARY_MATH(radians, a*M<T>(0.017453292519943295))
+MX_UNARY_MATH(degrees, a* M<T>(57.29577951308232))
+MX_UNARY_MATH(radians, a* M<T>(0.017453292519943295))
 MX_UNARY_MATH(logical_not, a == M<T>(0) ? M<T>(1) : M<T>(0))
 #undef MX_UNARY_MATH
 
@@ -153,14 +153,14 @@ struct one {
 };
 
 // ---- binary ----
-#define MX_BINARY_MATH(name, expr)                 \
-  struct name {                                    \
-    template <typename T>                          \
-    MX_XINLINE static T Map(T a_in, T b_in) {      \
-      M<T> a = ToM(a_in);                          \
-      M<T> b = ToM(b_in);                          \
-      return FromM<T>(expr);                       \
-    }                                              \
+#define MX_BINARY_MATH(name, expr)            \
+  struct name {                               \
+    template <typename T>                     \
+    MX_XINLINE static T Map(T a_in, T b_in) { \
+      M<T> a = ToM(a_in);                     \
+      M<T> b = ToM(b_in);                     \
+      return FromM<T>(expr);                  \
+    }                                         \
   };
 MX_BINARY_MATH(plus, a + b)
 MX_BINARY_MATH(minus, a - b)

@@ -28,8 +28,8 @@ GemmArgs BatchDotGemmArgs(const DotParam& p, const Shape& l, const Shape& r) {
   MX_CHECK_AS(ShapeError, l.ndim() == 3 && r.ndim() == 3)
       << "operator batch_dot: inputs must be 3-D (batch, rows, cols), found " << l << " and " << r
       << ".";
-  MX_CHECK_AS(ShapeError, l[0] == r[0]) << "operator batch_dot: batch sizes differ: " << l
-                                        << " and " << r << ".";
+  MX_CHECK_AS(ShapeError, l[0] == r[0])
+      << "operator batch_dot: batch sizes differ: " << l << " and " << r << ".";
   GemmArgs g;
   g.batch = l[0];
   g.trans_a = p.transpose_a;
@@ -185,16 +185,16 @@ FGradient DotGradient(const char* backward) {
   };
 }
 
-#define MX_REGISTER_DOT_BACKWARD(name, batch)                        \
-  MX_REGISTER_OP(_backward_##name)                                   \
-      .Describe("Gradient of " #name ": inputs (ograd, lhs, rhs).")  \
-      .NumInputs(3)                                                  \
-      .InputNames({"ograd", "lhs", "rhs"})                           \
-      .NumOutputs(2)                                                 \
-      .Params<DotParam>()                                            \
-      .InferShape(DotBackwardShape)                                  \
-      .InferType(SameTypeInferType)                                  \
-      .Compute(DeviceType::kCPU, DotBackward<batch>)                 \
+#define MX_REGISTER_DOT_BACKWARD(name, batch)                       \
+  MX_REGISTER_OP(_backward_##name)                                  \
+      .Describe("Gradient of " #name ": inputs (ograd, lhs, rhs).") \
+      .NumInputs(3)                                                 \
+      .InputNames({"ograd", "lhs", "rhs"})                          \
+      .NumOutputs(2)                                                \
+      .Params<DotParam>()                                           \
+      .InferShape(DotBackwardShape)                                 \
+      .InferType(SameTypeInferType)                                 \
+      .Compute(DeviceType::kCPU, DotBackward<batch>)                \
       .Compute(DeviceType::kGPU, DotBackward<batch>);
 MX_REGISTER_DOT_BACKWARD(dot, false)
 MX_REGISTER_DOT_BACKWARD(batch_dot, true)

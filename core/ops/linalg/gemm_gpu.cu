@@ -11,12 +11,12 @@
 namespace mx {
 namespace {
 
-#define MX_CUBLAS_CALL(call)                                                              \
-  do {                                                                                    \
-    cublasStatus_t st_ = (call);                                                          \
-    if (st_ != CUBLAS_STATUS_SUCCESS) {                                                   \
+#define MX_CUBLAS_CALL(call)                                                             \
+  do {                                                                                   \
+    cublasStatus_t st_ = (call);                                                         \
+    if (st_ != CUBLAS_STATUS_SUCCESS) {                                                  \
       MX_THROW(Error) << "cuBLAS call " #call " failed: " << cublasGetStatusString(st_); \
-    }                                                                                     \
+    }                                                                                    \
   } while (0)
 
 cublasHandle_t Handle(void* stream) {
@@ -41,20 +41,19 @@ void GemmGpu(const GemmArgs& g, const TBlob& a, const TBlob& b, const TBlob& c, 
   int batch = static_cast<int>(g.batch);
   if (c.dtype == kFloat32) {
     float alpha = 1.0f, beta = g.accumulate ? 1.0f : 0.0f;
-    MX_CUBLAS_CALL(cublasSgemmStridedBatched(h, opb, opa, n, m, k, &alpha, b.ptr<float>(), ldb,
-                                             sb, a.ptr<float>(), lda, sa, &beta, c.ptr<float>(),
-                                             n, sc, batch));
+    MX_CUBLAS_CALL(cublasSgemmStridedBatched(h, opb, opa, n, m, k, &alpha, b.ptr<float>(), ldb, sb,
+                                             a.ptr<float>(), lda, sa, &beta, c.ptr<float>(), n, sc,
+                                             batch));
   } else if (c.dtype == kFloat64) {
     double alpha = 1.0, beta = g.accumulate ? 1.0 : 0.0;
-    MX_CUBLAS_CALL(cublasDgemmStridedBatched(h, opb, opa, n, m, k, &alpha, b.ptr<double>(), ldb,
-                                             sb, a.ptr<double>(), lda, sa, &beta,
-                                             c.ptr<double>(), n, sc, batch));
+    MX_CUBLAS_CALL(cublasDgemmStridedBatched(h, opb, opa, n, m, k, &alpha, b.ptr<double>(), ldb, sb,
+                                             a.ptr<double>(), lda, sa, &beta, c.ptr<double>(), n,
+                                             sc, batch));
   } else if (c.dtype == kFloat16) {
     float alpha = 1.0f, beta = g.accumulate ? 1.0f : 0.0f;
-    MX_CUBLAS_CALL(cublasGemmStridedBatchedEx(h, opb, opa, n, m, k, &alpha, b.dptr, CUDA_R_16F,
-                                              ldb, sb, a.dptr, CUDA_R_16F, lda, sa, &beta, c.dptr,
-                                              CUDA_R_16F, n, sc, batch, CUBLAS_COMPUTE_32F,
-                                              CUBLAS_GEMM_DEFAULT));
+    MX_CUBLAS_CALL(cublasGemmStridedBatchedEx(
+        h, opb, opa, n, m, k, &alpha, b.dptr, CUDA_R_16F, ldb, sb, a.dptr, CUDA_R_16F, lda, sa,
+        &beta, c.dptr, CUDA_R_16F, n, sc, batch, CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT));
   } else {
     MX_THROW(NotImplementedError) << "dot on GPU supports float32, float64 and float16, found "
                                   << c.dtype << "; convert with AsType() or run on CPU.";

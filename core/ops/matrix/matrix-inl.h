@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/ndarray/copy_kernels.h"
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
-#include "core/ndarray/copy_kernels.h"
 #include "core/ops/elemwise/elemwise-inl.h"
 
 namespace mx {
@@ -217,9 +217,8 @@ template <typename xpu>
 void CopyCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
                  const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   MX_TYPE_SWITCH_ARITH(out[0].dtype, T, "reshape operators", {
-    Kernel<xpu>::template Launch<UnaryMap<mop::identity>>(ctx.run.stream, out[0].size(),
-                                                   in[0].ptr<T>(), out[0].ptr<T>(),
-                                                   static_cast<int>(req[0]));
+    Kernel<xpu>::template Launch<UnaryMap<mop::identity>>(
+        ctx.run.stream, out[0].size(), in[0].ptr<T>(), out[0].ptr<T>(), static_cast<int>(req[0]));
   });
 }
 
@@ -238,8 +237,8 @@ void TransposeCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vec
   }
   MX_TYPE_SWITCH_ARITH(out[0].dtype, T, "transpose", {
     Kernel<xpu>::template Launch<TransposeMap>(ctx.run.stream, out[0].size(), in[0].ptr<T>(),
-                                               out[0].ptr<T>(), static_cast<int>(req[0]),
-                                               s.ndim(), oshape, istride);
+                                               out[0].ptr<T>(), static_cast<int>(req[0]), s.ndim(),
+                                               oshape, istride);
   });
 }
 
@@ -255,13 +254,13 @@ void JoinCompute(const OpContext& ctx, const std::vector<TBlob>& parts, const TB
     int r = static_cast<int>(split ? req[k] : req[0]);
     MX_TYPE_SWITCH_ARITH(whole.dtype, T, "concat/split", {
       if (split)
-        Kernel<xpu>::template Launch<BlockCopyMap>(ctx.run.stream, parts[k].size(),
-                                                   whole.ptr<T>(), parts[k].ptr<T>(), r,
-                                                   in_width, out_width, col, true);
+        Kernel<xpu>::template Launch<BlockCopyMap>(ctx.run.stream, parts[k].size(), whole.ptr<T>(),
+                                                   parts[k].ptr<T>(), r, in_width, out_width, col,
+                                                   true);
       else
         Kernel<xpu>::template Launch<BlockCopyMap>(ctx.run.stream, parts[k].size(),
-                                                   parts[k].ptr<T>(), whole.ptr<T>(), r,
-                                                   in_width, out_width, col, false);
+                                                   parts[k].ptr<T>(), whole.ptr<T>(), r, in_width,
+                                                   out_width, col, false);
     });
     col += in_width;
   }
@@ -291,9 +290,8 @@ void SliceChannelCompute(const OpAttrs& attrs, const OpContext& ctx, const std::
 // Backward of Concat / stack: inputs (ograd, forward inputs...); the ograd is split back into
 // parts shaped like the forward inputs.
 template <typename xpu>
-void BackwardConcatCompute(const OpAttrs& attrs, const OpContext& ctx,
-                           const std::vector<TBlob>& in, const std::vector<OpReq>& req,
-                           const std::vector<TBlob>& out) {
+void BackwardConcatCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                           const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   bool stack = attrs.op->name() == "_backward_stack";
   int axis = stack ? attrs.get<StackParam>().axis : attrs.get<ConcatParam>().dim;
   axis = in[0].shape.CanonicalAxis(axis, attrs.op->name().c_str());
@@ -314,10 +312,9 @@ void BackwardSliceAxisCompute(const OpAttrs& attrs, const OpContext& ctx,
   if (req[0] != OpReq::kAddTo) FillBlob(out[0], 0.0, ctx.run.stream);
   OpReq r = req[0] == OpReq::kAddTo ? OpReq::kAddTo : OpReq::kWrite;
   MX_TYPE_SWITCH_ARITH(in[0].dtype, T, "slice_axis backward", {
-    Kernel<xpu>::template Launch<BlockCopyMap>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
-                                               out[0].ptr<T>(), static_cast<int>(r),
-                                               (end - begin) * inner, s[axis] * inner,
-                                               begin * inner, false);
+    Kernel<xpu>::template Launch<BlockCopyMap>(
+        ctx.run.stream, in[0].size(), in[0].ptr<T>(), out[0].ptr<T>(), static_cast<int>(r),
+        (end - begin) * inner, s[axis] * inner, begin * inner, false);
   });
 }
 
@@ -353,10 +350,9 @@ void OneHotCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector
   const auto& p = attrs.get<OneHotParam>();
   MX_TYPE_SWITCH_ARITH(in[0].dtype, I, "one_hot indices", {
     MX_TYPE_SWITCH_ARITH(out[0].dtype, T, "one_hot", {
-      Kernel<xpu>::template Launch<OneHotMap<I>>(ctx.run.stream, out[0].size(), in[0].ptr<I>(),
-                                                 out[0].ptr<T>(), static_cast<int>(req[0]),
-                                                 static_cast<int64_t>(p.depth), p.on_value,
-                                                 p.off_value);
+      Kernel<xpu>::template Launch<OneHotMap<I>>(
+          ctx.run.stream, out[0].size(), in[0].ptr<I>(), out[0].ptr<T>(), static_cast<int>(req[0]),
+          static_cast<int64_t>(p.depth), p.on_value, p.off_value);
     });
   });
 }
@@ -413,10 +409,9 @@ void TakeCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
   int64_t inner = s.ProdRange(axis + 1, s.ndim());
   MX_TYPE_SWITCH_ARITH(in[1].dtype, I, "take indices", {
     MX_TYPE_SWITCH_ARITH(in[0].dtype, T, "take", {
-      Kernel<xpu>::template Launch<TakeMap<I>>(ctx.run.stream, out[0].size(), in[0].ptr<T>(),
-                                               in[1].ptr<I>(), out[0].ptr<T>(),
-                                               static_cast<int>(req[0]), in[1].size(), s[axis],
-                                               inner, p.mode == "wrap" ? 1 : 0);
+      Kernel<xpu>::template Launch<TakeMap<I>>(
+          ctx.run.stream, out[0].size(), in[0].ptr<T>(), in[1].ptr<I>(), out[0].ptr<T>(),
+          static_cast<int>(req[0]), in[1].size(), s[axis], inner, p.mode == "wrap" ? 1 : 0);
     });
   });
 }

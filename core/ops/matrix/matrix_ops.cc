@@ -10,8 +10,7 @@ std::vector<GradEntry> ReshapeGradient(const OpAttrs&, GradContext* ctx) {
 
 namespace {
 
-bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in,
-                           std::vector<Shape>* out) {
+bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   for (size_t i = 0; i < out->size(); ++i) {
     if ((*in)[i + 1].ndim() == 0) return false;
     AssignShape(&(*out)[i], (*in)[i + 1], attrs, "input gradient");
@@ -206,12 +205,12 @@ MX_REGISTER_OP(SliceChannel)
       std::vector<GradEntry> parts;
       for (int i = 0; i < p.num_outputs; ++i) {
         GradEntry g = ctx->OutGrad(i);
-        if (p.squeeze_axis)
-          g = ctx->Op("expand_dims", {g}, {{"axis", std::to_string(p.axis)}})[0];
+        if (p.squeeze_axis) g = ctx->Op("expand_dims", {g}, {{"axis", std::to_string(p.axis)}})[0];
         parts.push_back(g);
       }
-      return ctx->Op("Concat", parts,
-                     {{"num_args", std::to_string(p.num_outputs)}, {"dim", std::to_string(p.axis)}});
+      return ctx->Op(
+          "Concat", parts,
+          {{"num_args", std::to_string(p.num_outputs)}, {"dim", std::to_string(p.axis)}});
     });
 
 MX_REGISTER_OP(slice_axis)
@@ -236,8 +235,10 @@ MX_REGISTER_OP(clip)
       // og where a_min <= x <= a_max, else 0.
       const auto& p = attrs.get<ClipParam>();
       GradEntry x = ctx->Input(0);
-      GradEntry lo = ctx->Op("_greater_equal_scalar", {x}, {{"scalar", ParamValue(p.a_min).str()}})[0];
-      GradEntry hi = ctx->Op("_lesser_equal_scalar", {x}, {{"scalar", ParamValue(p.a_max).str()}})[0];
+      GradEntry lo =
+          ctx->Op("_greater_equal_scalar", {x}, {{"scalar", ParamValue(p.a_min).str()}})[0];
+      GradEntry hi =
+          ctx->Op("_lesser_equal_scalar", {x}, {{"scalar", ParamValue(p.a_max).str()}})[0];
       GradEntry mask = ctx->Op("elemwise_mul", {lo, hi}, {})[0];
       return ctx->Op("elemwise_mul", {ctx->OutGrad(0), mask}, {});
     });

@@ -79,8 +79,7 @@ std::vector<int> TransposeAxes(const OpAttrs& attrs, int ndim) {
   for (int64_t a : axes.dims()) {
     int d = static_cast<int>(a < 0 ? a + ndim : a);
     MX_CHECK_AS(ValueError, d >= 0 && d < ndim && !seen[d])
-        << "operator transpose: axes " << axes << " is not a permutation of 0.." << ndim - 1
-        << ".";
+        << "operator transpose: axes " << axes << " is not a permutation of 0.." << ndim - 1 << ".";
     seen[d] = true;
     perm.push_back(d);
   }
@@ -232,8 +231,8 @@ bool WhereShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>
   const Shape& x = (*in)[1];
   const Shape& y = (*in)[2];
   if (c.ndim() == 0 || x.ndim() == 0 || y.ndim() == 0) return false;
-  MX_CHECK_AS(ShapeError, x == y) << "operator where: x has shape " << x << " but y has shape "
-                                  << y << "; they must be equal.";
+  MX_CHECK_AS(ShapeError, x == y) << "operator where: x has shape " << x << " but y has shape " << y
+                                  << "; they must be equal.";
   MX_CHECK_AS(ShapeError, c == x || (c.ndim() == 1 && c[0] == x[0]))
       << "operator where: condition has shape " << c << "; it must equal x's shape " << x
       << " or be 1-D of length " << x[0] << ".";

@@ -34,17 +34,17 @@ struct softrelu {
   }
 };
 
-#define MX_ACT_GRAD(name, expr)                                   \
-  struct name {                                                   \
-    template <typename T>                                         \
-    MX_XINLINE static T Map(T dy_in, T x_in, T y_in) {            \
-      M<T> dy = ToM(dy_in);                                       \
-      M<T> x = ToM(x_in);                                         \
-      M<T> y = ToM(y_in);                                         \
-      (void)x;                                                    \
-      (void)y;                                                    \
-      return FromM<T>(expr);                                      \
-    }                                                             \
+#define MX_ACT_GRAD(name, expr)                        \
+  struct name {                                        \
+    template <typename T>                              \
+    MX_XINLINE static T Map(T dy_in, T x_in, T y_in) { \
+      M<T> dy = ToM(dy_in);                            \
+      M<T> x = ToM(x_in);                              \
+      M<T> y = ToM(y_in);                              \
+      (void)x;                                         \
+      (void)y;                                         \
+      return FromM<T>(expr);                           \
+    }                                                  \
   };
 MX_ACT_GRAD(relu_grad, y > M<T>(0) ? dy : M<T>(0))
 MX_ACT_GRAD(sigmoid_grad, dy* y*(M<T>(1) - y))
@@ -73,11 +73,16 @@ void ActivationForward(const OpAttrs& attrs, const OpContext& ctx, const std::ve
       Kernel<xpu>::template Launch<UnaryMap<OP>>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
                                                  out[0].ptr<T>(), static_cast<int>(req[0]));
     };
-    if (t == "relu") run(mop::relu());
-    else if (t == "sigmoid") run(mop::sigmoid());
-    else if (t == "tanh") run(mop::tanh());
-    else if (t == "softrelu") run(mop::softrelu());
-    else run(mop::softsign());
+    if (t == "relu")
+      run(mop::relu());
+    else if (t == "sigmoid")
+      run(mop::sigmoid());
+    else if (t == "tanh")
+      run(mop::tanh());
+    else if (t == "softrelu")
+      run(mop::softrelu());
+    else
+      run(mop::softsign());
   });
 }
 
@@ -90,14 +95,19 @@ void ActivationBackward(const OpAttrs& attrs, const OpContext& ctx, const std::v
     auto run = [&](auto functor) {
       using OP = decltype(functor);
       Kernel<xpu>::template Launch<ActGradMap<OP>>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
-                                                   in[1].ptr<T>(), in[2].ptr<T>(),
-                                                   out[0].ptr<T>(), static_cast<int>(req[0]));
+                                                   in[1].ptr<T>(), in[2].ptr<T>(), out[0].ptr<T>(),
+                                                   static_cast<int>(req[0]));
     };
-    if (t == "relu") run(mop::relu_grad());
-    else if (t == "sigmoid") run(mop::sigmoid_grad());
-    else if (t == "tanh") run(mop::tanh_grad());
-    else if (t == "softrelu") run(mop::softrelu_grad());
-    else run(mop::softsign_grad());
+    if (t == "relu")
+      run(mop::relu_grad());
+    else if (t == "sigmoid")
+      run(mop::sigmoid_grad());
+    else if (t == "tanh")
+      run(mop::tanh_grad());
+    else if (t == "softrelu")
+      run(mop::softrelu_grad());
+    else
+      run(mop::softsign_grad());
   });
 }
 

@@ -12,9 +12,9 @@
 //   global statistics: dx = g * invstd * dy;   dgamma = sum(dy xhat); dbeta = sum(dy).
 #include <cmath>
 
+#include "core/op/kernel.h"
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
-#include "core/op/kernel.h"
 
 namespace mx {
 namespace {
@@ -78,7 +78,8 @@ void Forward(const BatchNormParam& p, bool train, BnView v, const T* x, const T*
     if (batch_stats) {
       double s = 0, s2 = 0;
       for (int64_t o = 0; o < v.outer; ++o)
-        for (int64_t i = 0; i < v.inner; ++i) s += ConvertValue<double>(x[(o * v.c + c) * v.inner + i]);
+        for (int64_t i = 0; i < v.inner; ++i)
+          s += ConvertValue<double>(x[(o * v.c + c) * v.inner + i]);
       mean = s / m;
       for (int64_t o = 0; o < v.outer; ++o)
         for (int64_t i = 0; i < v.inner; ++i) {
@@ -100,7 +101,8 @@ void Forward(const BatchNormParam& p, bool train, BnView v, const T* x, const T*
     for (int64_t o = 0; o < v.outer; ++o)
       for (int64_t i = 0; i < v.inner; ++i) {
         int64_t k = (o * v.c + c) * v.inner + i;
-        mop::Assign(y + k, req, ConvertValue<T>((ConvertValue<double>(x[k]) - mean) * invstd * g + b));
+        mop::Assign(y + k, req,
+                    ConvertValue<T>((ConvertValue<double>(x[k]) - mean) * invstd * g + b));
       }
   }
 }
@@ -173,16 +175,17 @@ MX_REGISTER_OP(BatchNorm)
     .InputNames({"data", "gamma", "beta", "moving_mean", "moving_var"})
     .MutateInputs({3, 4})
     .NumOutputs(3)
-    .NumVisibleOutputs(
-        [](const OpAttrs& a) { return a.get<BatchNormParam>().output_mean_var ? 3 : 1; })
+    .NumVisibleOutputs([](const OpAttrs& a) {
+      return a.get<BatchNormParam>().output_mean_var ? 3 : 1;
+    })
     .InferShape(BatchNormShape)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, BatchNormForward)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      std::vector<GradEntry> g = ctx->Op(
-          "_backward_BatchNorm",
-          {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1), ctx->Output(1), ctx->Output(2)},
-          attrs.dict);
+      std::vector<GradEntry> g =
+          ctx->Op("_backward_BatchNorm",
+                  {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1), ctx->Output(1), ctx->Output(2)},
+                  attrs.dict);
       return std::vector<GradEntry>{g[0], g[1], g[2], GradEntry(), GradEntry()};
     });
 

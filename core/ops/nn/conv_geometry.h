@@ -34,8 +34,8 @@ T* Scratch(size_t n, int slot = 0) {
 // col (C*kh*kw, OH*OW) from x (C, H, W); zeros where the window reaches into padding. Rows of
 // col are `ld` elements apart (ld >= OH*OW lets several images share one matrix).
 template <typename T>
-void Im2Col(const T* x, int64_t c, int64_t h, int64_t w, const Window2D& g, int64_t oh,
-            int64_t ow, T* col, int64_t ld = -1) {
+void Im2Col(const T* x, int64_t c, int64_t h, int64_t w, const Window2D& g, int64_t oh, int64_t ow,
+            T* col, int64_t ld = -1) {
   if (ld < 0) ld = oh * ow;
 #pragma omp parallel for num_threads(CpuKernelThreads()) if (c * oh * ow * g.kh * g.kw > 65536)
   for (int64_t ci = 0; ci < c; ++ci) {

@@ -72,8 +72,7 @@ ConvDims MakeDims(const ConvolutionParam& p, const Shape& data) {
   int64_t ew = d.w + 2 * d.g.pw - (d.g.dw * (d.g.kw - 1) + 1);
   MX_CHECK_AS(ShapeError, eh >= 0 && ew >= 0)
       << "operator Convolution: the dilated kernel " << p.kernel.ToPythonString()
-      << " does not fit in data of shape " << data << " with pad " << p.pad.ToPythonString()
-      << ".";
+      << " does not fit in data of shape " << data << " with pad " << p.pad.ToPythonString() << ".";
   d.oh = eh / d.g.sh + 1;
   d.ow = ew / d.g.sw + 1;
   return d;
@@ -171,8 +170,8 @@ void Backward(const ConvDims& d, const T* dy, const T* x, const T* w, T* dx, T* 
     }
     if (dx) {
       for (int64_t gi = 0; gi < d.groups; ++gi)
-        CpuGemm<T>(true, false, k, ld, fg, T(1), w + gi * fg * k, k, dybuf + gi * fg * ld, ld,
-                   T(0), col + gi * k * ld, ld);
+        CpuGemm<T>(true, false, k, ld, fg, T(1), w + gi * fg * k, k, dybuf + gi * fg * ld, ld, T(0),
+                   col + gi * k * ld, ld);
       for (int64_t i = 0; i < cnt; ++i)
         Col2ImAdd(col + i * ohw, d.c, d.h, d.w, d.g, d.oh, d.ow, dx + (n0 + i) * chw, ld);
     }

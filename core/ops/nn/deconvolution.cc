@@ -62,11 +62,15 @@ DeconvDims MakeDims(const DeconvolutionParam& p, const Shape& data) {
       << "operator Deconvolution: num_group " << d.groups << " must divide the input channels ("
       << d.c << ") and num_filter (" << d.f << ").";
   Shape pad = p.pad, adj = p.adj;
-  std::vector<int64_t> in_sp = spatial == 2 ? std::vector<int64_t>{d.h, d.w} : std::vector<int64_t>{d.w};
+  std::vector<int64_t> in_sp =
+      spatial == 2 ? std::vector<int64_t>{d.h, d.w} : std::vector<int64_t>{d.w};
   Window2D base = MakeWindow("Deconvolution", spatial, p.kernel, p.stride, p.dilate, Shape());
-  std::vector<int64_t> k = spatial == 2 ? std::vector<int64_t>{base.kh, base.kw} : std::vector<int64_t>{base.kw};
-  std::vector<int64_t> s = spatial == 2 ? std::vector<int64_t>{base.sh, base.sw} : std::vector<int64_t>{base.sw};
-  std::vector<int64_t> dl = spatial == 2 ? std::vector<int64_t>{base.dh, base.dw} : std::vector<int64_t>{base.dw};
+  std::vector<int64_t> k =
+      spatial == 2 ? std::vector<int64_t>{base.kh, base.kw} : std::vector<int64_t>{base.kw};
+  std::vector<int64_t> s =
+      spatial == 2 ? std::vector<int64_t>{base.sh, base.sw} : std::vector<int64_t>{base.sw};
+  std::vector<int64_t> dl =
+      spatial == 2 ? std::vector<int64_t>{base.dh, base.dw} : std::vector<int64_t>{base.dw};
   std::vector<int64_t> pv(spatial, 0), av(spatial, 0), out(spatial);
   if (p.target_shape.ndim() > 0) {
     MX_CHECK_AS(ValueError, p.target_shape.ndim() == spatial)
@@ -200,8 +204,8 @@ MX_REGISTER_OP(Deconvolution)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, DeconvolutionForward)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_Deconvolution",
-                     {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)}, attrs.dict);
+      return ctx->Op("_backward_Deconvolution", {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)},
+                     attrs.dict);
     });
 
 MX_REGISTER_OP(_backward_Deconvolution)

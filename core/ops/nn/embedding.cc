@@ -53,9 +53,11 @@ void EmbeddingForward(const OpAttrs& attrs, const OpContext&, const std::vector<
     MX_TYPE_SWITCH_FLOAT(in[1].dtype, T, "Embedding", {
       const I* idx = in[0].ptr<I>();
       for (int64_t i = 0; i < in[0].size(); ++i) {
-        const T* src = in[1].ptr<T>() + Row(ConvertValue<double>(idx[i]), p.input_dim) * p.output_dim;
+        const T* src =
+            in[1].ptr<T>() + Row(ConvertValue<double>(idx[i]), p.input_dim) * p.output_dim;
         T* dst = out[0].ptr<T>() + i * p.output_dim;
-        for (int j = 0; j < p.output_dim; ++j) mop::Assign(dst + j, static_cast<int>(req[0]), src[j]);
+        for (int j = 0; j < p.output_dim; ++j)
+          mop::Assign(dst + j, static_cast<int>(req[0]), src[j]);
       }
     });
   });

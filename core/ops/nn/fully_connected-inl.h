@@ -79,9 +79,8 @@ inline GemmArgs Gemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, OpReq re
 }
 
 template <typename xpu>
-void FullyConnectedForward(const OpAttrs& attrs, const OpContext& ctx,
-                           const std::vector<TBlob>& in, const std::vector<OpReq>& req,
-                           const std::vector<TBlob>& out) {
+void FullyConnectedForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                           const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
   const auto& p = attrs.get<FullyConnectedParam>();
   int64_t m, k;
@@ -109,8 +108,8 @@ void FullyConnectedBackward(const OpAttrs& attrs, const OpContext& ctx,
     DeviceGemm<xpu>(ctx, Gemm(n, k, m, true, false, req[1]), in[0], in[1], out[1]);
   if (!p.no_bias && req[2] != OpReq::kNull) {
     MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "FullyConnected bias gradient", {
-      Kernel<xpu>::template Launch<BiasGradMap>(ctx.run.stream, n, in[0].ptr<T>(),
-                                                out[2].ptr<T>(), m, n, static_cast<int>(req[2]));
+      Kernel<xpu>::template Launch<BiasGradMap>(ctx.run.stream, n, in[0].ptr<T>(), out[2].ptr<T>(),
+                                                m, n, static_cast<int>(req[2]));
     });
   }
 }

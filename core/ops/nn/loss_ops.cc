@@ -74,7 +74,8 @@ void RegressionBackward(const OpAttrs& attrs, const OpContext&, const std::vecto
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, attrs.op->name().c_str(), {
     MX_TYPE_SWITCH_ARITH(in[1].dtype, L, "label", {
       for (int64_t i = 0; i < in[0].size(); ++i) {
-        double d = ConvertValue<double>(in[0].ptr<T>()[i]) - ConvertValue<double>(in[1].ptr<L>()[i]);
+        double d =
+            ConvertValue<double>(in[0].ptr<T>()[i]) - ConvertValue<double>(in[1].ptr<L>()[i]);
         if (k == kMae) d = d > 0 ? 1 : (d < 0 ? -1 : 0);
         mop::Assign(out[0].ptr<T>() + i, static_cast<int>(req[0]), ConvertValue<T>(d * scale));
       }
@@ -89,31 +90,31 @@ bool LabelFollowsData(const OpAttrs&, std::vector<int>* in, std::vector<int>* ou
   return true;
 }
 
-#define MX_REGISTER_REGRESSION(name, text)                                                  \
-  MX_REGISTER_OP(name)                                                                      \
-      .Describe(text)                                                                       \
-      .Params<RegressionParam>()                                                            \
-      .NumInputs(2)                                                                         \
-      .InputNames({"data", "label"})                                                        \
-      .InferShape(RegressionShape)                                                          \
-      .InferType(LabelFollowsData)                                                          \
-      .Compute(DeviceType::kCPU, RegressionForward)                                         \
-      .Gradient([](const OpAttrs& attrs, GradContext* ctx) {                                \
-        std::vector<GradEntry> g =                                                          \
-            ctx->Op("_backward_" #name, {ctx->Output(0), ctx->Input(1)}, attrs.dict);       \
-        return std::vector<GradEntry>{g[0], GradEntry()};                                   \
-      });                                                                                   \
-  MX_REGISTER_OP(_backward_##name)                                                          \
-      .Describe("Gradient of " #name ": inputs (output, label).")                           \
-      .Params<RegressionParam>()                                                            \
-      .NumInputs(2)                                                                         \
-      .InputNames({"output", "label"})                                                      \
+#define MX_REGISTER_REGRESSION(name, text)                                                    \
+  MX_REGISTER_OP(name)                                                                        \
+      .Describe(text)                                                                         \
+      .Params<RegressionParam>()                                                              \
+      .NumInputs(2)                                                                           \
+      .InputNames({"data", "label"})                                                          \
+      .InferShape(RegressionShape)                                                            \
+      .InferType(LabelFollowsData)                                                            \
+      .Compute(DeviceType::kCPU, RegressionForward)                                           \
+      .Gradient([](const OpAttrs& attrs, GradContext* ctx) {                                  \
+        std::vector<GradEntry> g =                                                            \
+            ctx->Op("_backward_" #name, {ctx->Output(0), ctx->Input(1)}, attrs.dict);         \
+        return std::vector<GradEntry>{g[0], GradEntry()};                                     \
+      });                                                                                     \
+  MX_REGISTER_OP(_backward_##name)                                                            \
+      .Describe("Gradient of " #name ": inputs (output, label).")                             \
+      .Params<RegressionParam>()                                                              \
+      .NumInputs(2)                                                                           \
+      .InputNames({"output", "label"})                                                        \
       .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) { \
-        if ((*in)[0].ndim() == 0) return false;                                             \
-        AssignShape(&(*out)[0], (*in)[0], attrs, "data gradient");                          \
-        return true;                                                                        \
-      })                                                                                    \
-      .InferType(LabelFollowsData)                                                          \
+        if ((*in)[0].ndim() == 0) return false;                                               \
+        AssignShape(&(*out)[0], (*in)[0], attrs, "data gradient");                            \
+        return true;                                                                          \
+      })                                                                                      \
+      .InferType(LabelFollowsData)                                                            \
       .Compute(DeviceType::kCPU, RegressionBackward);
 MX_REGISTER_REGRESSION(LinearRegressionOutput, "Identity; gradient (y - label) * scale / m.")
 MX_REGISTER_REGRESSION(LogisticRegressionOutput, "Sigmoid; gradient (y - label) * scale / m.")
@@ -142,7 +143,8 @@ void MakeLossBackward(const OpAttrs& attrs, const OpContext&, const std::vector<
       div = static_cast<double>(valid > 0 ? valid : 1);
     }
     for (int64_t i = 0; i < in[0].size(); ++i)
-      mop::Assign(out[0].ptr<T>() + i, static_cast<int>(req[0]), ConvertValue<T>(p.grad_scale / div));
+      mop::Assign(out[0].ptr<T>() + i, static_cast<int>(req[0]),
+                  ConvertValue<T>(p.grad_scale / div));
   });
 }
 

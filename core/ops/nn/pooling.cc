@@ -33,8 +33,8 @@ PoolDims MakePoolDims(const PoolingParam& p, const Shape& data) {
     d.g.kw = d.w;
   } else {
     MX_CHECK_AS(ValueError, p.kernel.ndim() == d.spatial)
-        << "operator Pooling: kernel " << p.kernel.ToPythonString() << " must have "
-        << d.spatial << " values for data of shape " << data << " (or set global_pool).";
+        << "operator Pooling: kernel " << p.kernel.ToPythonString() << " must have " << d.spatial
+        << " values for data of shape " << data << " (or set global_pool).";
     d.g = MakeWindow("Pooling", d.spatial, p.kernel, p.stride, Shape(), p.pad);
   }
   if (p.pooling_convention == "same") {
@@ -74,7 +74,9 @@ void PoolBackwardCpu(const PoolDims& d, const T* dy, const T* x, T* dx, int req)
     T* gp = dx + nc * d.h * d.w;
     if (req != 3)
       for (int64_t i = 0; i < d.h * d.w; ++i) gp[i] = T(0.0f);
-    auto add = [gp](int64_t i, double v) { gp[i] = ConvertValue<T>(ConvertValue<double>(gp[i]) + v); };
+    auto add = [gp](int64_t i, double v) {
+      gp[i] = ConvertValue<T>(ConvertValue<double>(gp[i]) + v);
+    };
     for (int64_t oy = 0; oy < d.oh; ++oy)
       for (int64_t ox = 0; ox < d.ow; ++ox) {
         PoolWin win = PoolWindowAt(d, oy, ox);

@@ -61,7 +61,8 @@ struct SoftmaxRowMap {
       mx = z > mx ? z : mx;
     }
     double sum = 0;
-    for (int64_t k = 0; k < v.n; ++k) sum += exp(ConvertValue<double>(x[base + k * v.inner]) / temp - mx);
+    for (int64_t k = 0; k < v.n; ++k)
+      sum += exp(ConvertValue<double>(x[base + k * v.inner]) / temp - mx);
     for (int64_t k = 0; k < v.n; ++k) {
       double z = ConvertValue<double>(x[base + k * v.inner]) / temp - mx;
       double out = log ? z - ::log(sum) : exp(z) / sum;
@@ -109,7 +110,9 @@ inline double Temperature(const OpAttrs& attrs) {
   return t;
 }
 
-inline bool IsLog(const OpAttrs& attrs) { return attrs.op->name().find("log_softmax") != std::string::npos; }
+inline bool IsLog(const OpAttrs& attrs) {
+  return attrs.op->name().find("log_softmax") != std::string::npos;
+}
 
 template <typename xpu>
 void SoftmaxCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,

@@ -10,23 +10,23 @@ FGradient GradVia(const char* backward) {
   };
 }
 
-#define MX_REGISTER_SOFTMAX(name, P, text)                             \
-  MX_REGISTER_OP(name)                                                 \
-      .Describe(text)                                                  \
-      .Params<P>()                                                     \
-      .NumInputs(1)                                                    \
-      .InputNames({"data"})                                            \
-      .InferShape(SameShapeInferShape)                                 \
-      .InferType(SameTypeInferType)                                    \
-      .Compute(DeviceType::kCPU, SoftmaxCompute<CPU>)                 \
-      .Gradient(GradVia("_backward_" #name));                          \
-  MX_REGISTER_OP(_backward_##name)                                     \
-      .Describe("Gradient of " #name ": inputs (ograd, output).")      \
-      .Params<P>()                                                     \
-      .NumInputs(2)                                                    \
-      .InputNames({"ograd", "output"})                                 \
-      .InferShape(SameShapeInferShape)                                 \
-      .InferType(SameTypeInferType)                                    \
+#define MX_REGISTER_SOFTMAX(name, P, text)                        \
+  MX_REGISTER_OP(name)                                            \
+      .Describe(text)                                             \
+      .Params<P>()                                                \
+      .NumInputs(1)                                               \
+      .InputNames({"data"})                                       \
+      .InferShape(SameShapeInferShape)                            \
+      .InferType(SameTypeInferType)                               \
+      .Compute(DeviceType::kCPU, SoftmaxCompute<CPU>)             \
+      .Gradient(GradVia("_backward_" #name));                     \
+  MX_REGISTER_OP(_backward_##name)                                \
+      .Describe("Gradient of " #name ": inputs (ograd, output).") \
+      .Params<P>()                                                \
+      .NumInputs(2)                                               \
+      .InputNames({"ograd", "output"})                            \
+      .InferShape(SameShapeInferShape)                            \
+      .InferType(SameTypeInferType)                               \
       .Compute(DeviceType::kCPU, SoftmaxGradCompute<CPU>);
 MX_REGISTER_SOFTMAX(softmax, SoftmaxParam, "exp(x/T) normalized along an axis.")
 MX_REGISTER_SOFTMAX(log_softmax, SoftmaxParam, "log of softmax along an axis.")

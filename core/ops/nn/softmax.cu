@@ -5,8 +5,8 @@
 namespace mx {
 namespace {
 
-#define MX_GPU_SOFTMAX(name)                                                  \
-  MX_REGISTER_OP(name).Compute(DeviceType::kGPU, SoftmaxCompute<GPU>);        \
+#define MX_GPU_SOFTMAX(name)                                           \
+  MX_REGISTER_OP(name).Compute(DeviceType::kGPU, SoftmaxCompute<GPU>); \
   MX_REGISTER_OP(_backward_##name).Compute(DeviceType::kGPU, SoftmaxGradCompute<GPU>);
 MX_GPU_SOFTMAX(softmax)
 MX_GPU_SOFTMAX(log_softmax)

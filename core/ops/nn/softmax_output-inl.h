@@ -85,8 +85,8 @@ struct SmGradMap {
       double target = k == lab ? 1 - a.smooth_alpha
                                : (a.smooth_alpha > 0 && c > 1 ? a.smooth_alpha / (c - 1) : 0.0);
       g = (a.use_ignore && lab == a.ignore_label) ? 0.0 : o - target;
-      double cnt = a.normalization == 1 ? static_cast<double>(a.v.n)
-                                        : (a.normalization == 2 ? *valid : 1.0);
+      double cnt =
+          a.normalization == 1 ? static_cast<double>(a.v.n) : (a.normalization == 2 ? *valid : 1.0);
       double scale = a.grad_scale / cnt;
       if (a.multi_output && a.normalization != 2) scale /= static_cast<double>(pos);
       g *= scale;
@@ -97,9 +97,8 @@ struct SmGradMap {
 };
 
 template <typename xpu>
-void SoftmaxOutputForward(const OpAttrs& attrs, const OpContext& ctx,
-                          const std::vector<TBlob>& in, const std::vector<OpReq>& req,
-                          const std::vector<TBlob>& out) {
+void SoftmaxOutputForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                          const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
   SmView v = View(attrs.get<SoftmaxOutputParam>(), in[0].shape);
   AxisView av{v.n, v.c, v.pos};
@@ -112,9 +111,8 @@ void SoftmaxOutputForward(const OpAttrs& attrs, const OpContext& ctx,
 
 // Inputs (ograd, output, label).
 template <typename xpu>
-void SoftmaxOutputBackward(const OpAttrs& attrs, const OpContext& ctx,
-                           const std::vector<TBlob>& in, const std::vector<OpReq>& req,
-                           const std::vector<TBlob>& out) {
+void SoftmaxOutputBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                           const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<SoftmaxOutputParam>();
   SmGradArgs a;
   a.v = View(p, in[1].shape);

@@ -53,9 +53,9 @@ void RegisterSoftmaxOutput(OpDef& def) {
       .InferType(LabelAnyType)
       .Compute(DeviceType::kCPU, SoftmaxOutputForward<CPU>)
       .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-        std::vector<GradEntry> g = ctx->Op(
-            "_backward_SoftmaxOutput", {ctx->OutGrad(0), ctx->Output(0), ctx->Input(1)},
-            attrs.dict);
+        std::vector<GradEntry> g =
+            ctx->Op("_backward_SoftmaxOutput", {ctx->OutGrad(0), ctx->Output(0), ctx->Input(1)},
+                    attrs.dict);
         return std::vector<GradEntry>{g[0], GradEntry()};
       });
 }

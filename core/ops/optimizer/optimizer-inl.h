@@ -69,13 +69,15 @@ struct UpdateParamOf : UpdateParam {
     }
     if (kFields & kAdagrad) d->Declare("epsilon", &epsilon, 1e-7f).Describe("Added to history.");
     if (kFields & kSignum) d->Declare("wd_lh", &wd_lh, 0.0f).Describe("Decoupled weight decay.");
-    if (kFields & (kSgd | kAdam)) d->Declare("lazy_update", &lazy_update, true).Describe("Sparse only.");
+    if (kFields & (kSgd | kAdam))
+      d->Declare("lazy_update", &lazy_update, true).Describe("Sparse only.");
   }
 };
 
 MX_XINLINE float ScaledClippedGrad(float g, const UpdateParam& p) {
   g *= p.rescale_grad;
-  if (p.clip_gradient >= 0) g = g < -p.clip_gradient ? -p.clip_gradient : (g > p.clip_gradient ? p.clip_gradient : g);
+  if (p.clip_gradient >= 0)
+    g = g < -p.clip_gradient ? -p.clip_gradient : (g > p.clip_gradient ? p.clip_gradient : g);
   return g;
 }
 
@@ -83,17 +85,17 @@ MX_XINLINE float SignOf(float x) { return x > 0 ? 1.f : (x < 0 ? -1.f : 0.f); }
 
 // Every update kernel: Map(i, p, out, weight, grad, s0, s1, master). Unused pointers are null.
 // W: weight/grad/out element type; S: state type (float for mp variants, else W).
-#define MX_UPDATE_KERNEL(Name, body)                                                           \
-  struct Name {                                                                                \
-    template <typename W, typename S>                                                          \
-    MX_XINLINE static void Map(int64_t i, UpdateParam p, W* out, const W* weight,              \
-                               const W* grad, S* s0, S* s1, float* master) {                   \
-      float w = master ? master[i] : ConvertValue<float>(weight[i]);                           \
-      float g = ScaledClippedGrad(ConvertValue<float>(grad[i]), p);                            \
-      body;                                                                                    \
-      if (master) master[i] = w;                                                               \
-      out[i] = ConvertValue<W>(w);                                                             \
-    }                                                                                          \
+#define MX_UPDATE_KERNEL(Name, body)                                                             \
+  struct Name {                                                                                  \
+    template <typename W, typename S>                                                            \
+    MX_XINLINE static void Map(int64_t i, UpdateParam p, W* out, const W* weight, const W* grad, \
+                               S* s0, S* s1, float* master) {                                    \
+      float w = master ? master[i] : ConvertValue<float>(weight[i]);                             \
+      float g = ScaledClippedGrad(ConvertValue<float>(grad[i]), p);                              \
+      body;                                                                                      \
+      if (master) master[i] = w;                                                                 \
+      out[i] = ConvertValue<W>(w);                                                               \
+    }                                                                                            \
   };
 
 MX_UPDATE_KERNEL(SgdKernel, w = (1.f - p.lr * p.wd) * w - p.lr * g)
@@ -121,7 +123,8 @@ MX_UPDATE_KERNEL(RmspropKernel, {
   float n = (1.f - p.gamma1) * g * g + p.gamma1 * ConvertValue<float>(s0[i]);
   s0[i] = ConvertValue<S>(n);
   w -= p.lr * g / sqrtf(n + p.epsilon);
-  if (p.clip_weights >= 0) w = w < -p.clip_weights ? -p.clip_weights : (w > p.clip_weights ? p.clip_weights : w);
+  if (p.clip_weights >= 0)
+    w = w < -p.clip_weights ? -p.clip_weights : (w > p.clip_weights ? p.clip_weights : w);
 })
 MX_UPDATE_KERNEL(AdagradKernel, {
   float h = ConvertValue<float>(s0[i]) + g * g;
@@ -191,9 +194,8 @@ void LambPhase2Compute(const OpAttrs& attrs, const OpContext& ctx, const std::ve
   const UpdateParam& p = *static_cast<const UpdateParam*>(attrs.parsed.get());
   float* master = nullptr;
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, W, attrs.op->name().c_str(), {
-    Kernel<xpu>::template Launch<LambPhase2Kernel>(ctx.run.stream, in[0].size(), p,
-                                                   out[0].ptr<W>(), in[0].ptr<W>(),
-                                                   in[1].ptr<W>(), in[2].ptr<W>(),
+    Kernel<xpu>::template Launch<LambPhase2Kernel>(ctx.run.stream, in[0].size(), p, out[0].ptr<W>(),
+                                                   in[0].ptr<W>(), in[1].ptr<W>(), in[2].ptr<W>(),
                                                    in[3].ptr<W>(), master);
   });
 }
@@ -202,18 +204,18 @@ bool UpdateShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape
 bool UpdateType(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out);
 
 // The optimizer operators: (name, kernel, parameter fields, number of states, multi-precision).
-#define MX_UPDATE_OPS(X)                                                                     \
-  X(sgd_update, SgdKernel, kSgd, 0, false)                                                   \
-  X(sgd_mom_update, SgdMomKernel, kSgd | kMomentum, 1, false)                                \
-  X(nag_mom_update, NagMomKernel, kMomentum, 1, false)                                       \
-  X(adam_update, AdamKernel, kAdam, 2, false)                                                \
-  X(rmsprop_update, RmspropKernel, kRmsprop, 1, false)                                       \
-  X(adagrad_update, AdagradKernel, kAdagrad, 1, false)                                       \
-  X(signum_update, SignumKernel, kSignum, 1, false)                                          \
-  X(signsgd_update, SignsgdKernel, 0, 0, false)                                           \
-  X(lamb_update_phase1, LambPhase1Kernel, kLambPhase1, 2, false)                             \
-  X(mp_sgd_update, SgdKernel, kSgd, 0, true)                                                 \
-  X(mp_sgd_mom_update, SgdMomKernel, kSgd | kMomentum, 1, true)                              \
+#define MX_UPDATE_OPS(X)                                         \
+  X(sgd_update, SgdKernel, kSgd, 0, false)                       \
+  X(sgd_mom_update, SgdMomKernel, kSgd | kMomentum, 1, false)    \
+  X(nag_mom_update, NagMomKernel, kMomentum, 1, false)           \
+  X(adam_update, AdamKernel, kAdam, 2, false)                    \
+  X(rmsprop_update, RmspropKernel, kRmsprop, 1, false)           \
+  X(adagrad_update, AdagradKernel, kAdagrad, 1, false)           \
+  X(signum_update, SignumKernel, kSignum, 1, false)              \
+  X(signsgd_update, SignsgdKernel, 0, 0, false)                  \
+  X(lamb_update_phase1, LambPhase1Kernel, kLambPhase1, 2, false) \
+  X(mp_sgd_update, SgdKernel, kSgd, 0, true)                     \
+  X(mp_sgd_mom_update, SgdMomKernel, kSgd | kMomentum, 1, true)  \
   X(mp_nag_mom_update, NagMomKernel, kMomentum, 1, true)
 
 }  // namespace mx

@@ -61,15 +61,15 @@ std::vector<int> MutatedInputs(int states, bool mp) {
   return m;
 }
 
-#define MX_REGISTER_UPDATE(name, K, fields, states, mp)                                   \
-  MX_REGISTER_OP(name)                                                                    \
-      .Describe("Optimizer update (see optimizer-inl.h): writes the new weight.")         \
-      .Params<UpdateParamOf<fields>>()                                                    \
-      .NumInputs(2 + states + (mp ? 1 : 0))                                               \
-      .InputNames(UpdateInputs(states, mp, #name))                                        \
-      .MutateInputs(MutatedInputs(states, mp))                                            \
-      .InferShape(UpdateShape)                                                            \
-      .InferType(UpdateType)                                                              \
+#define MX_REGISTER_UPDATE(name, K, fields, states, mp)                           \
+  MX_REGISTER_OP(name)                                                            \
+      .Describe("Optimizer update (see optimizer-inl.h): writes the new weight.") \
+      .Params<UpdateParamOf<fields>>()                                            \
+      .NumInputs(2 + states + (mp ? 1 : 0))                                       \
+      .InputNames(UpdateInputs(states, mp, #name))                                \
+      .MutateInputs(MutatedInputs(states, mp))                                    \
+      .InferShape(UpdateShape)                                                    \
+      .InferType(UpdateType)                                                      \
       .Compute(DeviceType::kCPU, UpdateCompute<CPU, K, states, mp>);
 MX_UPDATE_OPS(MX_REGISTER_UPDATE)
 #undef MX_REGISTER_UPDATE

@@ -55,12 +55,12 @@ struct ReduceAcc {
   int64_t idx;
 };
 
-#define MX_REDUCER(Name, init, reduce, merge, finalize)                                    \
-  struct Name {                                                                            \
-    MX_XINLINE static ReduceAcc Init() { return ReduceAcc{init, -1}; }                     \
-    MX_XINLINE static void Reduce(ReduceAcc& a, double x, int64_t i) { reduce; }           \
-    MX_XINLINE static void Merge(ReduceAcc& a, const ReduceAcc& b) { merge; }              \
-    MX_XINLINE static double Finalize(const ReduceAcc& a, int64_t m) { return finalize; }  \
+#define MX_REDUCER(Name, init, reduce, merge, finalize)                                   \
+  struct Name {                                                                           \
+    MX_XINLINE static ReduceAcc Init() { return ReduceAcc{init, -1}; }                    \
+    MX_XINLINE static void Reduce(ReduceAcc& a, double x, int64_t i) { reduce; }          \
+    MX_XINLINE static void Merge(ReduceAcc& a, const ReduceAcc& b) { merge; }             \
+    MX_XINLINE static double Finalize(const ReduceAcc& a, int64_t m) { return finalize; } \
   };
 MX_REDUCER(SumReducer, 0.0, a.v += x, a.v += b.v, a.v)
 MX_REDUCER(MeanReducer, 0.0, a.v += x, a.v += b.v, a.v / (m > 0 ? m : 1))
@@ -71,10 +71,20 @@ MX_REDUCER(MinReducer, INFINITY, if (x < a.v || isnan(x)) a.v = x,
            if (b.v < a.v || isnan(b.v)) a.v = b.v, a.v)
 MX_REDUCER(L1Reducer, 0.0, a.v += fabs(x), a.v += b.v, a.v)
 MX_REDUCER(L2Reducer, 0.0, a.v += x * x, a.v += b.v, sqrt(a.v))
-MX_REDUCER(ArgMaxReducer, -INFINITY, if (a.idx < 0 || x > a.v) { a.v = x; a.idx = i; },
-           if (b.idx >= 0 && (a.idx < 0 || b.v > a.v)) a = b, static_cast<double>(a.idx))
-MX_REDUCER(ArgMinReducer, INFINITY, if (a.idx < 0 || x < a.v) { a.v = x; a.idx = i; },
-           if (b.idx >= 0 && (a.idx < 0 || b.v < a.v)) a = b, static_cast<double>(a.idx))
+MX_REDUCER(
+    ArgMaxReducer, -INFINITY,
+    if (a.idx < 0 || x > a.v) {
+      a.v = x;
+      a.idx = i;
+    },
+    if (b.idx >= 0 && (a.idx < 0 || b.v > a.v)) a = b, static_cast<double>(a.idx))
+MX_REDUCER(
+    ArgMinReducer, INFINITY,
+    if (a.idx < 0 || x < a.v) {
+      a.v = x;
+      a.idx = i;
+    },
+    if (b.idx >= 0 && (a.idx < 0 || b.v < a.v)) a = b, static_cast<double>(a.idx))
 #undef MX_REDUCER
 
 constexpr int64_t kReduceChunk = 4096;

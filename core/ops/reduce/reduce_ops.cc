@@ -16,8 +16,7 @@ ReducePlan PlanReduce(const Shape& in, const std::vector<bool>& reduce_axis) {
     Dims& shape = red ? p.red_shape : p.keep_shape;
     Dims& stride = red ? p.red_stride : p.keep_stride;
     // Merge with the previous dimension of the same kind when contiguous.
-    if (n > 0 && stride.v[n - 1] == strides[d] * in[d] &&
-        (d > 0 && reduce_axis[d - 1] == red)) {
+    if (n > 0 && stride.v[n - 1] == strides[d] * in[d] && (d > 0 && reduce_axis[d - 1] == red)) {
       shape.v[n - 1] *= in[d];
       stride.v[n - 1] = strides[d];
       continue;
@@ -83,8 +82,8 @@ std::vector<bool> ReducedAxes(const OpAttrs& attrs, const Shape& in) {
 bool ReduceAxesShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   if ((*in)[0].ndim() == 0) return false;
   const auto& p = attrs.get<ReduceAxesParam>();
-  AssignShape(&(*out)[0], ReducedShape((*in)[0], ReducedAxes(attrs, (*in)[0]), p.keepdims),
-              attrs, "the output");
+  AssignShape(&(*out)[0], ReducedShape((*in)[0], ReducedAxes(attrs, (*in)[0]), p.keepdims), attrs,
+              "the output");
   return true;
 }
 
@@ -93,8 +92,8 @@ bool NormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>*
   const auto& p = attrs.get<NormParam>();
   MX_CHECK_AS(ValueError, p.ord == 1 || p.ord == 2)
       << "operator norm: ord must be 1 or 2, found " << p.ord << ".";
-  AssignShape(&(*out)[0], ReducedShape((*in)[0], ReducedAxes(attrs, (*in)[0]), p.keepdims),
-              attrs, "the output");
+  AssignShape(&(*out)[0], ReducedShape((*in)[0], ReducedAxes(attrs, (*in)[0]), p.keepdims), attrs,
+              "the output");
   return true;
 }
 
@@ -143,9 +142,8 @@ void ReduceCpuTyped(const T* in, T* out, int req, const ReducePlan& p) {
 
 template <typename R>
 void ReduceCpu(const TBlob& in, const TBlob& out, OpReq req, const ReducePlan& p) {
-  MX_TYPE_SWITCH_ARITH(in.dtype, T, "reductions", {
-    ReduceCpuTyped<R>(in.ptr<T>(), out.ptr<T>(), static_cast<int>(req), p);
-  });
+  MX_TYPE_SWITCH_ARITH(in.dtype, T, "reductions",
+                       { ReduceCpuTyped<R>(in.ptr<T>(), out.ptr<T>(), static_cast<int>(req), p); });
 }
 
 void ReduceGradGeometry(const Shape& in, const std::vector<bool>& reduced, Dims* shape,
@@ -173,19 +171,18 @@ bool BackwardLikeData(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<
 // Gradient through _backward_<op>(ograd, data, output).
 FGradient ReduceGradient(const std::string& op) {
   return [op](const OpAttrs& attrs, GradContext* ctx) {
-    return ctx->Op("_backward_" + op, {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},
-                   attrs.dict);
+    return ctx->Op("_backward_" + op, {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)}, attrs.dict);
   };
 }
 
-#define MX_REGISTER_REDUCE_GRAD(name, P)                                       \
-  MX_REGISTER_OP(_backward_##name)                                             \
-      .Describe("Gradient of " #name ": inputs (ograd, data, output).")        \
-      .Params<P>()                                                             \
-      .NumInputs(3)                                                            \
-      .InputNames({"ograd", "data", "output"})                                 \
-      .InferShape(BackwardLikeData)                                            \
-      .InferType(SameTypeInferType)                                            \
+#define MX_REGISTER_REDUCE_GRAD(name, P)                                \
+  MX_REGISTER_OP(_backward_##name)                                      \
+      .Describe("Gradient of " #name ": inputs (ograd, data, output).") \
+      .Params<P>()                                                      \
+      .NumInputs(3)                                                     \
+      .InputNames({"ograd", "data", "output"})                          \
+      .InferShape(BackwardLikeData)                                     \
+      .InferType(SameTypeInferType)                                     \
       .Compute(DeviceType::kCPU, ReduceGradCompute<CPU>);
 MX_REGISTER_REDUCE_GRAD(sum, ReduceAxesParam)
 MX_REGISTER_REDUCE_GRAD(mean, ReduceAxesParam)
@@ -211,15 +208,15 @@ MX_REGISTER_OP(_sum_to_like)
     })
     .Compute(DeviceType::kCPU, SumToLikeCompute<CPU>);
 
-#define MX_REGISTER_REDUCE(name, R, text)                         \
-  MX_REGISTER_OP(name)                                            \
-      .Describe(text)                                             \
-      .NumInputs(1)                                               \
-      .InputNames({"data"})                                       \
-      .Params<ReduceAxesParam>()                                  \
-      .InferShape(ReduceAxesShape)                                \
-      .InferType(SameTypeInferType)                               \
-      .Compute(DeviceType::kCPU, ReduceCompute<CPU, R>)           \
+#define MX_REGISTER_REDUCE(name, R, text)               \
+  MX_REGISTER_OP(name)                                  \
+      .Describe(text)                                   \
+      .NumInputs(1)                                     \
+      .InputNames({"data"})                             \
+      .Params<ReduceAxesParam>()                        \
+      .InferShape(ReduceAxesShape)                      \
+      .InferType(SameTypeInferType)                     \
+      .Compute(DeviceType::kCPU, ReduceCompute<CPU, R>) \
       .Gradient(ReduceGradient(#name));
 MX_REGISTER_REDUCE(sum, SumReducer, "Sum over axes.")
 MX_REGISTER_REDUCE(mean, MeanReducer, "Mean over axes.")

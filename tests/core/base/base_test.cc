@@ -57,10 +57,11 @@ TEST(Half, RoundTripsAndRounds) {
   EXPECT_EQ(half_t(1.0f).bits, 0x3c00);
   EXPECT_EQ(half_t(-2.0f).bits, 0xc000);
   EXPECT_EQ(half_t(65504.0f).bits, 0x7bff);
-  EXPECT_EQ(half_t(70000.0f).bits, 0x7c00);                        // overflow -> inf
-  EXPECT_EQ(static_cast<float>(half_t(5.960464477539063e-08f)), 5.960464477539063e-08f);  // min subnormal
-  EXPECT_EQ(half_t(1.0f + 1.0f / 2048).bits, 0x3c00);               // tie to even
-  EXPECT_EQ(half_t(1.0f + 3.0f / 2048).bits, 0x3c02);               // tie to even (up)
+  EXPECT_EQ(half_t(70000.0f).bits, 0x7c00);  // overflow -> inf
+  EXPECT_EQ(static_cast<float>(half_t(5.960464477539063e-08f)),
+            5.960464477539063e-08f);                   // min subnormal
+  EXPECT_EQ(half_t(1.0f + 1.0f / 2048).bits, 0x3c00);  // tie to even
+  EXPECT_EQ(half_t(1.0f + 3.0f / 2048).bits, 0x3c02);  // tie to even (up)
   EXPECT_NEAR(static_cast<float>(half_t(0.1f)), 0.0999755859375f, 0);
   EXPECT_EQ(static_cast<float>(bf16_t(1.5f)), 1.5f);
 }

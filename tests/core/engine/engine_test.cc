@@ -1,3 +1,5 @@
+#include "core/engine/engine.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,7 +11,6 @@
 #include <thread>
 
 #include "core/base/error.h"
-#include "core/engine/engine.h"
 
 namespace mx {
 namespace {
@@ -148,8 +149,8 @@ TEST_P(EngineTest, PrioritiesDoNotBreakDependencyOrder) {
   VarHandle v = engine_->NewVariable();
   std::vector<int> log;
   for (int i = 0; i < 100; ++i)
-    engine_->PushSync([&, i](RunContext) { log.push_back(i); }, cpu(), {}, {v},
-                      FnProperty::kNormal, (i * 37) % 11);
+    engine_->PushSync([&, i](RunContext) { log.push_back(i); }, cpu(), {}, {v}, FnProperty::kNormal,
+                      (i * 37) % 11);
   engine_->WaitForVar(v);
   ASSERT_EQ(log.size(), 100u);
   for (int i = 0; i < 100; ++i) ASSERT_EQ(log[i], i);

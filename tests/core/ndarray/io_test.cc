@@ -1,3 +1,5 @@
+#include "core/ndarray/io.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -5,7 +7,6 @@
 
 #include "core/base/error.h"
 #include "core/ndarray/init.h"
-#include "core/ndarray/io.h"
 
 namespace mx {
 namespace {

@@ -1,8 +1,9 @@
+#include "core/ndarray/ndarray.h"
+
 #include <gtest/gtest.h>
 
 #include "core/base/error.h"
 #include "core/ndarray/init.h"
-#include "core/ndarray/ndarray.h"
 #include "core/storage/storage.h"
 
 namespace mx {

@@ -138,10 +138,11 @@ TEST(Elemwise, ContextMismatchIsMXNetsMessage) {
     (e + f).WaitToRead();
     FAIL();
   } catch (const ContextError& err) {
-    EXPECT_NE(std::string(err.what()).find(
-                  "Operator broadcast_add require all inputs live on the same context. But the "
+    EXPECT_NE(
+        std::string(err.what())
+            .find("Operator broadcast_add require all inputs live on the same context. But the "
                   "first argument is on gpu(0) while the 2-th argument is on cpu(0)"),
-              std::string::npos)
+        std::string::npos)
         << err.what();
   }
 }

@@ -108,7 +108,8 @@ std::vector<OpCase> Cases() {
   v.push_back({"_backward_norm", {{1}, {4, 5}, {1}}, {}, kFloat32, 0.5, 1});
   v.push_back({"_sum_to_like", {{4, 3, 5}, {3, 1}}, {}});
   v.push_back({"_backward_dot", {{64, 32}, {64, 48}, {48, 32}}, {}});
-  v.push_back({"_backward_dot", {{48, 32}, {64, 48}, {32, 64}},
+  v.push_back({"_backward_dot",
+               {{48, 32}, {64, 48}, {32, 64}},
                {{"transpose_a", true}, {"transpose_b", true}}});
   v.push_back({"_backward_batch_dot", {{3, 8, 5}, {3, 8, 6}, {3, 6, 5}}, {}});
   v.push_back({"zeros_like", {{7}}, {}});
@@ -120,13 +121,17 @@ std::vector<OpCase> Cases() {
   }
   v.push_back({"Activation", {{64}}, {{"act_type", "tanh"}}, kFloat16});
   v.push_back({"FullyConnected", {{16, 3, 4}, {10, 12}, {10}}, {{"num_hidden", 10}}});
-  v.push_back({"FullyConnected", {{5, 2, 4}, {6, 4}}, {{"num_hidden", 6}, {"flatten", false},
-                                                      {"no_bias", true}}});
+  v.push_back({"FullyConnected",
+               {{5, 2, 4}, {6, 4}},
+               {{"num_hidden", 6}, {"flatten", false}, {"no_bias", true}}});
   v.push_back({"_backward_FullyConnected", {{16, 10}, {16, 12}, {10, 12}}, {{"num_hidden", 10}}});
   v.push_back({"FullyConnected", {{8, 16}, {4, 16}, {4}}, {{"num_hidden", 4}}, kFloat64});
   v.push_back({"softmax", {{6, 5, 7}}, {{"axis", 1}}});
   for (const char* pt : {"max", "avg", "sum"}) {
-    Params pp = {{"kernel", {3, 2}}, {"stride", {2, 2}}, {"pad", {1, 1}}, {"pool_type", pt},
+    Params pp = {{"kernel", {3, 2}},
+                 {"stride", {2, 2}},
+                 {"pad", {1, 1}},
+                 {"pool_type", pt},
                  {"pooling_convention", "full"}};
     v.push_back({"Pooling", {{2, 3, 9, 8}}, pp});
     v.push_back({"_backward_Pooling", {{2, 3, 5, 5}, {2, 3, 9, 8}, {2, 3, 5, 5}}, pp});
@@ -135,12 +140,19 @@ std::vector<OpCase> Cases() {
   v.push_back({"SoftmaxOutput", {{8, 5}, {8}}, {}});
   v.push_back({"SoftmaxOutput", {{2, 5, 3}, {2, 3}}, {{"multi_output", true}}});
   for (const char* norm : {"null", "batch", "valid"}) {
-    v.push_back({"_backward_SoftmaxOutput", {{8, 5}, {8, 5}, {8}},
+    v.push_back({"_backward_SoftmaxOutput",
+                 {{8, 5}, {8, 5}, {8}},
                  {{"normalization", norm}, {"use_ignore", true}, {"ignore_label", 2}},
-                 kFloat32, 0, 4});
+                 kFloat32,
+                 0,
+                 4});
   }
-  v.push_back({"_backward_SoftmaxOutput", {{2, 5, 3}, {2, 5, 3}, {2, 3}},
-               {{"multi_output", true}, {"smooth_alpha", 0.1}}, kFloat32, 0, 4});
+  v.push_back({"_backward_SoftmaxOutput",
+               {{2, 5, 3}, {2, 5, 3}, {2, 3}},
+               {{"multi_output", true}, {"smooth_alpha", 0.1}},
+               kFloat32,
+               0,
+               4});
   v.push_back({"_backward_SoftmaxOutput", {{8, 5}, {8, 5}, {8, 5}}, {{"out_grad", true}}});
   v.push_back({"log_softmax", {{6, 9}}, {{"temperature", 2.0}}});
   v.push_back({"SoftmaxActivation", {{4, 3, 2}}, {}});

@@ -16,11 +16,11 @@ using testing::Rand;
 
 TEST(Gradient, UnaryMath) {
   NDArray x = Rand({3, 4}, 0.2, 0.9);  // inside every domain used below
-  for (const char* op : {"_copy", "negative", "abs", "sqrt", "rsqrt", "cbrt", "square",
-                         "reciprocal", "exp", "expm1", "log", "log1p", "log2", "log10", "sin",
-                         "cos", "tan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh",
-                         "arcsinh", "arctanh", "sigmoid", "relu", "softsign", "erf", "degrees",
-                         "radians"})
+  for (const char* op :
+       {"_copy",   "negative", "abs",    "sqrt",     "rsqrt", "cbrt",    "square", "reciprocal",
+        "exp",     "expm1",    "log",    "log1p",    "log2",  "log10",   "sin",    "cos",
+        "tan",     "arcsin",   "arccos", "arctan",   "sinh",  "cosh",    "tanh",   "arcsinh",
+        "arctanh", "sigmoid",  "relu",   "softsign", "erf",   "degrees", "radians"})
     CheckGradient(op, {x}, {});
   CheckGradient("arccosh", {Rand({5}, 1.5, 3)}, {});
 }
@@ -48,7 +48,8 @@ TEST(Gradient, ScalarOps) {
 TEST(Gradient, ComparisonsPassNoGradient) {
   NDArray a = Rand({3}), b = Rand({3});
   std::vector<NDArray> out = Invoke("broadcast_greater", {a, b});
-  std::vector<NDArray> g = Backward("broadcast_greater", {a, b}, {}, out, {nd::ones({3}, cpu(), kFloat64)});
+  std::vector<NDArray> g =
+      Backward("broadcast_greater", {a, b}, {}, out, {nd::ones({3}, cpu(), kFloat64)});
   EXPECT_TRUE(g[0].is_none());
   EXPECT_TRUE(g[1].is_none());
 }
@@ -90,7 +91,8 @@ TEST(Gradient, JoinSplitSliceTakeCast) {
   CheckGradient("Concat", {a, b}, {{"num_args", 2}, {"dim", 1}});
   CheckGradient("stack", {a, Rand({2, 3})}, {{"num_args", 2}, {"axis", 1}});
   CheckGradient("SliceChannel", {Rand({2, 6})}, {{"num_outputs", 3}, {"axis", 1}});
-  CheckGradient("SliceChannel", {Rand({3, 2})}, {{"num_outputs", 3}, {"axis", 0}, {"squeeze_axis", true}});
+  CheckGradient("SliceChannel", {Rand({3, 2})},
+                {{"num_outputs", 3}, {"axis", 0}, {"squeeze_axis", true}});
   CheckGradient("slice_axis", {Rand({4, 5})}, {{"axis", 1}, {"begin", 1}, {"end", 4}});
   CheckGradient("take", {Rand({5, 3}), nd::array({4, 0, 4, 2}, Shape{4}, kFloat64)}, {},
                 {.inputs = {0}});

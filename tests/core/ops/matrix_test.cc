@@ -67,8 +67,7 @@ TEST(Matrix, ClipOneHotTakeWhere) {
   EXPECT_EQ(t.ToVector<float>(), (V{5, 6, 1, 2}));
   EXPECT_EQ(nd::take(m, nd::array({1}), {{"axis", 1}}).ToVector<float>(), (V{2, 4, 6}));
   EXPECT_EQ(nd::take(m, nd::array({-1, 7})).ToVector<float>(), (V{1, 2, 5, 6}));  // clip
-  EXPECT_EQ(nd::take(m, nd::array({-1, 4}), {{"mode", "wrap"}}).ToVector<float>(),
-            (V{5, 6, 3, 4}));
+  EXPECT_EQ(nd::take(m, nd::array({-1, 4}), {{"mode", "wrap"}}).ToVector<float>(), (V{5, 6, 3, 4}));
   EXPECT_EQ(nd::take(m, nd::array({{0, 1}})).shape(), Shape({1, 2, 2}));
   EXPECT_THROW(nd::take(m, nd::array({0}), {{"mode", "nearest"}}), ValueError);
   NDArray w = nd::where(nd::array({1, 0, 1}), nd::array({1, 2, 3}), nd::array({7, 8, 9}));
@@ -99,8 +98,8 @@ TEST(Dot, MatchesNaiveProductAllTransposes) {
   check(nd::dot(a, b));
   check(nd::dot(nd::transpose(a), b, {{"transpose_a", true}}));
   check(nd::dot(a, nd::transpose(b), {{"transpose_b", true}}));
-  check(nd::dot(nd::transpose(a), nd::transpose(b),
-                {{"transpose_a", true}, {"transpose_b", true}}));
+  check(
+      nd::dot(nd::transpose(a), nd::transpose(b), {{"transpose_a", true}, {"transpose_b", true}}));
   // float64 and int paths.
   V g64 = nd::dot(a.AsType(kFloat64), b.AsType(kFloat64)).ToVector<float>();
   for (int i = 0; i < 15; ++i) EXPECT_NEAR(g64[i], want[i], 1e-5);

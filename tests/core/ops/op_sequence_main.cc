@@ -17,13 +17,27 @@ int main() {
     mx::NDArray& a = pool[rng() % pool.size()];
     const mx::NDArray& b = pool[rng() % pool.size()];
     switch (rng() % 7) {
-      case 0: a = a + b * 0.5; break;
-      case 1: a = mx::nd::tanh(a - b); break;
-      case 2: a += mx::nd::sum(b, {{"axis", 0}, {"keepdims", true}}) * 0.01; break;
-      case 3: a = a + mx::nd::dot(mx::nd::dot(a, mx::nd::transpose(b)), b) * 1e-3; break;
-      case 4: a = mx::nd::clip(a * 1.7, -1, 1); break;
-      case 5: a *= 0.9; break;
-      default: a = mx::nd::sigmoid(a) - mx::nd::mean(b); break;
+      case 0:
+        a = a + b * 0.5;
+        break;
+      case 1:
+        a = mx::nd::tanh(a - b);
+        break;
+      case 2:
+        a += mx::nd::sum(b, {{"axis", 0}, {"keepdims", true}}) * 0.01;
+        break;
+      case 3:
+        a = a + mx::nd::dot(mx::nd::dot(a, mx::nd::transpose(b)), b) * 1e-3;
+        break;
+      case 4:
+        a = mx::nd::clip(a * 1.7, -1, 1);
+        break;
+      case 5:
+        a *= 0.9;
+        break;
+      default:
+        a = mx::nd::sigmoid(a) - mx::nd::mean(b);
+        break;
     }
   }
   uint64_t h = 1469598103934665603ull;

@@ -24,7 +24,8 @@ std::vector<float> V(const NDArray& a) { return a.ToVector<float>(); }
 
 TEST(Optimizer, SgdAndMomentumMatchFormulas) {
   NDArray w = nd::array({1, -2, 3}), g = nd::array({0.5, 0.5, -4});
-  Update("sgd_update", {w, g}, {{"lr", 0.1}, {"wd", 0.01}, {"rescale_grad", 2.0}, {"clip_gradient", 1.0}}, w);
+  Update("sgd_update", {w, g},
+         {{"lr", 0.1}, {"wd", 0.01}, {"rescale_grad", 2.0}, {"clip_gradient", 1.0}}, w);
   // g' = clip(2g, 1) = (1, 1, -1); w = (1 - 0.001) w - 0.1 g'
   ExpectNDArrayNear(w, {0.999 - 0.1, -1.998 - 0.1, 2.997 + 0.1}, 1e-6, "sgd");
   NDArray w2 = nd::array({1, 2}), mom = nd::array({0.5, -0.5});
@@ -81,8 +82,9 @@ TEST(Optimizer, MultiPrecisionKeepsAFloat32Master) {
   // copy is its rounding.
   double step = 0.01 * static_cast<float>(half_t(0.001f));
   ExpectNDArrayNear(w32, {1 - 10 * step, 2 - 10 * step}, 1e-6, "master weight");
-  ExpectNDArrayNear(w16, {static_cast<float>(half_t(static_cast<float>(1 - 10 * step))),
-                          static_cast<float>(half_t(static_cast<float>(2 - 10 * step)))},
+  ExpectNDArrayNear(w16,
+                    {static_cast<float>(half_t(static_cast<float>(1 - 10 * step))),
+                     static_cast<float>(half_t(static_cast<float>(2 - 10 * step)))},
                     0, "float16 weight");
   EXPECT_THROW(Update("mp_sgd_update", {w16, g16, nd::array({1, 2}, kFloat16)}, {{"lr", 0.1}}, w16),
                TypeError);

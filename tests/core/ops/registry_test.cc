@@ -11,15 +11,27 @@ namespace {
 
 // Operators whose GPU kernels (cuDNN/cuBLAS) are not written yet. This list only shrinks.
 const std::set<std::string> kCpuOnlyForNow = {
-    "BatchNorm",     "_backward_BatchNorm",
-    "Convolution",    "_backward_Convolution",
-    "Dropout",     "_backward_Dropout",
-    "LeakyReLU",      "_backward_LeakyReLU",      "Embedding",     "_backward_Embedding",
-    "LinearRegressionOutput",   "_backward_LinearRegressionOutput",
-    "LogisticRegressionOutput", "_backward_LogisticRegressionOutput",
-    "MAERegressionOutput",      "_backward_MAERegressionOutput",
-    "MakeLoss",       "_backward_MakeLoss",       "BlockGrad",
-    "Deconvolution",  "_backward_Deconvolution",
+    "BatchNorm",
+    "_backward_BatchNorm",
+    "Convolution",
+    "_backward_Convolution",
+    "Dropout",
+    "_backward_Dropout",
+    "LeakyReLU",
+    "_backward_LeakyReLU",
+    "Embedding",
+    "_backward_Embedding",
+    "LinearRegressionOutput",
+    "_backward_LinearRegressionOutput",
+    "LogisticRegressionOutput",
+    "_backward_LogisticRegressionOutput",
+    "MAERegressionOutput",
+    "_backward_MAERegressionOutput",
+    "MakeLoss",
+    "_backward_MakeLoss",
+    "BlockGrad",
+    "Deconvolution",
+    "_backward_Deconvolution",
 };
 
 // Every registered operator is complete: described, shape-inferring, with a CPU kernel, and
@@ -71,9 +83,8 @@ TEST(Registry, MissingKernelIsNotImplementedNamingDevices) {
   MX_REGISTER_OP(_test_gpu_only)
       .Describe("test")
       .InferShape(SameShapeInferShape)
-      .Compute(DeviceType::kGPU, [](const OpAttrs&, const OpContext&,
-                                    const std::vector<TBlob>&, const std::vector<OpReq>&,
-                                    const std::vector<TBlob>&) {});
+      .Compute(DeviceType::kGPU, [](const OpAttrs&, const OpContext&, const std::vector<TBlob>&,
+                                    const std::vector<OpReq>&, const std::vector<TBlob>&) {});
   try {
     nd::Op1("_test_gpu_only", {nd::ones({1})});
     FAIL();

@@ -1,9 +1,10 @@
+#include "core/storage/storage.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdint>
 
 #include "core/base/error.h"
-#include "core/storage/storage.h"
 
 namespace mx {
 namespace {
@@ -33,12 +34,13 @@ TEST(PooledAllocator, ReusesFreedBuffersOfTheSameSize) {
 
 TEST(PooledAllocator, UnpooledReturnsToSystem) {
   int frees = 0;
-  PooledAllocator pool(::malloc,
-                       [&](void* p) {
-                         ++frees;
-                         ::free(p);
-                       },
-                       false);
+  PooledAllocator pool(
+      ::malloc,
+      [&](void* p) {
+        ++frees;
+        ::free(p);
+      },
+      false);
   pool.Free(pool.Alloc(100), 100);
   EXPECT_EQ(frees, 1);
   EXPECT_EQ(pool.Stats().bytes_pooled, 0u);

@@ -8,11 +8,11 @@
 namespace mx {
 namespace {
 
-using testing::CheckAddTo;
 using testing::AwayFromZero;
+using testing::CheckAddTo;
 using testing::CheckGradient;
-using testing::Rand;
 using testing::ExpectNDArrayNear;
+using testing::Rand;
 
 // Direct 2-D convolution, NCHW, one group.
 std::vector<double> NaiveConv(const NDArray& x, const NDArray& w, const NDArray& b, int sh, int sw,
@@ -56,8 +56,7 @@ TEST(Convolution, SeedImperativeConvolution) {
 
 TEST(Convolution, ShapeInferenceAndErrors) {
   const OpDef& op = OpRegistry::Get()->Find("Convolution");
-  OpAttrs a = op.MakeAttrs(
-      ToParamMap({{"num_filter", 128}, {"kernel", {3, 3}}, {"pad", {1, 1}}}));
+  OpAttrs a = op.MakeAttrs(ToParamMap({{"num_filter", 128}, {"kernel", {3, 3}}, {"pad", {1, 1}}}));
   std::vector<Shape> in = {{1, 3, 10, 10}, {}, {}}, out(1);
   ASSERT_TRUE(op.infer_shape()(a, &in, &out));
   EXPECT_EQ(in[1], Shape({128, 3, 3, 3}));
@@ -99,9 +98,9 @@ TEST(Convolution, ForwardMatchesNaiveLoop) {
                          {"pad", {c.ph, c.pw}},
                          {"dilate", {c.dh, c.dw}},
                          {"num_group", c.groups}});
-    ExpectNDArrayNear(y, NaiveConv(x, w, b, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups), 1e-12,
-                      "conv stride " + std::to_string(c.sh) + " groups " +
-                          std::to_string(c.groups));
+    ExpectNDArrayNear(
+        y, NaiveConv(x, w, b, c.sh, c.sw, c.ph, c.pw, c.dh, c.dw, c.groups), 1e-12,
+        "conv stride " + std::to_string(c.sh) + " groups " + std::to_string(c.groups));
   }
 }
 
@@ -116,8 +115,10 @@ TEST(Convolution, ChunkedBatchesMatchPerImageResults) {
   std::vector<NDArray> all = Invoke("_backward_Convolution", {og, x, w}, pm);
   std::vector<double> dw_sum(w.size(), 0.0);
   for (int n = 0; n < 7; ++n) {
-    std::vector<NDArray> one = Invoke("_backward_Convolution", {og.Slice(n, n + 1), x.Slice(n, n + 1), w}, pm);
-    ExpectNDArrayNear(all[0].At(n), one[0].ToVector<double>(), 1e-10, "dx of image " + std::to_string(n));
+    std::vector<NDArray> one =
+        Invoke("_backward_Convolution", {og.Slice(n, n + 1), x.Slice(n, n + 1), w}, pm);
+    ExpectNDArrayNear(all[0].At(n), one[0].ToVector<double>(), 1e-10,
+                      "dx of image " + std::to_string(n));
     std::vector<double> dw = one[1].ToVector<double>();
     for (size_t i = 0; i < dw.size(); ++i) dw_sum[i] += dw[i];
   }
@@ -129,8 +130,9 @@ TEST(Convolution, OneDimensional) {
   NDArray y = nd::Op1("Convolution", {x, w, b},
                       {{"num_filter", 4}, {"kernel", {3}}, {"stride", {2}}, {"pad", {1}}});
   ASSERT_EQ(y.shape(), Shape({2, 4, 5}));
-  NDArray y2 = nd::Op1("Convolution", {x.Reshape({2, 3, 1, 9}), w.Reshape({4, 3, 1, 3}), b},
-                       {{"num_filter", 4}, {"kernel", {1, 3}}, {"stride", {1, 2}}, {"pad", {0, 1}}});
+  NDArray y2 =
+      nd::Op1("Convolution", {x.Reshape({2, 3, 1, 9}), w.Reshape({4, 3, 1, 3}), b},
+              {{"num_filter", 4}, {"kernel", {1, 3}}, {"stride", {1, 2}}, {"pad", {0, 1}}});
   ExpectNDArrayNear(y, y2.ToVector<double>(), 1e-12, "1-D vs 2-D");
 }
 
@@ -148,8 +150,7 @@ TEST(Convolution, NumericGradient) {
 TEST(Convolution, AddTo) {
   CheckAddTo("Convolution", {Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2}), Rand({4})},
              {{"num_filter", 4}, {"kernel", {3, 2}}});
-  CheckAddTo("_backward_Convolution",
-             {Rand({2, 4, 3, 3}), Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2})},
+  CheckAddTo("_backward_Convolution", {Rand({2, 4, 3, 3}), Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2})},
              {{"num_filter", 4}, {"kernel", {3, 2}}});
 }
 
@@ -179,23 +180,30 @@ TEST(Deconvolution, IsTheAdjointOfConvolution) {
 TEST(Deconvolution, ShapesTargetShapeGradient) {
   NDArray x = Rand({1, 2, 3, 3}), w = Rand({2, 4, 4, 4}), b = Rand({4});
   NDArray y = nd::Op1("Deconvolution", {x, w, b},
-                      {{"kernel", {4, 4}}, {"stride", {2, 2}}, {"pad", {1, 1}}, {"num_filter", 4},
+                      {{"kernel", {4, 4}},
+                       {"stride", {2, 2}},
+                       {"pad", {1, 1}},
+                       {"num_filter", 4},
                        {"no_bias", false}});
   EXPECT_EQ(y.shape(), Shape({1, 4, 6, 6}));
-  NDArray t = nd::Op1("Deconvolution", {x, w},
-                      {{"kernel", {4, 4}}, {"stride", {2, 2}}, {"num_filter", 4},
-                       {"target_shape", {7, 7}}});
+  NDArray t = nd::Op1(
+      "Deconvolution", {x, w},
+      {{"kernel", {4, 4}}, {"stride", {2, 2}}, {"num_filter", 4}, {"target_shape", {7, 7}}});
   EXPECT_EQ(t.shape(), Shape({1, 4, 7, 7}));
   EXPECT_EQ(nd::Op1("Deconvolution", {Rand({1, 2, 5}), Rand({2, 3, 3})},
                     {{"kernel", {3}}, {"stride", {2}}, {"num_filter", 3}})
                 .shape(),
             Shape({1, 3, 11}));
   CheckGradient("Deconvolution", {Rand({2, 2, 3, 2}), Rand({2, 2, 3, 3}), Rand({4})},
-                {{"kernel", {3, 3}}, {"stride", {2, 1}}, {"pad", {1, 0}}, {"num_filter", 4},
-                 {"num_group", 2}, {"no_bias", false}});
+                {{"kernel", {3, 3}},
+                 {"stride", {2, 1}},
+                 {"pad", {1, 0}},
+                 {"num_filter", 4},
+                 {"num_group", 2},
+                 {"no_bias", false}});
   CheckAddTo("Deconvolution", {x, w}, {{"kernel", {4, 4}}, {"num_filter", 4}});
-  EXPECT_THROW(nd::Op1("Deconvolution", {x, w}, {{"kernel", {4, 4}}, {"num_filter", 4},
-                                                  {"target_shape", {30, 30}}}),
+  EXPECT_THROW(nd::Op1("Deconvolution", {x, w},
+                       {{"kernel", {4, 4}}, {"num_filter", 4}, {"target_shape", {30, 30}}}),
                ShapeError);
 }
 
@@ -211,9 +219,8 @@ TEST(FullyConnected, ForwardShapesAndGradient) {
       for (int k = 0; k < 8; ++k) want[i * 5 + j] += X[i * 8 + k] * W[j * 8 + k];
     }
   ExpectNDArrayNear(y, want, 1e-12, "FullyConnected");
-  NDArray y2 = nd::Op1("FullyConnected", {x, Rand({5, 4})}, {{"num_hidden", 5},
-                                                             {"flatten", false},
-                                                             {"no_bias", true}});
+  NDArray y2 = nd::Op1("FullyConnected", {x, Rand({5, 4})},
+                       {{"num_hidden", 5}, {"flatten", false}, {"no_bias", true}});
   EXPECT_EQ(y2.shape(), Shape({3, 2, 5}));
   EXPECT_THROW(nd::Op1("FullyConnected", {x, Rand({5, 7}), b}, {{"num_hidden", 5}}), ShapeError);
   CheckGradient("FullyConnected", {x, w, b}, {{"num_hidden", 5}});

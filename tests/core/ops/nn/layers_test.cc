@@ -11,11 +11,11 @@
 namespace mx {
 namespace {
 
-using testing::CheckAddTo;
 using testing::AwayFromZero;
+using testing::CheckAddTo;
 using testing::CheckGradient;
-using testing::Rand;
 using testing::ExpectNDArrayNear;
+using testing::Rand;
 
 TEST(Activation, ForwardGradientAddTo) {
   NDArray x = AwayFromZero({3, 5});
@@ -66,7 +66,10 @@ TEST(Pooling, MaxAvgSumMatchNaive) {
   };
   for (const char* t : {"max", "avg", "sum"}) {
     for (bool full : {false, true}) {
-      Params p = {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pad", {1, 1}}, {"pool_type", t},
+      Params p = {{"kernel", {2, 2}},
+                  {"stride", {2, 2}},
+                  {"pad", {1, 1}},
+                  {"pool_type", t},
                   {"pooling_convention", full ? "full" : "valid"}};
       NDArray y = nd::Op1("Pooling", {x}, p);
       ExpectNDArrayNear(y, naive(t, 2, 2, 1, full), 1e-12, std::string(t) + (full ? " full" : ""));
@@ -74,21 +77,24 @@ TEST(Pooling, MaxAvgSumMatchNaive) {
       CheckAddTo("Pooling", {x}, p);
     }
   }
-  NDArray g = nd::Op1("Pooling", {x}, {{"global_pool", true}, {"pool_type", "avg"}, {"kernel", {1, 1}}});
+  NDArray g =
+      nd::Op1("Pooling", {x}, {{"global_pool", true}, {"pool_type", "avg"}, {"kernel", {1, 1}}});
   EXPECT_EQ(g.shape(), Shape({2, 3, 1, 1}));
   EXPECT_NEAR(g.ToVector<double>()[0], nd::mean(x.At(0).At(0)).ToVector<double>()[0], 1e-12);
   // count_include_pad=False divides by the cells inside the data.
   NDArray ones = nd::ones({1, 1, 2, 2}, cpu(), kFloat64);
-  EXPECT_EQ(nd::Op1("Pooling", {ones}, {{"kernel", {2, 2}}, {"pad", {1, 1}}, {"pool_type", "avg"},
-                                        {"count_include_pad", false}})
-                .ToVector<double>()[0],
-            1.0);
+  EXPECT_EQ(
+      nd::Op1(
+          "Pooling", {ones},
+          {{"kernel", {2, 2}}, {"pad", {1, 1}}, {"pool_type", "avg"}, {"count_include_pad", false}})
+          .ToVector<double>()[0],
+      1.0);
   EXPECT_EQ(nd::Op1("Pooling", {ones}, {{"kernel", {2, 2}}, {"pad", {1, 1}}, {"pool_type", "avg"}})
                 .ToVector<double>()[0],
             0.25);
   EXPECT_THROW(nd::Op1("Pooling", {x}, {{"kernel", {2}}}), ValueError);
-  EXPECT_EQ(nd::Op1("Pooling", {Rand({1, 2, 7})}, {{"kernel", {2}}, {"stride", {2}},
-                                                   {"pooling_convention", "same"}})
+  EXPECT_EQ(nd::Op1("Pooling", {Rand({1, 2, 7})},
+                    {{"kernel", {2}}, {"stride", {2}}, {"pooling_convention", "same"}})
                 .shape(),
             Shape({1, 2, 4}));
 }
@@ -138,7 +144,8 @@ TEST(BatchNorm, InferenceUsesMovingStatsAndLeavesThem) {
   NDArray x = Rand({2, 3});
   NDArray mm = nd::array({0.5, -0.5, 0}, Shape{3}, kFloat64);
   NDArray mv = nd::array({4, 1, 0.25}, Shape{3}, kFloat64);
-  NDArray y = nd::Op1("BatchNorm", {x, nd::ones({3}, cpu(), kFloat64), nd::zeros({3}, cpu(), kFloat64), mm, mv},
+  NDArray y = nd::Op1("BatchNorm",
+                      {x, nd::ones({3}, cpu(), kFloat64), nd::zeros({3}, cpu(), kFloat64), mm, mv},
                       {{"eps", 0.0}});
   std::vector<double> X = x.ToVector<double>(), want(6);
   double M[3] = {0.5, -0.5, 0}, S[3] = {2, 1, 0.5};
@@ -146,11 +153,13 @@ TEST(BatchNorm, InferenceUsesMovingStatsAndLeavesThem) {
     for (int c = 0; c < 3; ++c) want[n * 3 + c] = (X[n * 3 + c] - M[c]) / S[c];
   ExpectNDArrayNear(y, want, 1e-12, "BatchNorm inference");
   ExpectNDArrayNear(mm, {0.5, -0.5, 0}, 0, "moving_mean unchanged");
-  EXPECT_EQ(nd::Op("BatchNorm", {x, nd::ones({3}, cpu(), kFloat64), nd::zeros({3}, cpu(), kFloat64), mm, mv},
+  EXPECT_EQ(nd::Op("BatchNorm",
+                   {x, nd::ones({3}, cpu(), kFloat64), nd::zeros({3}, cpu(), kFloat64), mm, mv},
                    {{"output_mean_var", true}})
                 .size(),
             3u);
-  EXPECT_THROW(nd::Op1("BatchNorm", {x, nd::ones({4}, cpu(), kFloat64), nd::zeros({3}, cpu(), kFloat64), mm, mv}),
+  EXPECT_THROW(nd::Op1("BatchNorm", {x, nd::ones({4}, cpu(), kFloat64),
+                                     nd::zeros({3}, cpu(), kFloat64), mm, mv}),
                ShapeError);
   CheckGradient("BatchNorm", {x, Rand({3}, 0.5, 1), Rand({3}), mm, mv},
                 {{"use_global_stats", true}, {"fix_gamma", false}}, {.inputs = {0, 1, 2}});
@@ -195,8 +204,9 @@ TEST(SoftmaxOutput, ForwardIsSoftmaxAndBackwardIsMXNets) {
       EXPECT_NEAR(g[i * 3 + k], Y[i * 3 + k] - (k == L[i]), 1e-12);
   std::vector<double> gb = grad({{"normalization", "batch"}, {"grad_scale", 2.0}});
   EXPECT_NEAR(gb[0], (Y[0] - 1) * 2 / 4, 1e-12);
-  std::vector<double> gi = grad({{"use_ignore", true}, {"ignore_label", 2}, {"normalization", "valid"}});
-  EXPECT_EQ(gi[3], 0);  // row 1 has label 2: ignored
+  std::vector<double> gi =
+      grad({{"use_ignore", true}, {"ignore_label", 2}, {"normalization", "valid"}});
+  EXPECT_EQ(gi[3], 0);                        // row 1 has label 2: ignored
   EXPECT_NEAR(gi[0], (Y[0] - 1) / 2, 1e-12);  // two valid labels
   std::vector<double> go = grad({{"out_grad", true}});
   EXPECT_NEAR(go[0], (Y[0] - 1) * 7, 1e-12);
@@ -216,9 +226,9 @@ TEST(SoftmaxOutput, MultiOutputDividesBySpatialSize) {
   train.is_train = true;
   NDArray y = InvokeAll("SoftmaxOutput", {x, label}, ToParamMap(p), train)[0];
   ExpectNDArrayNear(y, nd::Op1("softmax", {x}, {{"axis", 1}}).ToVector<double>(), 1e-12, "forward");
-  std::vector<double> g =
-      Backward("SoftmaxOutput", {x, label}, ToParamMap(p), {y}, {nd::ones({2, 3, 4}, cpu(), kFloat64)})[0]
-          .ToVector<double>();
+  std::vector<double> g = Backward("SoftmaxOutput", {x, label}, ToParamMap(p), {y},
+                                   {nd::ones({2, 3, 4}, cpu(), kFloat64)})[0]
+                              .ToVector<double>();
   std::vector<double> Y = y.ToVector<double>();
   EXPECT_NEAR(g[0], (Y[0] - 1) / 4, 1e-12);  // n 0, class 0, position 0 has label 0
 }

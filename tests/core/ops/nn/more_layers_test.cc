@@ -11,11 +11,11 @@
 namespace mx {
 namespace {
 
-using testing::CheckAddTo;
 using testing::AwayFromZero;
+using testing::CheckAddTo;
 using testing::CheckGradient;
-using testing::Rand;
 using testing::ExpectNDArrayNear;
+using testing::Rand;
 
 std::vector<NDArray> Train(const std::string& op, const std::vector<NDArray>& in, const Params& p) {
   InvokeOptions o;
@@ -46,7 +46,8 @@ TEST(Dropout, TrainingDropsAndScalesInferenceIsIdentity) {
     for (int j = 1; j < 100; ++j) ASSERT_EQ(r[i * 100 + j], r[i * 100]);
   // Gradient is the mask.
   std::vector<NDArray> o2 = Train("Dropout", {x}, {{"p", 0.3}});
-  NDArray g = Backward("Dropout", {x}, ToParamMap({{"p", 0.3}}), o2, {nd::full({100, 100}, 2.0, cpu(), kFloat64)})[0];
+  NDArray g = Backward("Dropout", {x}, ToParamMap({{"p", 0.3}}), o2,
+                       {nd::full({100, 100}, 2.0, cpu(), kFloat64)})[0];
   std::vector<double> gv = g.ToVector<double>(), mv = o2[1].ToVector<double>();
   for (size_t i = 0; i < gv.size(); ++i) ASSERT_EQ(gv[i], 2 * mv[i]);
   EXPECT_THROW(nd::Op1("Dropout", {x}, {{"p", 1.0}}), ValueError);
@@ -84,13 +85,14 @@ TEST(Embedding, LooksUpRowsAndAccumulatesGradients) {
 TEST(RegressionOutputs, GradientsFollowMXNet) {
   NDArray x = Rand({4, 2}), label = Rand({4, 2});
   std::vector<double> X = x.ToVector<double>(), L = label.ToVector<double>();
-  for (const char* op : {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"}) {
+  for (const char* op :
+       {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"}) {
     Params p = {{"grad_scale", 3.0}};
     std::vector<NDArray> out = Train(op, {x, label}, p);
     std::vector<double> y = out[0].ToVector<double>();
-    std::vector<double> g = Backward(op, {x, label}, ToParamMap(p), out,
-                                     {nd::full({4, 2}, 9.0, cpu(), kFloat64)})[0]
-                                .ToVector<double>();
+    std::vector<double> g =
+        Backward(op, {x, label}, ToParamMap(p), out, {nd::full({4, 2}, 9.0, cpu(), kFloat64)})[0]
+            .ToVector<double>();
     for (int i = 0; i < 8; ++i) {
       std::string s = op;
       double want_y = s.find("Logistic") != std::string::npos ? 1 / (1 + std::exp(-X[i])) : X[i];
