@@ -154,6 +154,14 @@ std::vector<OpCase> Cases() {
                0,
                4});
   v.push_back({"_backward_SoftmaxOutput", {{8, 5}, {8, 5}, {8, 5}}, {{"out_grad", true}}});
+  for (const char* op :
+       {"LinearRegressionOutput", "LogisticRegressionOutput", "MAERegressionOutput"}) {
+    v.push_back({op, {{6, 3}, {6, 3}}, {}});
+    v.push_back({std::string("_backward_") + op, {{6, 3}, {6, 3}}, {{"grad_scale", 2.0}}});
+  }
+  v.push_back({"MakeLoss", {{6}}, {}});
+  v.push_back({"_backward_MakeLoss", {{6}}, {{"normalization", "valid"}, {"valid_thresh", 0.5}}});
+  v.push_back({"BlockGrad", {{6}}, {}});
   v.push_back({"log_softmax", {{6, 9}}, {{"temperature", 2.0}}});
   v.push_back({"SoftmaxActivation", {{4, 3, 2}}, {}});
   v.push_back({"_backward_softmax", {{6, 9}, {6, 9}}, {}});
