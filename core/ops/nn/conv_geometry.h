@@ -10,6 +10,7 @@
 #include "core/base/error.h"
 #include "core/base/shape.h"
 #include "core/op/kernel.h"
+#include "core/op/op_def.h"
 
 namespace mx {
 
@@ -93,6 +94,32 @@ void ConvBiasGrad(const T* dy, T* db, int64_t n, int64_t f, int64_t positions, b
       for (int64_t p = 0; p < positions; ++p) acc += dy[(i * f + c) * positions + p];
     db[c] = add ? db[c] + acc : acc;
   }
+}
+
+// Registration pieces shared by layers with inputs (data, weight[, bias]) whose params P have
+// `no_bias` and `num_filter`, and a backward operator taking (ograd, data, weight).
+template <typename P>
+std::vector<std::string> DataWeightBiasInputs(const OpAttrs& a) {
+  if (a.get<P>().no_bias) return {"data", "weight"};
+  return {"data", "weight", "bias"};
+}
+
+template <typename P>
+bool DataWeightBiasGradShape(const OpAttrs& attrs, std::vector<Shape>* in,
+                             std::vector<Shape>* out) {
+  if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
+  AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
+  AssignShape(&(*out)[1], (*in)[2], attrs, "weight gradient");
+  if (out->size() > 2)
+    AssignShape(&(*out)[2], Shape{attrs.get<P>().num_filter}, attrs, "bias gradient");
+  return true;
+}
+
+// The gradient through `backward`(ograd, data, weight).
+inline FGradient GradientViaDataWeight(const char* backward) {
+  return [backward](const OpAttrs& attrs, GradContext* ctx) {
+    return ctx->Op(backward, {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)}, attrs.dict);
+  };
 }
 
 }  // namespace mx

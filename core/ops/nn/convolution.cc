@@ -191,23 +191,15 @@ void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vect
   });
 }
 
-std::vector<std::string> ConvInputs(const OpAttrs& a) {
-  if (a.get<ConvolutionParam>().no_bias) return {"data", "weight"};
-  return {"data", "weight", "bias"};
-}
-
 MX_REGISTER_OP(Convolution)
     .Describe("1-D or 2-D convolution over NCW / NCHW data (see convolution.cc).")
     .Params<ConvolutionParam>()
     .NumInputs([](const OpAttrs& a) { return a.get<ConvolutionParam>().no_bias ? 2 : 3; })
-    .InputNames(ConvInputs)
+    .InputNames(DataWeightBiasInputs<ConvolutionParam>)
     .InferShape(ConvolutionShape)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, ConvolutionForward)
-    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_Convolution", {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)},
-                     attrs.dict);
-    });
+    .Gradient(GradientViaDataWeight("_backward_Convolution"));
 
 MX_REGISTER_OP(_backward_Convolution)
     .Describe("Gradient of Convolution: inputs (ograd, data, weight).")
@@ -215,15 +207,7 @@ MX_REGISTER_OP(_backward_Convolution)
     .NumInputs(3)
     .InputNames({"ograd", "data", "weight"})
     .NumOutputs([](const OpAttrs& a) { return a.get<ConvolutionParam>().no_bias ? 2 : 3; })
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      AssignShape(&(*out)[1], (*in)[2], attrs, "weight gradient");
-      if (out->size() > 2)
-        AssignShape(&(*out)[2], Shape{attrs.get<ConvolutionParam>().num_filter}, attrs,
-                    "bias gradient");
-      return true;
-    })
+    .InferShape(DataWeightBiasGradShape<ConvolutionParam>)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, ConvolutionBackward);
 

@@ -195,18 +195,11 @@ MX_REGISTER_OP(Deconvolution)
     .Describe("Transposed convolution over NCW / NCHW data (see deconvolution.cc).")
     .Params<DeconvolutionParam>()
     .NumInputs([](const OpAttrs& a) { return a.get<DeconvolutionParam>().no_bias ? 2 : 3; })
-    .InputNames([](const OpAttrs& a) {
-      return a.get<DeconvolutionParam>().no_bias
-                 ? std::vector<std::string>{"data", "weight"}
-                 : std::vector<std::string>{"data", "weight", "bias"};
-    })
+    .InputNames(DataWeightBiasInputs<DeconvolutionParam>)
     .InferShape(DeconvolutionShape)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, DeconvolutionForward)
-    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_Deconvolution", {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)},
-                     attrs.dict);
-    });
+    .Gradient(GradientViaDataWeight("_backward_Deconvolution"));
 
 MX_REGISTER_OP(_backward_Deconvolution)
     .Describe("Gradient of Deconvolution: inputs (ograd, data, weight).")
@@ -214,15 +207,7 @@ MX_REGISTER_OP(_backward_Deconvolution)
     .NumInputs(3)
     .InputNames({"ograd", "data", "weight"})
     .NumOutputs([](const OpAttrs& a) { return a.get<DeconvolutionParam>().no_bias ? 2 : 3; })
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      AssignShape(&(*out)[1], (*in)[2], attrs, "weight gradient");
-      if (out->size() > 2)
-        AssignShape(&(*out)[2], Shape{attrs.get<DeconvolutionParam>().num_filter}, attrs,
-                    "bias gradient");
-      return true;
-    })
+    .InferShape(DataWeightBiasGradShape<DeconvolutionParam>)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, DeconvolutionBackward);
 
