@@ -28,20 +28,33 @@ Context CommonContext(const OpDef& op, const std::vector<NDArray>& inputs, Conte
   return ctx;
 }
 
+// Runs `op` with parsed `attrs`; returns every output.
+std::vector<NDArray> InvokeParsed(const OpDef& op, const OpAttrs& attrs,
+                                  const std::vector<NDArray>& inputs, const InvokeOptions& options);
+
 }  // namespace
 
 std::vector<NDArray> Invoke(const std::string& op_name, const std::vector<NDArray>& inputs,
                             const ParamMap& params, const InvokeOptions& options) {
   const OpDef& op = OpRegistry::Get()->Find(op_name);
-  std::vector<NDArray> all = InvokeAll(op_name, inputs, params, options);
-  all.resize(op.num_visible_outputs(op.MakeAttrs(params)));
+  OpAttrs attrs = op.MakeAttrs(params);
+  std::vector<NDArray> all = InvokeParsed(op, attrs, inputs, options);
+  all.resize(op.num_visible_outputs(attrs));
   return all;
 }
 
 std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDArray>& inputs,
                                const ParamMap& params, const InvokeOptions& options) {
   const OpDef& op = OpRegistry::Get()->Find(op_name);
-  OpAttrs attrs = op.MakeAttrs(params);
+  return InvokeParsed(op, op.MakeAttrs(params), inputs, options);
+}
+
+namespace {
+
+std::vector<NDArray> InvokeParsed(const OpDef& op, const OpAttrs& attrs,
+                                  const std::vector<NDArray>& inputs,
+                                  const InvokeOptions& options) {
+  const std::string& op_name = op.name();
   int n_in = op.num_inputs(attrs), n_out = op.num_outputs(attrs);
   MX_CHECK_AS(ValueError, static_cast<int>(inputs.size()) == n_in)
       << "operator " << op_name << " takes " << n_in << " input(s), found " << inputs.size() << ".";
@@ -130,5 +143,7 @@ std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDA
       ctx, const_vars, mutable_vars, FnProperty::kNormal, 0, op.name().c_str());
   return outputs;
 }
+
+}  // namespace
 
 }  // namespace mx
