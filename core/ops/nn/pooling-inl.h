@@ -78,6 +78,22 @@ MX_XINLINE PoolWin PoolWindowAt(const PoolDims& d, int64_t y, int64_t x) {
   return r;
 }
 
+// Flat index (in the plane xp) of the first maximum of window `win`, or -1 if it is empty.
+template <typename T>
+MX_XINLINE int64_t PoolWindowArgMax(const T* xp, const PoolDims& d, const PoolWin& win) {
+  int64_t best = -1;
+  double bv = -INFINITY;
+  for (int64_t a = win.h0; a < win.h1; ++a)
+    for (int64_t b = win.w0; b < win.w1; ++b) {
+      double v = ConvertValue<double>(xp[a * d.w + b]);
+      if (best < 0 || v > bv) {
+        bv = v;
+        best = a * d.w + b;
+      }
+    }
+  return best;
+}
+
 struct PoolFwdMap {
   template <typename T>
   MX_XINLINE static void Map(int64_t o, const T* x, T* y, int req, PoolDims d) {
@@ -114,17 +130,7 @@ struct PoolBwdMap {
         if (iy < win.h0 || iy >= win.h1 || ix < win.w0 || ix >= win.w1) continue;
         double g = ConvertValue<double>(gp[oy * d.ow + ox]);
         if (d.is_max) {
-          int64_t best = -1;
-          double bv = -INFINITY;
-          for (int64_t a = win.h0; a < win.h1; ++a)
-            for (int64_t b = win.w0; b < win.w1; ++b) {
-              double v = ConvertValue<double>(xp[a * d.w + b]);
-              if (best < 0 || v > bv) {
-                bv = v;
-                best = a * d.w + b;
-              }
-            }
-          if (best == iy * d.w + ix) acc += g;
+          if (PoolWindowArgMax(xp, d, win) == iy * d.w + ix) acc += g;
         } else {
           acc += d.is_avg ? g / win.count : g;
         }

@@ -82,16 +82,7 @@ void PoolBackwardCpu(const PoolDims& d, const T* dy, const T* x, T* dx, int req)
         PoolWin win = PoolWindowAt(d, oy, ox);
         double g = ConvertValue<double>(dy[(nc * d.oh + oy) * d.ow + ox]);
         if (d.is_max) {
-          int64_t best = -1;
-          double bv = -INFINITY;
-          for (int64_t iy = win.h0; iy < win.h1; ++iy)
-            for (int64_t ix = win.w0; ix < win.w1; ++ix) {
-              double v = ConvertValue<double>(xp[iy * d.w + ix]);
-              if (best < 0 || v > bv) {
-                bv = v;
-                best = iy * d.w + ix;
-              }
-            }
+          int64_t best = PoolWindowArgMax(xp, d, win);
           if (best >= 0) add(best, g);
         } else {
           double share = d.is_avg ? g / win.count : g;
