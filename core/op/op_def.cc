@@ -71,6 +71,21 @@ OpDef& OpDef::Gradient(FGradient f) {
   return *this;
 }
 
+OpDef& OpDef::OutputNames(std::vector<std::string> names) {
+  output_names_ = std::move(names);
+  return *this;
+}
+
+OpDef& OpDef::InplaceOption(std::vector<std::pair<int, int>> pairs) {
+  inplace_ = std::move(pairs);
+  return *this;
+}
+
+OpDef& OpDef::InputInit(int index, std::string init) {
+  input_inits_[index] = std::move(init);
+  return *this;
+}
+
 OpDef& OpDef::RequestRandom() {
   needs_random_ = true;
   return *this;
@@ -108,6 +123,15 @@ std::vector<std::string> OpDef::input_names(const OpAttrs& a) const {
   if (n == 1) return {"data"};
   std::vector<std::string> names;
   for (int i = 0; i < n; ++i) names.push_back("arg" + std::to_string(i));
+  return names;
+}
+
+std::vector<std::string> OpDef::output_names(const OpAttrs& a) const {
+  int n = num_outputs(a);
+  if (static_cast<int>(output_names_.size()) == n) return output_names_;
+  if (n == 1) return {"output"};
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) names.push_back("output" + std::to_string(i));
   return names;
 }
 
@@ -160,9 +184,25 @@ const OpDef& OpRegistry::Find(const std::string& name) const {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
   };
+  // Levenshtein distance, for suggesting a misspelled name.
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
   for (const auto& kv : ops_) {
     std::string a = lower(kv.first), b = lower(name);
-    if (a.find(b) != std::string::npos || b.find(a) != std::string::npos)
+    if (a.find(b) != std::string::npos || b.find(a) != std::string::npos ||
+        distance(a, b) <= 2)
       similar += (similar.empty() ? "" : ", ") + kv.first;
   }
   MX_THROW(ValueError) << "no operator named '" << name << "' is registered"

@@ -16,6 +16,7 @@
 #include <mutex>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/context.h"
@@ -70,6 +71,9 @@ class OpDef {
   OpDef& NumOutputs(FNumArgs f);
   OpDef& InputNames(std::vector<std::string> names);
   OpDef& InputNames(FListNames f);
+  // Output names as MXNet shows them after the node name ("output", "mean", "var"); default:
+  // "output" for one output, "output0", "output1", ... otherwise.
+  OpDef& OutputNames(std::vector<std::string> names);
   template <typename P>
   OpDef& Params() {
     parse_ = [](const ParamMap& dict, const std::string& op) -> std::shared_ptr<const void> {
@@ -96,6 +100,12 @@ class OpDef {
   // Outputs a user sees (the rest are saved for the backward pass); default: all.
   OpDef& NumVisibleOutputs(FNumArgs f);
   OpDef& Gradient(FGradient f);
+  // Pairs (input, output) that may share memory: the kernel is correct when the output
+  // overwrites that input (element-wise maps). The memory planner uses them.
+  OpDef& InplaceOption(std::vector<std::pair<int, int>> pairs);
+  // The "__init__" attribute an automatically created variable for input `index` gets (MXNet's
+  // FSetInputVarAttrOnCompose: BatchNorm's moving_mean starts at zero, moving_var at one).
+  OpDef& InputInit(int index, std::string init);
   // The operator draws random numbers: it gets OpContext::rng, ordered by the engine.
   OpDef& RequestRandom();
 
@@ -106,6 +116,9 @@ class OpDef {
   int num_inputs(const OpAttrs& a) const;
   int num_outputs(const OpAttrs& a) const;
   std::vector<std::string> input_names(const OpAttrs& a) const;
+  std::vector<std::string> output_names(const OpAttrs& a) const;
+  const std::vector<std::pair<int, int>>& inplace_options() const { return inplace_; }
+  const std::map<int, std::string>& input_inits() const { return input_inits_; }
   std::vector<std::string> param_names() const;
   // One line per parameter: "name: type, default D (or required) -- description".
   std::vector<std::string> param_docs() const;
@@ -127,6 +140,9 @@ class OpDef {
   FNumArgs num_inputs_ = [](const OpAttrs&) { return 1; };
   FNumArgs num_outputs_ = [](const OpAttrs&) { return 1; };
   FListNames input_names_;
+  std::vector<std::string> output_names_;
+  std::vector<std::pair<int, int>> inplace_;
+  std::map<int, std::string> input_inits_;
   FParse parse_;
   std::function<std::vector<std::string>()> param_docs_;
   FInferShape infer_shape_;

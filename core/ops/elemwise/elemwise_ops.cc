@@ -26,6 +26,7 @@ MX_BROADCAST_BINARY_OPS(MX_REGISTER_BROADCAST)
       .InputNames({"lhs", "rhs"})                                  \
       .InferShape(SameShapeInferShape)                             \
       .InferType(SameTypeInferType)                                \
+      .InplaceOption({{0, 0}, {1, 0}})                             \
       .Compute(DeviceType::kCPU, BinaryCompute<CPU, mop::functor>) \
       .Gradient(ElemwiseGradient(#name));
 MX_ELEMWISE_BINARY_OPS(MX_REGISTER_ELEMWISE)
@@ -39,6 +40,7 @@ MX_ELEMWISE_BINARY_OPS(MX_REGISTER_ELEMWISE)
       .Params<ScalarParam>()                                       \
       .InferShape(SameShapeInferShape)                             \
       .InferType(SameTypeInferType)                                \
+      .InplaceOption({{0, 0}})                                     \
       .Compute(DeviceType::kCPU, ScalarCompute<CPU, mop::functor>) \
       .Gradient(ElemwiseGradient(#name));
 MX_SCALAR_OPS(MX_REGISTER_SCALAR)
@@ -51,6 +53,7 @@ MX_SCALAR_OPS(MX_REGISTER_SCALAR)
       .InputNames({"data"})                                       \
       .InferShape(SameShapeInferShape)                            \
       .InferType(SameTypeInferType)                               \
+      .InplaceOption({{0, 0}})                                    \
       .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::functor>) \
       .Gradient(ElemwiseGradient(#name));
 MX_UNARY_OPS(MX_REGISTER_UNARY)

@@ -13,6 +13,7 @@ MX_REGISTER_OP(Activation)
     .InputNames({"data"})
     .InferShape(SameShapeInferShape)
     .InferType(SameTypeInferType)
+    .InplaceOption({{0, 0}})
     .Compute(DeviceType::kCPU, ActivationForward<CPU>)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       return ctx->Op("_backward_Activation", {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},

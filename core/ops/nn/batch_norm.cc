@@ -175,6 +175,9 @@ MX_REGISTER_OP(BatchNorm)
     .InputNames({"data", "gamma", "beta", "moving_mean", "moving_var"})
     .MutateInputs({3, 4})
     .NumOutputs(3)
+    .OutputNames({"output", "mean", "var"})
+    .InputInit(3, "[\"zero\", {}]")
+    .InputInit(4, "[\"one\", {}]")
     .NumVisibleOutputs([](const OpAttrs& a) {
       return a.get<BatchNormParam>().output_mean_var ? 3 : 1;
     })
