@@ -9,6 +9,7 @@
 #include "core/base/error.h"
 #include "core/base/py_repr.h"
 #include "core/base/shape.h"
+#include "core/executor/executor.h"
 #include "core/ndarray/format.h"
 #include "core/ndarray/init.h"
 #include "core/ndarray/io.h"

@@ -34,6 +34,42 @@ std::vector<NDArray> InvokeParsed(const OpDef& op, const OpAttrs& attrs,
 
 }  // namespace
 
+void PushOperator(const OpAttrs& attrs, Context ctx, const std::vector<NDArray>& inputs,
+                  const std::vector<NDArray>& outputs, const std::vector<OpReq>& req,
+                  bool is_train) {
+  const OpDef& op = *attrs.op;
+  const FCompute* fcompute = op.compute(ctx.dev_type);
+  MX_CHECK_AS(NotImplementedError, fcompute != nullptr)
+      << "operator " << op.name() << " has no kernel for " << ctx << "; it runs on: "
+      << op.devices() << ".";
+  std::vector<TBlob> in_blobs, out_blobs;
+  std::vector<VarHandle> const_vars, mutable_vars;
+  const std::vector<int>& mutated = op.mutate_inputs();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    in_blobs.push_back(inputs[i].blob());
+    bool writes = std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) != mutated.end();
+    (writes ? mutable_vars : const_vars).push_back(inputs[i].var());
+  }
+  for (const NDArray& a : outputs) {
+    out_blobs.push_back(a.blob());
+    mutable_vars.push_back(a.var());
+  }
+  FCompute fn = *fcompute;
+  std::mt19937* rng = nullptr;
+  if (op.needs_random()) {
+    random::Resource r = random::GlobalResource();
+    rng = r.engine;
+    mutable_vars.push_back(r.var);
+  }
+  // The arrays are captured so their memory lives until the kernel has run.
+  Engine::Get()->PushSync(
+      [fn, attrs, in_blobs, out_blobs, req, is_train, rng, inputs, outputs](RunContext rctx) {
+        OpContext octx{rctx, is_train, rng};
+        fn(attrs, octx, in_blobs, req, out_blobs);
+      },
+      ctx, const_vars, mutable_vars, FnProperty::kNormal, 0, op.name().c_str());
+}
+
 std::vector<NDArray> Invoke(const std::string& op_name, const std::vector<NDArray>& inputs,
                             const ParamMap& params, const InvokeOptions& options) {
   const OpDef& op = OpRegistry::Get()->Find(op_name);
@@ -113,34 +149,8 @@ std::vector<NDArray> InvokeParsed(const OpDef& op, const OpAttrs& attrs,
     }
   }
 
-  std::vector<TBlob> in_blobs, out_blobs;
-  std::vector<VarHandle> const_vars, mutable_vars;
-  const std::vector<int>& mutated = op.mutate_inputs();
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    in_blobs.push_back(inputs[i].blob());
-    bool writes = std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) != mutated.end();
-    (writes ? mutable_vars : const_vars).push_back(inputs[i].var());
-  }
-  for (const NDArray& a : outputs) {
-    out_blobs.push_back(a.blob());
-    mutable_vars.push_back(a.var());
-  }
-  std::vector<OpReq> req(n_out, options.req);
-  FCompute fn = *fcompute;
-  bool is_train = options.is_train;
-  std::mt19937* rng = nullptr;
-  if (op.needs_random()) {
-    random::Resource r = random::GlobalResource();
-    rng = r.engine;
-    mutable_vars.push_back(r.var);
-  }
-  // The arrays are captured so their memory lives until the kernel has run.
-  Engine::Get()->PushSync(
-      [fn, attrs, in_blobs, out_blobs, req, is_train, rng, inputs, outputs](RunContext rctx) {
-        OpContext octx{rctx, is_train, rng};
-        fn(attrs, octx, in_blobs, req, out_blobs);
-      },
-      ctx, const_vars, mutable_vars, FnProperty::kNormal, 0, op.name().c_str());
+  PushOperator(attrs, ctx, inputs, outputs, std::vector<OpReq>(n_out, options.req),
+               options.is_train);
   return outputs;
 }
 

@@ -30,6 +30,13 @@ std::vector<NDArray> Invoke(const std::string& op, const std::vector<NDArray>& i
 std::vector<NDArray> InvokeAll(const std::string& op, const std::vector<NDArray>& inputs,
                                const ParamMap& params = {}, const InvokeOptions& options = {});
 
+// Pushes `attrs.op`'s kernel for `ctx` reading `inputs` and writing `outputs` (allocated, of
+// the right shapes and dtypes) with `req`; the executor's way to run a planned node. Throws
+// NotImplementedError when the operator has no kernel for the device. Does not block.
+void PushOperator(const OpAttrs& attrs, Context ctx, const std::vector<NDArray>& inputs,
+                  const std::vector<NDArray>& outputs, const std::vector<OpReq>& req,
+                  bool is_train);
+
 }  // namespace mx
 
 #endif  // TESSERA_CORE_OP_IMPERATIVE_H_

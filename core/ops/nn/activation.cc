@@ -16,8 +16,12 @@ MX_REGISTER_OP(Activation)
     .InplaceOption({{0, 0}})
     .Compute(DeviceType::kCPU, ActivationForward<CPU>)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_Activation", {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},
-                     attrs.dict);
+      // Only softsign's derivative needs the input; the others read the output alone, so the
+      // forward may overwrite its input (as MXNet's does). The kernel ignores "data" then.
+      bool needs_input = attrs.get<ActivationParam>().act_type == "softsign";
+      GradEntry y = ctx->Output(0);
+      return ctx->Op("_backward_Activation",
+                     {ctx->OutGrad(0), needs_input ? ctx->Input(0) : y, y}, attrs.dict);
     });
 
 MX_REGISTER_OP(_backward_Activation)
@@ -27,6 +31,7 @@ MX_REGISTER_OP(_backward_Activation)
     .InputNames({"ograd", "data", "output"})
     .InferShape(SameShapeInferShape)
     .InferType(SameTypeInferType)
+    .InplaceOption({{0, 0}})
     .Compute(DeviceType::kCPU, ActivationBackward<CPU>);
 
 }  // namespace

@@ -183,6 +183,7 @@ MX_REGISTER_OP(BatchNorm)
     })
     .InferShape(BatchNormShape)
     .InferType(SameTypeInferType)
+    .InplaceOption({{0, 0}})  // statistics are taken per channel before that channel is written
     .Compute(DeviceType::kCPU, BatchNormForward)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       std::vector<GradEntry> g =
@@ -206,6 +207,7 @@ MX_REGISTER_OP(_backward_BatchNorm)
       return true;
     })
     .InferType(SameTypeInferType)
+    .InplaceOption({{0, 0}})  // per channel: sums over ograd first, then dx element by element
     .Compute(DeviceType::kCPU, BatchNormBackward);
 
 }  // namespace

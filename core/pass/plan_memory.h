@@ -1,0 +1,34 @@
+// Pass: memory planning (NNVM's plan_memory). Walks the nodes in execution order and gives each
+// planned entry a storage block: an input's block when the operator allows in-place
+// (InplaceOption) and this node is that input's last reader, else a freed block of a close size
+// (within 16x, grown when smaller), else a new block. A block is freed when its last reader has
+// run, so forward activations stay alive exactly until the backward nodes that need them.
+// Input: the graph, every entry's shape and dtype, and which entries are `external` (variables,
+// outputs and gradients bound to caller arrays: never planned). Output: a MemoryPlan. Blocks
+// are shared only between entries of one dtype.
+#ifndef TESSERA_CORE_PASS_PLAN_MEMORY_H_
+#define TESSERA_CORE_PASS_PLAN_MEMORY_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "core/symbol/indexed_graph.h"
+
+namespace mx {
+
+struct MemoryPlan {
+  static constexpr int kExternal = -1;
+  std::vector<int> storage_id;           // per entry: a block, or kExternal
+  std::vector<int64_t> block_elements;   // per block
+  std::vector<int> block_dtype;          // per block
+  std::vector<bool> inplace;             // per entry: written over one of its node's inputs
+  int64_t planned_bytes = 0;             // sum of the blocks
+  int64_t naive_bytes = 0;               // one buffer per planned entry
+};
+
+MemoryPlan PlanMemory(const IndexedGraph& graph, const std::vector<Shape>& shapes,
+                      const std::vector<int>& dtypes, const std::vector<bool>& external);
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_PASS_PLAN_MEMORY_H_
