@@ -87,7 +87,10 @@ class Executor {
   void SetMonitorCallback(MonitorCallback callback);
   MemoryReport memory() const;
 
+  // The bound graph's internals (executor_state.h), for benchmarks and tools that time or
+  // inspect individual kernel calls.
   struct State;
+  const State& state() const { return *s_; }
 
  private:
   explicit Executor(std::shared_ptr<State> state) : s_(std::move(state)) {}

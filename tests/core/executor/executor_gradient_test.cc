@@ -7,7 +7,7 @@
 #include <functional>
 #include <random>
 
-#include "tests/core/executor/networks.h"
+#include "examples/models/networks.h"
 #include "tests/testing/gradient_check.h"
 
 namespace mx {
@@ -82,14 +82,14 @@ struct WeightedSum {
 TEST(ExecutorGradient, MlpMatchesNumericGradient) {
   WeightedSum f(Shape({4, 3}));
   CheckNetworkGradient(
-      testnets::Mlp(3), {{"data", {4, 5}}}, [&](Executor& e) { return f(e); },
+      models::Mlp(3), {{"data", {4, 5}}}, [&](Executor& e) { return f(e); },
       [&](Executor& e) { f.Backward(e); });
 }
 
 TEST(ExecutorGradient, SeedNetworkBodyMatchesNumericGradient) {
   WeightedSum f(Shape({2, 2}));
   CheckNetworkGradient(
-      testnets::SeedNet(4, false), {{"data", {2, 3, 6, 6}}}, [&](Executor& e) { return f(e); },
+      models::SeedNet(4, false), {{"data", {2, 3, 6, 6}}}, [&](Executor& e) { return f(e); },
       [&](Executor& e) { f.Backward(e); });
 }
 
@@ -103,14 +103,14 @@ TEST(ExecutorGradient, SoftmaxOutputGivesTheCrossEntropyGradient) {
     return s;
   };
   CheckNetworkGradient(
-      testnets::SeedNet(3, true), {{"data", {3, 2, 4, 4}}}, cross_entropy,
+      models::SeedNet(3, true), {{"data", {3, 2, 4, 4}}}, cross_entropy,
       [](Executor& e) { e.Backward(); }, {{"softmax_label", labels}});
 }
 
 TEST(ExecutorGradient, ResidualNetworkWithBatchNormMatchesNumericGradient) {
   WeightedSum f(Shape({2, 3}));
   CheckNetworkGradient(
-      testnets::ResNet(2, 3, 3), {{"data", {2, 3, 5, 5}}}, [&](Executor& e) { return f(e); },
+      models::ResNet(2, 3, 3), {{"data", {2, 3, 5, 5}}}, [&](Executor& e) { return f(e); },
       [&](Executor& e) { f.Backward(e); }, {}, 8, 5e-5);
 }
 

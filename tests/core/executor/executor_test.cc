@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "tests/core/executor/networks.h"
+#include "examples/models/networks.h"
 #include "tests/testing/gradient_check.h"
 
 namespace mx {
@@ -148,7 +148,7 @@ TEST(Executor, DropoutIsIdentityAtInferenceAndMasksInTraining) {
 }
 
 TEST(Executor, ReshapeKeepsParametersAndFollowsTheNewBatch) {
-  Symbol net = testnets::Mlp(3);
+  Symbol net = models::Mlp(3);
   SimpleBindArgs a;
   a.shapes = {{"data", {4, 5}}};
   Executor e = Executor::SimpleBind(net, cpu(), a);
@@ -166,7 +166,7 @@ TEST(Executor, ReshapeKeepsParametersAndFollowsTheNewBatch) {
 }
 
 TEST(Executor, MonitorSeesEveryOperatorOutputInOrder) {
-  Symbol net = testnets::SeedNet(2, true);
+  Symbol net = models::SeedNet(2, true);
   SimpleBindArgs a;
   a.shapes = {{"data", {1, 3, 4, 4}}};
   Executor e = Executor::SimpleBind(net, cpu(), a);

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/pass/plan_memory.h"
-#include "tests/core/executor/networks.h"
+#include "examples/models/networks.h"
 #include "tests/testing/gradient_check.h"
 
 namespace mx {
@@ -45,8 +45,8 @@ TEST(MemoryPlan, InPlaceNeverOverwritesAValueAnotherNodeStillReads) {
 }
 
 TEST(MemoryPlan, InferenceHasNoGradientBuffersAndPlansUnderAQuarter) {
-  MemoryReport infer = Plan(testnets::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kNull);
-  MemoryReport train = Plan(testnets::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kWrite);
+  MemoryReport infer = Plan(models::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kNull);
+  MemoryReport train = Plan(models::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kWrite);
   EXPECT_LT(infer.num_nodes, train.num_nodes);
   EXPECT_EQ(infer.num_nodes, 6);
   // conv, batch norm and relu share one (8,128,28,28) block (the last two in place); batch
@@ -55,7 +55,7 @@ TEST(MemoryPlan, InferenceHasNoGradientBuffersAndPlansUnderAQuarter) {
   const int64_t act = 8 * 128 * 28 * 28 * 4, pooled = act / 4, stat = 128 * 4;
   EXPECT_EQ(infer.planned_bytes, act + 2 * stat + pooled);
   EXPECT_EQ(infer.naive_bytes, 3 * act + 2 * stat + pooled + 8 * 2 * 4);
-  MemoryReport res = Plan(testnets::ResNet(20, 16, 10), {4, 16, 16, 16}, GradReq::kNull);
+  MemoryReport res = Plan(models::ResNet(20, 16, 10), {4, 16, 16, 16}, GradReq::kNull);
   EXPECT_LE(res.planned_bytes * 4, res.naive_bytes) << res.planned_bytes << " of "
                                                     << res.naive_bytes;
 }
@@ -63,10 +63,10 @@ TEST(MemoryPlan, InferenceHasNoGradientBuffersAndPlansUnderAQuarter) {
 TEST(MemoryPlan, TrainingPlansAtMostHalfTheNaiveBytesForADeepNetwork) {
   // The six-layer seed network keeps three activations for its backward pass; it reaches
   // 1.86x (see tools/bench/RESULTS.md), short of 2x. It must at least share.
-  MemoryReport seed = Plan(testnets::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kWrite);
+  MemoryReport seed = Plan(models::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kWrite);
   EXPECT_LT(seed.planned_bytes * 3, seed.naive_bytes * 2) << seed.planned_bytes << " of "
                                                           << seed.naive_bytes;
-  MemoryReport res = Plan(testnets::ResNet(20, 16, 10), {4, 16, 16, 16}, GradReq::kWrite);
+  MemoryReport res = Plan(models::ResNet(20, 16, 10), {4, 16, 16, 16}, GradReq::kWrite);
   EXPECT_LE(res.planned_bytes * 2, res.naive_bytes) << res.planned_bytes << " of "
                                                     << res.naive_bytes;
 }

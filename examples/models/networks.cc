@@ -1,7 +1,7 @@
-#include "tests/core/executor/networks.h"
+#include "examples/models/networks.h"
 
 namespace mx {
-namespace testnets {
+namespace models {
 
 Symbol Mlp(int num_out) {
   Symbol h = sym::FullyConnected(sym::Variable("data"), {{"num_hidden", 8}}, "fc1");
@@ -40,5 +40,5 @@ Symbol ResNet(int blocks, int channels, int num_out) {
   return sym::FullyConnected(pool, {{"num_hidden", num_out}}, "fc");
 }
 
-}  // namespace testnets
+}  // namespace models
 }  // namespace mx

@@ -1,11 +1,12 @@
-// Networks shared by the executor tests (and mirrored by the executor benchmark).
-#ifndef TESSERA_TESTS_CORE_EXECUTOR_NETWORKS_H_
-#define TESSERA_TESTS_CORE_EXECUTOR_NETWORKS_H_
+// Small symbolic networks used by the executor tests and benchmarks: an MLP, the seed
+// tutorial network and a residual network with batch norm.
+#ifndef TESSERA_EXAMPLES_MODELS_NETWORKS_H_
+#define TESSERA_EXAMPLES_MODELS_NETWORKS_H_
 
 #include "core/tessera.h"
 
 namespace mx {
-namespace testnets {
+namespace models {
 
 // data -> fc(8) -> tanh -> fc(num_out).
 Symbol Mlp(int num_out);
@@ -16,7 +17,7 @@ Symbol SeedNet(int filters, bool with_loss);
 // pool, fc(num_out).
 Symbol ResNet(int blocks, int channels, int num_out);
 
-}  // namespace testnets
+}  // namespace models
 }  // namespace mx
 
-#endif  // TESSERA_TESTS_CORE_EXECUTOR_NETWORKS_H_
+#endif  // TESSERA_EXAMPLES_MODELS_NETWORKS_H_

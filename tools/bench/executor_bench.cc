@@ -1,0 +1,163 @@
+// Executor benchmark (issue: Symbol and Executor). Prints BENCH lines (DESIGN.md section 7):
+//   memory_*      naive bytes (one buffer per intermediate entry) / planned bytes;
+//   overhead_1000 per-operator cost of Forward on 1,000 chained tiny operators against the
+//                 same calls made imperatively (mx::nd);
+//   seed_kernels  the seed network's forward+backward through the executor against the sum of
+//                 its kernels run back to back (ratio = kernel sum / executor time);
+//   seed_step     the same training step against PyTorch 1.13 CPU (torch_seed_step.py).
+// --quick: smaller shapes and fewer repetitions.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/engine/engine.h"
+#include "core/executor/executor_state.h"
+#include "core/op/kernel.h"
+#include "core/tessera.h"
+#include "examples/models/networks.h"
+
+namespace {
+
+double MedianSeconds(int reps, const std::function<void()>& fn) {
+  fn();
+  std::vector<double> t;
+  for (int i = 0; i < reps; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    fn();
+    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+mx::Executor Bind(const mx::Symbol& net, const mx::Shape& data, mx::GradReq req) {
+  mx::SimpleBindArgs a;
+  a.shapes = {{"data", data}};
+  a.grad_req = req;
+  a.grad_reqs = {{"data", mx::GradReq::kNull}};
+  if (net.ListArguments().back() == "softmax_label") a.grad_reqs["softmax_label"] = mx::GradReq::kNull;
+  return mx::Executor::SimpleBind(net, mx::cpu(), a);
+}
+
+void Memory(const std::string& name, const mx::Symbol& net, const mx::Shape& data,
+            mx::GradReq req) {
+  mx::MemoryReport r = Bind(net, data, req).memory();
+  std::printf("BENCH memory_%s ours=%lld peer=%lld unit=bytes ratio=%.2f peer_name=naive\n",
+              name.c_str(), static_cast<long long>(r.planned_bytes),
+              static_cast<long long>(r.naive_bytes),
+              static_cast<double>(r.naive_bytes) / static_cast<double>(r.planned_bytes));
+}
+
+void Overhead(int reps) {
+  const int n = 1000;
+  mx::Symbol x = mx::sym::Variable("data");
+  mx::Symbol y = x;
+  for (int i = 0; i < n; ++i) y = y + 1.0;
+  mx::Executor e = Bind(y, {1}, mx::GradReq::kNull);
+  double ours = MedianSeconds(reps, [&] {
+    e.Forward();
+    e.outputs()[0].WaitToRead();
+  });
+  mx::NDArray a = mx::nd::zeros({1});
+  double peer = MedianSeconds(reps, [&] {
+    mx::NDArray b = a;
+    for (int i = 0; i < n; ++i) b = b + 1.0;
+    b.WaitToRead();
+  });
+  std::printf("BENCH overhead_1000_ops ours=%.3f peer=%.3f unit=us_per_op ratio=%.2f "
+              "peer_name=tessera_imperative\n",
+              ours / n * 1e6, peer / n * 1e6, peer / ours);
+}
+
+// Runs every kernel call of the executor back to back on this thread, timing only the calls.
+double KernelSum(const mx::Executor::State& s) {
+  mx::RunContext rctx{s.ctx, nullptr};
+  double total = 0;
+  for (const mx::OpCall& call : s.calls) {
+    mx::OpContext octx{rctx, true, nullptr};
+    if (call.random) continue;
+    auto start = std::chrono::steady_clock::now();
+    call.fn(*call.attrs, octx, call.in, call.req, call.out);
+    total += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  }
+  return total;
+}
+
+std::map<std::string, double> Torch(int64_t n, int64_t h, int threads, int reps) {
+  std::string script = "tools/bench/torch_seed_step.py";
+  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
+    script = std::string(dir) + "/" + script;
+  char cmd[1024];
+  std::snprintf(cmd, sizeof(cmd),
+                "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
+                "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 %s %lld %lld %d %d",
+                script.c_str(), static_cast<long long>(n), static_cast<long long>(h), threads,
+                reps);
+  std::map<std::string, double> t;
+  FILE* p = popen(cmd, "r");
+  if (!p) return t;
+  char name[128];
+  double v;
+  while (std::fscanf(p, "%127s %lf", name, &v) == 2) t[name] = v;
+  pclose(p);
+  return t;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    int reps = quick ? 3 : 10;
+    int threads = mx::CpuKernelThreads();
+    std::printf("# threads=%d\n", threads);
+    Memory("seed_train", mx::models::SeedNet(128, true), {8, 3, 28, 28}, mx::GradReq::kWrite);
+    Memory("seed_infer", mx::models::SeedNet(128, true), {8, 3, 28, 28}, mx::GradReq::kNull);
+    Memory("resnet20_train", mx::models::ResNet(20, 16, 10), {8, 16, 32, 32}, mx::GradReq::kWrite);
+    Memory("resnet20_infer", mx::models::ResNet(20, 16, 10), {8, 16, 32, 32}, mx::GradReq::kNull);
+    Overhead(reps);
+
+    int64_t n = quick ? 8 : 64, h = 28;
+    mx::Executor e = Bind(mx::models::SeedNet(128, true), {n, 3, h, h}, mx::GradReq::kWrite);
+    for (auto& [name, array] : e.arg_dict())
+      if (name != "softmax_label") mx::nd::random::uniform(-0.1, 0.1, array.shape()).CopyTo(array);
+    double exe = MedianSeconds(reps, [&] {
+      e.Forward(true);
+      e.Backward();
+      mx::Engine::Get()->WaitForAll();
+    });
+    double kernels = 0;
+    {
+      std::vector<double> t;
+      const mx::Executor::State& s = e.state();
+      for (int i = 0; i < reps; ++i) t.push_back(KernelSum(s));
+      std::sort(t.begin(), t.end());
+      kernels = t[t.size() / 2];
+    }
+    std::printf("BENCH seed_kernels_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+                "peer_name=sum_of_kernels\n",
+                static_cast<long long>(n), exe, kernels, kernels / exe);
+    std::map<std::string, double> torch = Torch(n, h, threads, reps);
+    if (torch.count("seed_step")) {
+      std::printf("BENCH seed_step_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+                  "peer_name=pytorch_1.13_cpu\n",
+                  static_cast<long long>(n), exe, torch["seed_step"], torch["seed_step"] / exe);
+      mx::MemoryReport r = e.memory();
+      std::printf("# seed b%lld: executor plans %lld intermediate bytes; PyTorch peak RSS grew "
+                  "%lld bytes during its steps (not comparable quantities, both shown)\n",
+                  static_cast<long long>(n), static_cast<long long>(r.planned_bytes),
+                  static_cast<long long>(torch["seed_peak_rss_delta"]));
+    } else {
+      std::printf("# PyTorch peer unavailable (python3-torch not installed?)\n");
+    }
+  } catch (const mx::Error& err) {
+    std::fprintf(stderr, "executor_bench: %s\n", err.what());
+    return 1;
+  }
+  return 0;
+}
