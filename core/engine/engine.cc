@@ -1,5 +1,7 @@
 #include "core/engine/engine.h"
 
+#include <cstdlib>
+
 #include "core/base/cuda_check.h"
 #include "core/base/env.h"
 #include "core/base/error.h"
@@ -17,8 +19,26 @@ std::unique_ptr<Engine> Engine::Create(const std::string& type) {
                           "ThreadedEngine and NaiveEngine.";
 }
 
+namespace {
+
+// Runs at exit, before the shared libraries' own destructors (OpenBLAS, CUDA): work still
+// queued when main() returns finishes first, so no kernel runs into a torn-down library.
+void DrainAtExit() {
+  try {
+    Engine::Get()->WaitForAll();
+  } catch (...) {
+    // An operation failed and nobody waited for it; at exit there is no one left to tell.
+  }
+}
+
+}  // namespace
+
 Engine* Engine::Get() {
-  static Engine* engine = Create(EnvString("MXNET_ENGINE_TYPE")).release();  // never destroyed
+  static Engine* engine = [] {
+    Engine* e = Create(EnvString("MXNET_ENGINE_TYPE")).release();  // never destroyed
+    std::atexit(DrainAtExit);
+    return e;
+  }();
   return engine;
 }
 

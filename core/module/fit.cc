@@ -1,0 +1,172 @@
+// Module's epoch loops (Fit, Score, Predict), callbacks and checkpoint files.
+#include <chrono>
+#include <cstdarg>
+#include <cstdio>
+#include <iostream>
+
+#include "core/base/error.h"
+#include "core/module/module.h"
+#include "core/ndarray/io.h"
+#include "core/ops/nd_api.h"
+#include "core/symbol/symbol_json.h"
+
+namespace mx {
+namespace mod {
+namespace {
+
+std::string Format(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+std::string Format(const char* fmt, ...) {
+  char buf[512];
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(buf, sizeof(buf), fmt, args);
+  va_end(args);
+  return buf;
+}
+
+std::string ParamsPath(const std::string& prefix, int epoch) {
+  return prefix + Format("-%04d.params", epoch);
+}
+
+}  // namespace
+
+Logger DefaultLogger() {
+  return [](const std::string& line) { std::cerr << "INFO:root:" << line << std::endl; };
+}
+
+BatchEndCallback Speedometer(int64_t batch_size, int frequent, Logger logger) {
+  if (!logger) logger = DefaultLogger();
+  struct State {
+    std::chrono::steady_clock::time_point tic;
+    int last = -1;
+  };
+  auto s = std::make_shared<State>();
+  return [=](const BatchEndParam& p) {
+    if (p.nbatch < s->last || s->last < 0) {
+      s->tic = std::chrono::steady_clock::now();
+      s->last = p.nbatch;
+      return;
+    }
+    if (p.nbatch % frequent != 0) return;
+    double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - s->tic).count();
+    double speed = frequent * static_cast<double>(batch_size) / secs;
+    std::string msg = Format("Epoch[%d] Batch [%d]\tSpeed: %.2f samples/sec", p.epoch, p.nbatch,
+                             speed);
+    if (p.eval_metric)
+      for (const auto& [name, value] : p.eval_metric->GetNameValue())
+        msg += Format("\t%s=%f", name.c_str(), value);
+    logger(msg);
+    s->tic = std::chrono::steady_clock::now();
+    s->last = p.nbatch;
+  };
+}
+
+void Module::Fit(io::DataIter* train, const FitOptions& o) {
+  MX_CHECK_AS(ValueError, train != nullptr) << "Module::Fit: no training data iterator.";
+  MX_CHECK_AS(ValueError, o.num_epoch > o.begin_epoch)
+      << "Module::Fit: num_epoch (" << o.num_epoch << ") must exceed begin_epoch ("
+      << o.begin_epoch << ").";
+  Logger log = o.logger ? o.logger : DefaultLogger();
+  Bind(train->ProvideData(), train->ProvideLabel(), true, false, o.force_rebind);
+  InitParamsOptions ip;
+  ip.initializer = o.initializer;
+  ip.arg_params = o.arg_params;
+  ip.aux_params = o.aux_params;
+  ip.allow_missing = o.allow_missing;
+  ip.force_init = o.force_init;
+  InitParams(ip);
+  InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params);
+  std::shared_ptr<metric::EvalMetric> train_metric = metric::Create(o.eval_metric);
+  std::shared_ptr<metric::EvalMetric> val_metric =
+      metric::Create(o.validation_metric.empty() ? o.eval_metric : o.validation_metric);
+  for (int epoch = o.begin_epoch; epoch < o.num_epoch; ++epoch) {
+    auto tic = std::chrono::steady_clock::now();
+    train_metric->Reset();
+    io::DataBatch batch;
+    int nbatch = 0;
+    while (train->Next(&batch)) {
+      Forward(batch, true);
+      Backward();
+      Update();
+      UpdateMetric(train_metric.get(), batch.label);
+      for (const auto& cb : o.batch_end_callback) cb(BatchEndParam{epoch, nbatch, train_metric.get()});
+      ++nbatch;
+    }
+    for (const auto& [name, value] : train_metric->GetNameValue())
+      log(Format("Epoch[%d] Train-%s=%f", epoch, name.c_str(), value));
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - tic).count();
+    log(Format("Epoch[%d] Time cost=%.3f", epoch, secs));
+    if (!o.epoch_end_callback.empty()) {
+      auto [arg, aux] = GetParams();
+      for (const auto& cb : o.epoch_end_callback) cb(epoch, symbol_, arg, aux);
+    }
+    if (o.eval_data) {
+      for (const auto& [name, value] : Score(o.eval_data, val_metric.get()))
+        log(Format("Epoch[%d] Validation-%s=%f", epoch, name.c_str(), value));
+    }
+    train->Reset();
+  }
+}
+
+std::vector<std::pair<std::string, double>> Module::Score(io::DataIter* eval,
+                                                          metric::EvalMetric* m, int num_batch) {
+  Require(binded() && params_initialized_, "Score", "Bind(...) and InitParams()");
+  eval->Reset();
+  m->Reset();
+  io::DataBatch batch;
+  for (int n = 0; (num_batch < 0 || n < num_batch) && eval->Next(&batch); ++n) {
+    Forward(batch, false);
+    UpdateMetric(m, batch.label);
+  }
+  eval->Reset();
+  return m->GetNameValue();
+}
+
+std::vector<NDArray> Module::Predict(io::DataIter* eval, int num_batch) {
+  Require(binded() && params_initialized_, "Predict", "Bind(...) and InitParams()");
+  eval->Reset();
+  std::vector<std::vector<NDArray>> parts;
+  io::DataBatch batch;
+  for (int n = 0; (num_batch < 0 || n < num_batch) && eval->Next(&batch); ++n) {
+    Forward(batch, false);
+    std::vector<NDArray> outs = GetOutputs();
+    parts.resize(outs.size());
+    for (size_t k = 0; k < outs.size(); ++k) {
+      int64_t keep = outs[k].shape()[0] - batch.pad;
+      parts[k].push_back(outs[k].Slice(0, keep).Copy());
+    }
+  }
+  eval->Reset();
+  std::vector<NDArray> result;
+  for (const auto& p : parts) result.push_back(p.size() == 1 ? p[0] : nd::concat(p, 0));
+  return result;
+}
+
+void Module::SaveCheckpoint(const std::string& prefix, int epoch) const {
+  SaveSymbolFile(symbol_, prefix + "-symbol.json");
+  auto [arg, aux] = GetParams();
+  std::vector<std::pair<std::string, NDArray>> named;
+  for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
+  for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
+  nd::Save(ParamsPath(prefix, epoch), named);
+}
+
+std::tuple<Symbol, ParamDict, ParamDict> LoadCheckpoint(const std::string& prefix, int epoch) {
+  Symbol symbol = LoadSymbolFile(prefix + "-symbol.json");
+  ParamDict arg, aux;
+  for (const auto& [key, array] : nd::LoadDict(ParamsPath(prefix, epoch))) {
+    if (key.rfind("arg:", 0) == 0)
+      arg[key.substr(4)] = array;
+    else if (key.rfind("aux:", 0) == 0)
+      aux[key.substr(4)] = array;
+    else
+      MX_THROW(IOError) << ParamsPath(prefix, epoch) << ": key '" << key
+                        << "' has neither an arg: nor an aux: prefix; this is not a Module "
+                        << "checkpoint.";
+  }
+  return {symbol, arg, aux};
+}
+
+}  // namespace mod
+}  // namespace mx

@@ -1,0 +1,235 @@
+#include "core/module/module.h"
+
+#include <algorithm>
+
+#include "core/base/error.h"
+#include "core/ndarray/init.h"
+
+namespace mx {
+namespace mod {
+namespace {
+
+bool Contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const std::string& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+}  // namespace
+
+Module::Module(Symbol symbol, std::vector<Context> contexts, std::vector<std::string> data_names,
+               std::vector<std::string> label_names, std::vector<std::string> fixed_param_names)
+    : symbol_(std::move(symbol)), contexts_(std::move(contexts)),
+      data_names_(std::move(data_names)), label_names_(std::move(label_names)),
+      fixed_param_names_(std::move(fixed_param_names)) {
+  MX_CHECK_AS(ValueError, !contexts_.empty()) << "Module: give at least one context.";
+  MX_CHECK_AS(NotImplementedError, contexts_.size() == 1)
+      << "Module: " << contexts_.size() << " contexts given; data parallelism over several "
+      << "contexts needs the KVStore, which is not built yet. Use one context.";
+  std::vector<std::string> args = symbol_.ListArguments();
+  for (const std::string& d : data_names_)
+    MX_CHECK_AS(ValueError, Contains(args, d))
+        << "Module: data name '" << d << "' is not an argument of the symbol; its arguments "
+        << "are: " << Join(args) << ".";
+  // Label names the symbol does not use are dropped, as MXNet does for inference symbols.
+  std::vector<std::string> labels;
+  for (const std::string& l : label_names_)
+    if (Contains(args, l)) labels.push_back(l);
+  label_names_ = labels;
+  for (const std::string& a : args)
+    if (!Contains(data_names_, a) && !Contains(label_names_, a)) param_names_.push_back(a);
+  for (const std::string& f : fixed_param_names_)
+    MX_CHECK_AS(ValueError, Contains(param_names_, f))
+        << "Module: fixed parameter '" << f << "' is not a parameter; parameters: "
+        << Join(param_names_) << ".";
+  aux_names_ = symbol_.ListAuxiliaryStates();
+}
+
+void Module::Require(bool ok, const char* method, const char* step) const {
+  MX_CHECK_AS(ValueError, ok) << "Module::" << method << " called before " << step
+                              << "; call " << step << " first.";
+}
+
+void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
+                  const std::vector<io::DataDesc>& label_shapes, bool for_training,
+                  bool inputs_need_grad, bool force_rebind, GradReq grad_req) {
+  if (binded() && !force_rebind) return;
+  MX_CHECK_AS(ValueError, data_shapes.size() == data_names_.size())
+      << "Module::Bind: " << data_shapes.size() << " data shapes for data names "
+      << Join(data_names_) << ".";
+  SimpleBindArgs a;
+  for (const io::DataDesc& d : data_shapes) {
+    MX_CHECK_AS(ValueError, Contains(data_names_, d.name))
+        << "Module::Bind: data shape for '" << d.name << "', which is not a data name ("
+        << Join(data_names_) << ").";
+    a.shapes[d.name] = d.shape;
+    a.dtypes[d.name] = d.dtype;
+    a.grad_reqs[d.name] = for_training && inputs_need_grad ? grad_req : GradReq::kNull;
+  }
+  for (const io::DataDesc& l : label_shapes) {
+    if (!Contains(label_names_, l.name)) continue;
+    a.shapes[l.name] = l.shape;
+  }
+  for (const std::string& l : label_names_) a.grad_reqs[l] = GradReq::kNull;
+  for (const std::string& f : fixed_param_names_) a.grad_reqs[f] = GradReq::kNull;
+  a.grad_req = for_training ? grad_req : GradReq::kNull;
+  // Keep parameters across a rebind.
+  std::optional<std::pair<ParamDict, ParamDict>> keep;
+  if (binded() && params_initialized_) keep = GetParams();
+  exec_ = Executor::SimpleBind(symbol_, contexts_[0], a);
+  data_shapes_ = data_shapes;
+  label_shapes_ = label_shapes;
+  for_training_ = for_training;
+  inputs_need_grad_ = inputs_need_grad;
+  if (keep) SetParams(keep->first, keep->second);
+}
+
+void Module::InitParams(const InitParamsOptions& o) {
+  Require(binded(), "InitParams", "Bind(...)");
+  if (params_initialized_ && !o.force_init) return;
+  std::shared_ptr<init::Initializer> initializer =
+      o.initializer ? o.initializer : std::make_shared<init::Uniform>(0.01);  // MXNet Module default
+  std::map<std::string, ParamMap> attrs = symbol_.AttrDict();
+  ParamDict args = exec().arg_dict(), aux = exec().aux_dict();
+  auto fill = [&](const std::string& name, NDArray target, const ParamDict& given) {
+    auto it = given.find(name);
+    if (it != given.end()) {
+      MX_CHECK_AS(ShapeError, it->second.shape() == target.shape())
+          << "Module::InitParams: '" << name << "' is given with shape " << it->second.shape()
+          << " but the network needs " << target.shape() << ".";
+      it->second.CopyTo(target);
+      return;
+    }
+    MX_CHECK_AS(ValueError, given.empty() || o.allow_missing)
+        << "Module::InitParams: '" << name << "' is missing from the given parameters; pass "
+        << "allow_missing to initialize it instead.";
+    std::string init_attr;
+    auto a = attrs.find(name);
+    if (a != attrs.end() && a->second.count("__init__")) init_attr = a->second.at("__init__");
+    initializer->InitByAttr(name, init_attr, target);
+  };
+  for (const std::string& p : param_names_) fill(p, args.at(p), o.arg_params);
+  for (const std::string& p : aux_names_) fill(p, aux.at(p), o.aux_params);
+  params_initialized_ = true;
+}
+
+void Module::InitOptimizer(const std::string& kvstore, const std::string& optimizer,
+                           const Params& optimizer_params, bool force_init) {
+  Require(binded(), "InitOptimizer", "Bind(...)");
+  Require(params_initialized_, "InitOptimizer", "InitParams()");
+  if (optimizer_ && !force_init) return;
+  MX_CHECK_AS(NotImplementedError, kvstore == "local" || kvstore == "device" || kvstore.empty())
+      << "Module::InitOptimizer: kvstore '" << kvstore << "' is not available yet; use "
+      << "\"local\".";
+  Params p = optimizer_params;
+  bool has_rescale = false;
+  for (const auto& kv : p) has_rescale = has_rescale || kv.first == "rescale_grad";
+  // MXNet divides the summed gradient by the batch size.
+  if (!has_rescale) p.emplace_back("rescale_grad", 1.0 / static_cast<double>(data_shapes_[0].shape[0]));
+  optimizer_ = opt::Create(optimizer, p);
+  std::map<int, std::string> names;
+  std::map<std::string, double> lr_mult, wd_mult;
+  std::map<std::string, ParamMap> attrs = symbol_.AttrDict();
+  for (size_t i = 0; i < param_names_.size(); ++i) {
+    names[static_cast<int>(i)] = param_names_[i];
+    auto a = attrs.find(param_names_[i]);
+    if (a == attrs.end()) continue;
+    if (a->second.count("__lr_mult__")) lr_mult[param_names_[i]] = std::stod(a->second.at("__lr_mult__"));
+    if (a->second.count("__wd_mult__")) wd_mult[param_names_[i]] = std::stod(a->second.at("__wd_mult__"));
+  }
+  optimizer_->SetWdMult(wd_mult);
+  optimizer_->SetParamNames(names);
+  optimizer_->SetLrMult(lr_mult);
+  ParamDict args = exec().arg_dict();
+  states_.clear();
+  for (size_t i = 0; i < param_names_.size(); ++i)
+    states_.push_back(optimizer_->CreateState(static_cast<int>(i), args.at(param_names_[i])));
+}
+
+void Module::Forward(const io::DataBatch& batch, std::optional<bool> is_train) {
+  Require(binded(), "Forward", "Bind(...)");
+  Require(params_initialized_, "Forward", "InitParams()");
+  MX_CHECK_AS(ValueError, batch.data.size() == data_names_.size())
+      << "Module::Forward: the batch has " << batch.data.size() << " data arrays for data names "
+      << Join(data_names_) << ".";
+  std::map<std::string, Shape> shapes;
+  ParamDict args = exec().arg_dict();
+  bool reshape = false;
+  for (size_t i = 0; i < data_names_.size(); ++i) {
+    shapes[data_names_[i]] = batch.data[i].shape();
+    reshape = reshape || args.at(data_names_[i]).shape() != batch.data[i].shape();
+  }
+  for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i) {
+    shapes[label_names_[i]] = batch.label[i].shape();
+    reshape = reshape || args.at(label_names_[i]).shape() != batch.label[i].shape();
+  }
+  if (reshape) {
+    exec_ = exec().Reshape(shapes);
+    args = exec().arg_dict();
+  }
+  for (size_t i = 0; i < data_names_.size(); ++i)
+    batch.data[i].AsType(args.at(data_names_[i]).dtype()).CopyTo(args.at(data_names_[i]));
+  for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i)
+    batch.label[i].AsType(args.at(label_names_[i]).dtype()).CopyTo(args.at(label_names_[i]));
+  exec().Forward(is_train.value_or(for_training_));
+}
+
+void Module::Backward(const std::vector<NDArray>& out_grads) {
+  Require(binded() && for_training_, "Backward", "Bind(..., for_training=true)");
+  exec().Backward(out_grads);
+}
+
+void Module::Update() {
+  Require(optimizer_ != nullptr, "Update", "InitOptimizer()");
+  ParamDict args = exec().arg_dict(), grads = exec().grad_dict();
+  for (size_t i = 0; i < param_names_.size(); ++i) {
+    auto g = grads.find(param_names_[i]);
+    if (g == grads.end()) continue;  // fixed parameter
+    optimizer_->Update(static_cast<int>(i), args.at(param_names_[i]), g->second, &states_[i]);
+  }
+}
+
+void Module::UpdateMetric(metric::EvalMetric* m, const std::vector<NDArray>& labels) {
+  Require(binded(), "UpdateMetric", "Bind(...)");
+  std::vector<NDArray> outs = exec().outputs();
+  outs.resize(std::min(outs.size(), labels.size()));
+  m->Update(labels, outs);
+}
+
+std::vector<NDArray> Module::GetOutputs() const {
+  Require(binded(), "GetOutputs", "Bind(...)");
+  return exec().outputs();
+}
+
+std::vector<NDArray> Module::GetInputGrads() const {
+  Require(binded() && inputs_need_grad_, "GetInputGrads", "Bind(..., inputs_need_grad=true)");
+  std::vector<NDArray> g;
+  ParamDict grads = exec().grad_dict();
+  for (const std::string& d : data_names_) g.push_back(grads.at(d));
+  return g;
+}
+
+std::pair<ParamDict, ParamDict> Module::GetParams() const {
+  Require(binded() && params_initialized_, "GetParams", "InitParams()");
+  ParamDict arg, aux, args = exec().arg_dict(), auxs = exec().aux_dict();
+  for (const std::string& p : param_names_) arg[p] = args.at(p).CopyTo(cpu());
+  for (const std::string& p : aux_names_) aux[p] = auxs.at(p).CopyTo(cpu());
+  return {arg, aux};
+}
+
+void Module::SetParams(const ParamDict& arg_params, const ParamDict& aux_params,
+                       bool allow_missing, bool force_init) {
+  InitParamsOptions o;
+  o.arg_params = arg_params;
+  o.aux_params = aux_params;
+  o.allow_missing = allow_missing;
+  o.force_init = force_init;
+  InitParams(o);
+}
+
+}  // namespace mod
+}  // namespace mx

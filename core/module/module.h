@@ -1,0 +1,146 @@
+// Module: trains and runs a Symbol (MXNet's mx.mod.Module). The life cycle is MXNet's:
+// Bind (shapes) -> InitParams -> InitOptimizer -> {Forward, Backward, Update, UpdateMetric}*,
+// or Fit, which does all of it per epoch and logs as MXNet does ("Epoch[0] Train-accuracy=...",
+// "Epoch[0] Time cost=..."). Each method checks that the steps it needs came first and says
+// which is missing. Parameters live in the executor's arrays; GetParams returns copies.
+// One context today; a list of several is a NotImplementedError (data parallelism arrives
+// with the KVStore). Not thread-safe.
+#ifndef TESSERA_CORE_MODULE_MODULE_H_
+#define TESSERA_CORE_MODULE_MODULE_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/executor/executor.h"
+#include "core/initializer/initializer.h"
+#include "core/io/data_iter.h"
+#include "core/metric/metric.h"
+#include "core/optimizer/optimizer.h"
+#include "core/symbol/symbol.h"
+
+namespace mx {
+namespace mod {
+
+using ParamDict = std::map<std::string, NDArray>;
+// Receives one log line (MXNet's logger.info); the default writes "INFO:root:<line>" to stderr
+// like Python's logging.basicConfig.
+using Logger = std::function<void(const std::string&)>;
+Logger DefaultLogger();
+
+struct BatchEndParam {
+  int epoch = 0;
+  int nbatch = 0;
+  const metric::EvalMetric* eval_metric = nullptr;
+};
+using BatchEndCallback = std::function<void(const BatchEndParam&)>;
+using EpochEndCallback =
+    std::function<void(int epoch, const Symbol&, const ParamDict& arg, const ParamDict& aux)>;
+
+// Logs speed (and the metric) every `frequent` batches:
+// "Epoch[0] Batch [100]\tSpeed: 1234.56 samples/sec\taccuracy=0.812500".
+BatchEndCallback Speedometer(int64_t batch_size, int frequent = 50, Logger logger = nullptr);
+
+struct InitParamsOptions {
+  std::shared_ptr<init::Initializer> initializer;  // default Uniform(0.01), as MXNet Module
+  ParamDict arg_params, aux_params;                // take these values where given
+  bool allow_missing = false;  // with arg/aux params: initialize the ones not given
+  bool force_init = false;     // re-initialize when already initialized
+};
+
+struct FitOptions {
+  io::DataIter* eval_data = nullptr;
+  std::string eval_metric = "acc";
+  std::string validation_metric;  // default: eval_metric
+  std::vector<EpochEndCallback> epoch_end_callback;
+  std::vector<BatchEndCallback> batch_end_callback;
+  std::string kvstore = "local";
+  std::string optimizer = "sgd";
+  Params optimizer_params = {{"learning_rate", 0.01}};
+  std::shared_ptr<init::Initializer> initializer;
+  ParamDict arg_params, aux_params;
+  bool allow_missing = false;
+  bool force_rebind = false;
+  bool force_init = false;
+  int begin_epoch = 0;
+  int num_epoch = 1;
+  Logger logger;
+};
+
+class Module {
+ public:
+  explicit Module(Symbol symbol, std::vector<Context> contexts = {cpu()},
+                  std::vector<std::string> data_names = {"data"},
+                  std::vector<std::string> label_names = {"softmax_label"},
+                  std::vector<std::string> fixed_param_names = {});
+
+  void Bind(const std::vector<io::DataDesc>& data_shapes,
+            const std::vector<io::DataDesc>& label_shapes = {}, bool for_training = true,
+            bool inputs_need_grad = false, bool force_rebind = false,
+            GradReq grad_req = GradReq::kWrite);
+  void InitParams(const InitParamsOptions& options = {});
+  void InitOptimizer(const std::string& kvstore = "local", const std::string& optimizer = "sgd",
+                     const Params& optimizer_params = {{"learning_rate", 0.01}},
+                     bool force_init = false);
+  // is_train default: how the module was bound (for_training).
+  void Forward(const io::DataBatch& batch, std::optional<bool> is_train = std::nullopt);
+  void Backward(const std::vector<NDArray>& out_grads = {});
+  void Update();
+  void UpdateMetric(metric::EvalMetric* metric, const std::vector<NDArray>& labels);
+  void Prepare(const io::DataBatch&) {}  // nothing to prefetch for dense data
+
+  std::vector<NDArray> GetOutputs() const;
+  std::vector<NDArray> GetInputGrads() const;
+  std::pair<ParamDict, ParamDict> GetParams() const;
+  void SetParams(const ParamDict& arg_params, const ParamDict& aux_params,
+                 bool allow_missing = false, bool force_init = true);
+
+  void Fit(io::DataIter* train_data, const FitOptions& options = {});
+  // The metric over `eval_data` (from its start; at most num_batch batches when >= 0).
+  std::vector<std::pair<std::string, double>> Score(io::DataIter* eval_data,
+                                                    metric::EvalMetric* metric,
+                                                    int num_batch = -1);
+  // Outputs over `eval_data`, concatenated along the batch axis, padding removed.
+  std::vector<NDArray> Predict(io::DataIter* eval_data, int num_batch = -1);
+
+  // prefix-symbol.json and prefix-%04d.params ("arg:"/"aux:" keys), as MXNet writes them.
+  void SaveCheckpoint(const std::string& prefix, int epoch) const;
+
+  const Symbol& symbol() const { return symbol_; }
+  const std::vector<std::string>& data_names() const { return data_names_; }
+  const std::vector<std::string>& label_names() const { return label_names_; }
+  std::vector<std::string> output_names() const { return symbol_.ListOutputs(); }
+  bool binded() const { return exec_.has_value(); }
+  bool params_initialized() const { return params_initialized_; }
+  bool optimizer_initialized() const { return optimizer_ != nullptr; }
+  opt::Optimizer* optimizer() { return optimizer_.get(); }
+
+ private:
+  void Require(bool ok, const char* method, const char* step) const;
+  Executor& exec() { return *exec_; }
+  const Executor& exec() const { return *exec_; }
+
+  Symbol symbol_;
+  std::vector<Context> contexts_;
+  std::vector<std::string> data_names_, label_names_, fixed_param_names_;
+  std::vector<std::string> param_names_, aux_names_;
+  std::optional<Executor> exec_;
+  std::vector<io::DataDesc> data_shapes_, label_shapes_;
+  bool for_training_ = false, inputs_need_grad_ = false;
+  bool params_initialized_ = false;
+  std::unique_ptr<opt::Optimizer> optimizer_;
+  std::vector<std::vector<NDArray>> states_;  // per parameter index
+};
+
+// Reads prefix-symbol.json and prefix-%04d.params: (symbol, arg params, aux params). IOError
+// for missing or unreadable files.
+std::tuple<Symbol, ParamDict, ParamDict> LoadCheckpoint(const std::string& prefix, int epoch);
+
+}  // namespace mod
+}  // namespace mx
+
+#endif  // TESSERA_CORE_MODULE_MODULE_H_
