@@ -12,6 +12,7 @@
 #include "core/executor/executor.h"
 #include "core/initializer/initializer.h"
 #include "core/io/data_iter.h"
+#include "core/io/mnist_iter.h"
 #include "core/io/ndarray_iter.h"
 #include "core/metric/metric.h"
 #include "core/module/module.h"

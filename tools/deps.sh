@@ -2,7 +2,8 @@
 # Installs the Debian packages Tessera builds and tests with, when any is missing.
 # Sourced by tools/test and tools/run. Needs root (or sudo) only when something is missing.
 TESSERA_PACKAGES=(
-  bazel-bootstrap g++ libopenblas-dev googletest libgtest-dev libgmock-dev python3
+  bazel-bootstrap g++ libopenblas-dev googletest libgtest-dev libgmock-dev python3 zlib1g-dev
+  dataset-fashion-mnist
 )
 
 tessera_install_deps() {
