@@ -1,0 +1,149 @@
+// LeNet on Fashion-MNIST (Debian's dataset-fashion-mnist) with Module::Fit: a Speedometer,
+// validation on the test set after each epoch and a final "Test-accuracy=" line.
+//   train [--data DIR] [--epochs N] [--batch-size B] [--lr R] [--kvstore local]
+//         [--contexts cpu(0)] [--checkpoint PREFIX] [--resume]
+// With --checkpoint every epoch writes PREFIX-symbol.json and PREFIX-%04d.params; --resume
+// starts from the newest of those (weights and epoch; optimizer momentum starts afresh).
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "core/tessera.h"
+
+namespace {
+
+struct Args {
+  std::string data = "/usr/share/datasets/fashion-mnist";
+  int epochs = 6;
+  int64_t batch_size = 64;
+  double lr = 0.05;
+  std::string kvstore = "local";
+  std::string contexts = "cpu(0)";
+  std::string checkpoint;
+  bool resume = false;
+};
+
+Args Parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string f = argv[i];
+    if (f == "--resume") {
+      a.resume = true;
+      continue;
+    }
+    MX_CHECK_AS(ValueError, i + 1 < argc) << f << " needs a value.";
+    std::string v = argv[++i];
+    if (f == "--data") a.data = v;
+    else if (f == "--epochs") a.epochs = std::stoi(v);
+    else if (f == "--batch-size") a.batch_size = std::stoll(v);
+    else if (f == "--lr") a.lr = std::stod(v);
+    else if (f == "--kvstore") a.kvstore = v;
+    else if (f == "--contexts") a.contexts = v;
+    else if (f == "--checkpoint") a.checkpoint = v;
+    else MX_THROW(ValueError) << "unknown flag " << f << "; see the comment at the top of train.cc.";
+  }
+  return a;
+}
+
+std::vector<mx::Context> Contexts(const std::string& list) {
+  std::vector<mx::Context> out;
+  size_t pos = 0;
+  while (pos < list.size()) {
+    size_t end = list.find(',', pos);
+    std::string c = list.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
+    int id = 0;
+    if (std::sscanf(c.c_str(), "cpu(%d)", &id) == 1) out.push_back(mx::cpu(id));
+    else if (std::sscanf(c.c_str(), "gpu(%d)", &id) == 1) out.push_back(mx::gpu(id));
+    else MX_THROW(ValueError) << "--contexts: '" << c << "' is not cpu(N) or gpu(N).";
+    if (end == std::string::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+mx::Symbol LeNet() {
+  namespace sym = mx::sym;
+  mx::Symbol x = sym::Variable("data");
+  x = sym::Convolution(x, {{"kernel", {5, 5}}, {"num_filter", 20}}, "conv1");
+  x = sym::Activation(x, {{"act_type", "tanh"}}, "tanh1");
+  x = sym::Pooling(x, {{"pool_type", "max"}, {"kernel", {2, 2}}, {"stride", {2, 2}}}, "pool1");
+  x = sym::Convolution(x, {{"kernel", {5, 5}}, {"num_filter", 50}}, "conv2");
+  x = sym::Activation(x, {{"act_type", "tanh"}}, "tanh2");
+  x = sym::Pooling(x, {{"pool_type", "max"}, {"kernel", {2, 2}}, {"stride", {2, 2}}}, "pool2");
+  x = sym::FullyConnected(sym::Flatten(x, {}, "flatten"), {{"num_hidden", 500}}, "fc1");
+  x = sym::Activation(x, {{"act_type", "tanh"}}, "tanh3");
+  x = sym::FullyConnected(x, {{"num_hidden", 10}}, "fc2");
+  return sym::SoftmaxOutput(x, {}, "softmax");
+}
+
+// The newest epoch with a params file for `prefix`, or -1.
+int NewestEpoch(const std::string& prefix) {
+  for (int e = 9999; e >= 0; --e) {
+    char name[32];
+    std::snprintf(name, sizeof(name), "-%04d.params", e);
+    if (std::ifstream(prefix + name).good()) return e;
+  }
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Args a = Parse(argc, argv);
+    mx::io::MNISTIterOptions o;
+    o.image = a.data + "/train-images-idx3-ubyte.gz";
+    o.label = a.data + "/train-labels-idx1-ubyte.gz";
+    o.batch_size = a.batch_size;
+    o.seed = 1;
+    mx::io::MNISTIter train(o);
+    o.image = a.data + "/t10k-images-idx3-ubyte.gz";
+    o.label = a.data + "/t10k-labels-idx1-ubyte.gz";
+    o.batch_size = 100;
+    o.shuffle = false;
+    mx::io::MNISTIter test(o);
+
+    mx::mod::Module mod(LeNet(), Contexts(a.contexts));
+    mx::mod::FitOptions fit;
+    fit.eval_data = &test;
+    fit.num_epoch = a.epochs;
+    fit.kvstore = a.kvstore;
+    fit.optimizer_params = {{"learning_rate", a.lr}, {"momentum", 0.9}, {"wd", 1e-4}};
+    fit.initializer = std::make_shared<mx::init::Xavier>();
+    fit.batch_end_callback.push_back(mx::mod::Speedometer(a.batch_size, 200));
+    if (!a.checkpoint.empty()) {
+      std::string prefix = a.checkpoint;
+      fit.epoch_end_callback.push_back(
+          [prefix](int epoch, const mx::Symbol& s, const mx::mod::ParamDict& arg,
+                   const mx::mod::ParamDict& aux) {
+            mx::SaveSymbolFile(s, prefix + "-symbol.json");
+            std::vector<std::pair<std::string, mx::NDArray>> named;
+            for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
+            for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
+            char name[32];
+            std::snprintf(name, sizeof(name), "-%04d.params", epoch + 1);
+            mx::nd::Save(prefix + name, named);
+          });
+    }
+    if (a.resume) {
+      MX_CHECK_AS(ValueError, !a.checkpoint.empty()) << "--resume needs --checkpoint PREFIX.";
+      int epoch = NewestEpoch(a.checkpoint);
+      MX_CHECK_AS(IOError, epoch >= 0)
+          << "--resume: no " << a.checkpoint << "-NNNN.params checkpoint found.";
+      auto [symbol, arg, aux] = mx::mod::LoadCheckpoint(a.checkpoint, epoch);
+      fit.arg_params = arg;
+      fit.aux_params = aux;
+      fit.begin_epoch = epoch;
+      std::cerr << "INFO:root:Resuming from " << a.checkpoint << " epoch " << epoch << "\n";
+    }
+    mod.Fit(&train, fit);
+    mx::metric::Accuracy acc;
+    double test_acc = mod.Score(&test, &acc)[0].second;
+    std::printf("Test-accuracy=%.4f\n", test_acc);
+  } catch (const mx::Error& e) {
+    std::cerr << "fashion_mnist train failed: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
