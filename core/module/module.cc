@@ -4,6 +4,7 @@
 
 #include "core/base/error.h"
 #include "core/ndarray/init.h"
+#include "core/ops/nd_api.h"
 
 namespace mx {
 namespace mod {
@@ -27,9 +28,6 @@ Module::Module(Symbol symbol, std::vector<Context> contexts, std::vector<std::st
       data_names_(std::move(data_names)), label_names_(std::move(label_names)),
       fixed_param_names_(std::move(fixed_param_names)) {
   MX_CHECK_AS(ValueError, !contexts_.empty()) << "Module: give at least one context.";
-  MX_CHECK_AS(NotImplementedError, contexts_.size() == 1)
-      << "Module: " << contexts_.size() << " contexts given; data parallelism over several "
-      << "contexts needs the KVStore, which is not built yet. Use one context.";
   std::vector<std::string> args = symbol_.ListArguments();
   for (const std::string& d : data_names_)
     MX_CHECK_AS(ValueError, Contains(args, d))
@@ -80,7 +78,22 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
   // Keep parameters across a rebind.
   std::optional<std::pair<ParamDict, ParamDict>> keep;
   if (binded() && params_initialized_) keep = GetParams();
-  exec_ = Executor::SimpleBind(symbol_, contexts_[0], a);
+  int64_t total = data_shapes[0].shape[0];
+  MX_CHECK_AS(ValueError, total >= static_cast<int64_t>(contexts_.size()))
+      << "Module::Bind: a batch of " << total << " cannot be split across "
+      << contexts_.size() << " contexts.";
+  execs_.clear();
+  slices_ = Slices(total);
+  for (size_t k = 0; k < contexts_.size(); ++k) {
+    SimpleBindArgs part = a;
+    int64_t rows = slices_[k].second - slices_[k].first;
+    for (auto& [name, shape] : part.shapes) {
+      std::vector<int64_t> dims = shape.dims();
+      if (!dims.empty() && dims[0] == total) dims[0] = rows;
+      shape = Shape(dims);
+    }
+    execs_.push_back(Executor::SimpleBind(symbol_, contexts_[k], part));
+  }
   data_shapes_ = data_shapes;
   label_shapes_ = label_shapes;
   for_training_ = for_training;
@@ -94,7 +107,7 @@ void Module::InitParams(const InitParamsOptions& o) {
   std::shared_ptr<init::Initializer> initializer =
       o.initializer ? o.initializer : std::make_shared<init::Uniform>(0.01);  // MXNet Module default
   std::map<std::string, ParamMap> attrs = symbol_.AttrDict();
-  ParamDict args = exec().arg_dict(), aux = exec().aux_dict();
+  ParamDict args = execs_[0].arg_dict(), aux = execs_[0].aux_dict();
   auto fill = [&](const std::string& name, NDArray target, const ParamDict& given) {
     auto it = given.find(name);
     if (it != given.end()) {
@@ -114,17 +127,39 @@ void Module::InitParams(const InitParamsOptions& o) {
   };
   for (const std::string& p : param_names_) fill(p, args.at(p), o.arg_params);
   for (const std::string& p : aux_names_) fill(p, aux.at(p), o.aux_params);
+  Broadcast();
   params_initialized_ = true;
+}
+
+std::vector<std::pair<int64_t, int64_t>> Module::Slices(int64_t total) const {
+  std::vector<std::pair<int64_t, int64_t>> s;
+  int64_t n = static_cast<int64_t>(contexts_.size()), begin = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t rows = total / n + (k < total % n ? 1 : 0);
+    s.emplace_back(begin, begin + rows);
+    begin += rows;
+  }
+  return s;
+}
+
+void Module::Broadcast() {
+  ParamDict args = execs_[0].arg_dict(), aux = execs_[0].aux_dict();
+  for (size_t k = 1; k < execs_.size(); ++k) {
+    ParamDict a = execs_[k].arg_dict(), x = execs_[k].aux_dict();
+    for (const std::string& p : param_names_) args.at(p).CopyTo(a.at(p));
+    for (const std::string& p : aux_names_) aux.at(p).CopyTo(x.at(p));
+  }
 }
 
 void Module::InitOptimizer(const std::string& kvstore, const std::string& optimizer,
                            const Params& optimizer_params, bool force_init) {
   Require(binded(), "InitOptimizer", "Bind(...)");
   Require(params_initialized_, "InitOptimizer", "InitParams()");
-  if (optimizer_ && !force_init) return;
-  MX_CHECK_AS(NotImplementedError, kvstore == "local" || kvstore == "device" || kvstore.empty())
-      << "Module::InitOptimizer: kvstore '" << kvstore << "' is not available yet; use "
-      << "\"local\".";
+  if (optimizer_initialized() && !force_init) return;
+  // As MXNet: one device updates locally; several reduce and update on the store.
+  kvstore_.reset();
+  if (execs_.size() > 1 || (!kvstore.empty() && kvstore != "local"))
+    kvstore_ = kv::Create(kvstore.empty() ? "local" : kvstore);
   Params p = optimizer_params;
   bool has_rescale = false;
   for (const auto& kv : p) has_rescale = has_rescale || kv.first == "rescale_grad";
@@ -144,8 +179,19 @@ void Module::InitOptimizer(const std::string& kvstore, const std::string& optimi
   optimizer_->SetWdMult(wd_mult);
   optimizer_->SetParamNames(names);
   optimizer_->SetLrMult(lr_mult);
-  ParamDict args = exec().arg_dict();
+  ParamDict args = execs_[0].arg_dict();
   states_.clear();
+  if (kvstore_) {
+    std::vector<int> keys;
+    std::vector<NDArray> values;
+    for (size_t i = 0; i < param_names_.size(); ++i) {
+      keys.push_back(static_cast<int>(i));
+      values.push_back(args.at(param_names_[i]));
+    }
+    kvstore_->Init(keys, values);
+    kvstore_->SetOptimizer(std::move(optimizer_));
+    return;
+  }
   for (size_t i = 0; i < param_names_.size(); ++i)
     states_.push_back(optimizer_->CreateState(static_cast<int>(i), args.at(param_names_[i])));
 }
@@ -156,66 +202,124 @@ void Module::Forward(const io::DataBatch& batch, std::optional<bool> is_train) {
   MX_CHECK_AS(ValueError, batch.data.size() == data_names_.size())
       << "Module::Forward: the batch has " << batch.data.size() << " data arrays for data names "
       << Join(data_names_) << ".";
-  std::map<std::string, Shape> shapes;
-  ParamDict args = exec().arg_dict();
-  bool reshape = false;
-  for (size_t i = 0; i < data_names_.size(); ++i) {
-    shapes[data_names_[i]] = batch.data[i].shape();
-    reshape = reshape || args.at(data_names_[i]).shape() != batch.data[i].shape();
+  int64_t total = batch.data[0].shape()[0];
+  if (total != slices_.back().second) {
+    MX_CHECK_AS(ValueError, total >= static_cast<int64_t>(execs_.size()))
+        << "Module::Forward: a batch of " << total << " cannot be split across "
+        << execs_.size() << " contexts.";
+    slices_ = Slices(total);
   }
-  for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i) {
-    shapes[label_names_[i]] = batch.label[i].shape();
-    reshape = reshape || args.at(label_names_[i]).shape() != batch.label[i].shape();
+  for (size_t k = 0; k < execs_.size(); ++k) {
+    auto [begin, end] = slices_[k];
+    auto part = [&](const NDArray& a) { return execs_.size() == 1 ? a : a.Slice(begin, end); };
+    std::map<std::string, Shape> shapes;
+    ParamDict args = execs_[k].arg_dict();
+    bool reshape = false;
+    for (size_t i = 0; i < data_names_.size(); ++i) {
+      shapes[data_names_[i]] = part(batch.data[i]).shape();
+      reshape = reshape || args.at(data_names_[i]).shape() != shapes[data_names_[i]];
+    }
+    for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i) {
+      shapes[label_names_[i]] = part(batch.label[i]).shape();
+      reshape = reshape || args.at(label_names_[i]).shape() != shapes[label_names_[i]];
+    }
+    if (reshape) {
+      execs_[k] = execs_[k].Reshape(shapes);
+      args = execs_[k].arg_dict();
+    }
+    for (size_t i = 0; i < data_names_.size(); ++i)
+      part(batch.data[i]).AsType(args.at(data_names_[i]).dtype()).CopyTo(args.at(data_names_[i]));
+    for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i)
+      part(batch.label[i])
+          .AsType(args.at(label_names_[i]).dtype())
+          .CopyTo(args.at(label_names_[i]));
+    execs_[k].Forward(is_train.value_or(for_training_));
   }
-  if (reshape) {
-    exec_ = exec().Reshape(shapes);
-    args = exec().arg_dict();
-  }
-  for (size_t i = 0; i < data_names_.size(); ++i)
-    batch.data[i].AsType(args.at(data_names_[i]).dtype()).CopyTo(args.at(data_names_[i]));
-  for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i)
-    batch.label[i].AsType(args.at(label_names_[i]).dtype()).CopyTo(args.at(label_names_[i]));
-  exec().Forward(is_train.value_or(for_training_));
 }
 
 void Module::Backward(const std::vector<NDArray>& out_grads) {
   Require(binded() && for_training_, "Backward", "Bind(..., for_training=true)");
-  exec().Backward(out_grads);
+  for (size_t k = 0; k < execs_.size(); ++k) {
+    std::vector<NDArray> part;
+    for (const NDArray& g : out_grads)
+      part.push_back(execs_.size() == 1 ? g : g.Slice(slices_[k].first, slices_[k].second));
+    execs_[k].Backward(part);
+  }
 }
 
 void Module::Update() {
-  Require(optimizer_ != nullptr, "Update", "InitOptimizer()");
-  ParamDict args = exec().arg_dict(), grads = exec().grad_dict();
+  Require(optimizer_ != nullptr || kvstore_ != nullptr, "Update", "InitOptimizer()");
+  std::vector<ParamDict> args, grads;
+  for (const Executor& e : execs_) {
+    args.push_back(e.arg_dict());
+    grads.push_back(e.grad_dict());
+  }
   for (size_t i = 0; i < param_names_.size(); ++i) {
-    auto g = grads.find(param_names_[i]);
-    if (g == grads.end()) continue;  // fixed parameter
-    optimizer_->Update(static_cast<int>(i), args.at(param_names_[i]), g->second, &states_[i]);
+    const std::string& name = param_names_[i];
+    if (!grads[0].count(name)) continue;  // fixed parameter
+    if (kvstore_) {
+      std::vector<NDArray> g, w;
+      for (size_t k = 0; k < execs_.size(); ++k) {
+        g.push_back(grads[k].at(name));
+        w.push_back(args[k].at(name));
+      }
+      kvstore_->PushPull({static_cast<int>(i)}, {g}, {w}, -static_cast<int>(i));
+    } else {
+      optimizer_->Update(static_cast<int>(i), args[0].at(name), grads[0].at(name), &states_[i]);
+    }
   }
 }
 
 void Module::UpdateMetric(metric::EvalMetric* m, const std::vector<NDArray>& labels) {
   Require(binded(), "UpdateMetric", "Bind(...)");
-  std::vector<NDArray> outs = exec().outputs();
-  outs.resize(std::min(outs.size(), labels.size()));
-  m->Update(labels, outs);
+  for (size_t k = 0; k < execs_.size(); ++k) {
+    std::vector<NDArray> outs = execs_[k].outputs(), part;
+    outs.resize(std::min(outs.size(), labels.size()));
+    for (size_t i = 0; i < outs.size(); ++i)
+      part.push_back(execs_.size() == 1 ? labels[i]
+                                        : labels[i].Slice(slices_[k].first, slices_[k].second));
+    m->Update(part, outs);
+  }
 }
+
+namespace {
+
+// Executors' arrays joined along the batch axis (on the CPU when there are several).
+std::vector<NDArray> Merge(const std::vector<std::vector<NDArray>>& per_exec) {
+  if (per_exec.size() == 1) return per_exec[0];
+  std::vector<NDArray> merged;
+  for (size_t i = 0; i < per_exec[0].size(); ++i) {
+    std::vector<NDArray> parts;
+    for (const auto& e : per_exec) parts.push_back(e[i].AsInContext(cpu()));
+    merged.push_back(nd::concat(parts, 0));
+  }
+  return merged;
+}
+
+}  // namespace
 
 std::vector<NDArray> Module::GetOutputs() const {
   Require(binded(), "GetOutputs", "Bind(...)");
-  return exec().outputs();
+  std::vector<std::vector<NDArray>> all;
+  for (const Executor& e : execs_) all.push_back(e.outputs());
+  return Merge(all);
 }
 
 std::vector<NDArray> Module::GetInputGrads() const {
   Require(binded() && inputs_need_grad_, "GetInputGrads", "Bind(..., inputs_need_grad=true)");
-  std::vector<NDArray> g;
-  ParamDict grads = exec().grad_dict();
-  for (const std::string& d : data_names_) g.push_back(grads.at(d));
-  return g;
+  std::vector<std::vector<NDArray>> all;
+  for (const Executor& e : execs_) {
+    std::vector<NDArray> g;
+    ParamDict grads = e.grad_dict();
+    for (const std::string& d : data_names_) g.push_back(grads.at(d));
+    all.push_back(g);
+  }
+  return Merge(all);
 }
 
 std::pair<ParamDict, ParamDict> Module::GetParams() const {
   Require(binded() && params_initialized_, "GetParams", "InitParams()");
-  ParamDict arg, aux, args = exec().arg_dict(), auxs = exec().aux_dict();
+  ParamDict arg, aux, args = execs_[0].arg_dict(), auxs = execs_[0].aux_dict();
   for (const std::string& p : param_names_) arg[p] = args.at(p).CopyTo(cpu());
   for (const std::string& p : aux_names_) aux[p] = auxs.at(p).CopyTo(cpu());
   return {arg, aux};

@@ -2,9 +2,10 @@
 // Bind (shapes) -> InitParams -> InitOptimizer -> {Forward, Backward, Update, UpdateMetric}*,
 // or Fit, which does all of it per epoch and logs as MXNet does ("Epoch[0] Train-accuracy=...",
 // "Epoch[0] Time cost=..."). Each method checks that the steps it needs came first and says
-// which is missing. Parameters live in the executor's arrays; GetParams returns copies.
-// One context today; a list of several is a NotImplementedError (data parallelism arrives
-// with the KVStore). Not thread-safe.
+// which is missing. Parameters live in the executors' arrays; GetParams returns copies.
+// Several contexts split every batch across one executor each (data parallelism): gradients
+// are summed and the optimizer applied on a KVStore ("local": on the CPU; "device": on the
+// first device), then the weights are pulled back into every executor. Not thread-safe.
 #ifndef TESSERA_CORE_MODULE_MODULE_H_
 #define TESSERA_CORE_MODULE_MODULE_H_
 
@@ -22,6 +23,7 @@
 #include "core/metric/metric.h"
 #include "core/optimizer/optimizer.h"
 #include "core/symbol/symbol.h"
+#include "dist/kvstore/kvstore.h"
 
 namespace mx {
 namespace mod {
@@ -114,21 +116,26 @@ class Module {
   const std::vector<std::string>& data_names() const { return data_names_; }
   const std::vector<std::string>& label_names() const { return label_names_; }
   std::vector<std::string> output_names() const { return symbol_.ListOutputs(); }
-  bool binded() const { return exec_.has_value(); }
+  bool binded() const { return !execs_.empty(); }
   bool params_initialized() const { return params_initialized_; }
-  bool optimizer_initialized() const { return optimizer_ != nullptr; }
-  opt::Optimizer* optimizer() { return optimizer_.get(); }
+  bool optimizer_initialized() const { return optimizer_ != nullptr || kvstore_ != nullptr; }
+  // The optimizer in use (on the KVStore when there is one).
+  opt::Optimizer* optimizer() { return kvstore_ ? kvstore_->optimizer() : optimizer_.get(); }
 
  private:
   void Require(bool ok, const char* method, const char* step) const;
-  Executor& exec() { return *exec_; }
-  const Executor& exec() const { return *exec_; }
+  // Rows [first, second) of a batch of `total` go to executor k.
+  std::vector<std::pair<int64_t, int64_t>> Slices(int64_t total) const;
+  // Copies executor 0's parameters and auxiliary states into the others.
+  void Broadcast();
 
   Symbol symbol_;
   std::vector<Context> contexts_;
   std::vector<std::string> data_names_, label_names_, fixed_param_names_;
   std::vector<std::string> param_names_, aux_names_;
-  std::optional<Executor> exec_;
+  std::vector<Executor> execs_;
+  std::vector<std::pair<int64_t, int64_t>> slices_;
+  std::unique_ptr<kv::KVStore> kvstore_;
   std::vector<io::DataDesc> data_shapes_, label_shapes_;
   bool for_training_ = false, inputs_need_grad_ = false;
   bool params_initialized_ = false;

@@ -52,7 +52,6 @@ TEST(Module, SaysWhichStepIsMissing) {
   EXPECT_THROW(m.InitOptimizer(), ValueError);  // before InitParams
   m.InitParams();
   EXPECT_THROW(m.Update(), ValueError);  // before InitOptimizer
-  EXPECT_THROW(mod::Module(Classifier(), {cpu(0), cpu(1)}), NotImplementedError);
   EXPECT_THROW(mod::Module(Classifier(), {cpu()}, {"pixels"}), ValueError);
 }
 
@@ -132,6 +131,41 @@ TEST(Module, PredictDropsPaddingAndCheckpointsRoundTrip) {
   EXPECT_THROW(mod::LoadCheckpoint(prefix, 4), IOError);
   std::remove((prefix + "-symbol.json").c_str());
   std::remove((prefix + "-0003.params").c_str());
+}
+
+TEST(Module, TwoContextsMatchOneWithTheSameTotalBatch) {
+  Symbol net = sym::SoftmaxOutput(
+      sym::FullyConnected(sym::Activation(sym::FullyConnected(sym::Variable("data"),
+                                                              {{"num_hidden", 6}}, "fc1"),
+                                          {{"act_type", "tanh"}}, "t1"),
+                          {{"num_hidden", 3}}, "fc2"),
+      {}, "softmax");
+  mod::Module one(net, {cpu()}), two(net, {cpu(0), cpu(1)});
+  for (mod::Module* m : {&one, &two}) {
+    m->Bind({{"data", {8, 5}}}, {{"softmax_label", {8}}});
+    random::Seed(11);
+    m->InitParams();
+    m->InitOptimizer("local", "sgd", {{"learning_rate", 0.5}, {"momentum", 0.9}});
+  }
+  for (int step = 0; step < 3; ++step) {
+    NDArray x = testing::Rand({8, 5}).AsType(kFloat32);
+    NDArray y = nd::array({0, 1, 2, 0, 1, 2, 2, 1});
+    for (mod::Module* m : {&one, &two}) {
+      m->Forward(io::DataBatch({x}, {y}));
+      m->Backward();
+      m->Update();
+    }
+    testing::ExpectNDArrayNear(two.GetOutputs()[0], one.GetOutputs()[0], 1e-5, "outputs");
+  }
+  auto [p1, a1] = one.GetParams();
+  auto [p2, a2] = two.GetParams();
+  for (const auto& kv : p1) testing::ExpectNDArrayNear(p2.at(kv.first), kv.second, 1e-5, kv.first);
+  metric::Accuracy acc1, acc2;
+  NDArray y = nd::array({0, 1, 2, 0, 1, 2, 2, 1});
+  one.UpdateMetric(&acc1, {y});
+  two.UpdateMetric(&acc2, {y});
+  EXPECT_EQ(acc1.GetNameValue(), acc2.GetNameValue());
+  EXPECT_EQ(two.optimizer()->num_update(), 3);
 }
 
 TEST(Module, FixedParametersDoNotMove) {

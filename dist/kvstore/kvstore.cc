@@ -1,0 +1,114 @@
+#include "dist/kvstore/kvstore.h"
+
+#include "core/base/error.h"
+#include "core/ops/nd_api.h"
+
+namespace mx {
+namespace kv {
+namespace {
+
+class LocalStore : public KVStore {
+ public:
+  LocalStore() : KVStore("local") {}
+
+ protected:
+  Context ReduceContext(Context) const override { return cpu(); }
+};
+
+class DeviceStore : public KVStore {
+ public:
+  DeviceStore() : KVStore("device") {}
+
+ protected:
+  Context ReduceContext(Context ctx) const override { return ctx; }
+};
+
+void CheckSizes(size_t keys, size_t values, const char* op) {
+  MX_CHECK_AS(ValueError, keys == values)
+      << "KVStore::" << op << ": " << keys << " keys but " << values << " value lists.";
+}
+
+}  // namespace
+
+NDArray& KVStore::Stored(int key, const char* op) {
+  auto it = store_.find(key);
+  MX_CHECK_AS(ValueError, it != store_.end())
+      << "KVStore::" << op << ": key " << key << " was never initialized; call Init first.";
+  return it->second;
+}
+
+void KVStore::Init(const std::vector<int>& keys, const std::vector<NDArray>& values) {
+  CheckSizes(keys.size(), values.size(), "Init");
+  for (size_t k = 0; k < keys.size(); ++k) {
+    MX_CHECK_AS(ValueError, !store_.count(keys[k]))
+        << "KVStore::Init: key " << keys[k] << " is already initialized.";
+    store_[keys[k]] = values[k].CopyTo(ReduceContext(values[k].context()));
+  }
+}
+
+void KVStore::Push(const std::vector<int>& keys,
+                   const std::vector<std::vector<NDArray>>& values, int priority) {
+  (void)priority;  // pushes are ordered by their engine dependencies
+  CheckSizes(keys.size(), values.size(), "Push");
+  for (size_t k = 0; k < keys.size(); ++k) {
+    NDArray& stored = Stored(keys[k], "Push");
+    const std::vector<NDArray>& v = values[k];
+    MX_CHECK_AS(ValueError, !v.empty()) << "KVStore::Push: no values for key " << keys[k] << ".";
+    for (const NDArray& a : v)
+      MX_CHECK_AS(ShapeError, a.shape() == stored.shape())
+          << "KVStore::Push: key " << keys[k] << " holds shape " << stored.shape()
+          << " but a pushed value has shape " << a.shape() << ".";
+    Context where = stored.context();
+    NDArray sum = v[0].CopyTo(where);
+    for (size_t i = 1; i < v.size(); ++i) sum += v[i].CopyTo(where);
+    if (optimizer_) {
+      auto st = states_.find(keys[k]);
+      if (st == states_.end())
+        st = states_.emplace(keys[k], optimizer_->CreateState(keys[k], stored)).first;
+      optimizer_->Update(keys[k], stored, sum, &st->second);
+    } else {
+      sum.CopyTo(stored);
+    }
+  }
+}
+
+void KVStore::Pull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& outs,
+                   int priority) {
+  (void)priority;
+  CheckSizes(keys.size(), outs.size(), "Pull");
+  for (size_t k = 0; k < keys.size(); ++k) {
+    const NDArray& stored = Stored(keys[k], "Pull");
+    for (const NDArray& o : outs[k]) {
+      MX_CHECK_AS(ShapeError, o.shape() == stored.shape())
+          << "KVStore::Pull: key " << keys[k] << " holds shape " << stored.shape()
+          << " but the output has shape " << o.shape() << ".";
+      stored.CopyTo(o);
+    }
+  }
+}
+
+void KVStore::PushPull(const std::vector<int>& keys,
+                       const std::vector<std::vector<NDArray>>& values,
+                       const std::vector<std::vector<NDArray>>& outs, int priority) {
+  Push(keys, values, priority);
+  Pull(keys, outs, priority);
+}
+
+void KVStore::SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer) {
+  optimizer_ = std::move(optimizer);
+  states_.clear();
+}
+
+std::unique_ptr<KVStore> Create(const std::string& type) {
+  if (type == "local") return std::make_unique<LocalStore>();
+  if (type == "device") return std::make_unique<DeviceStore>();
+  if (type == "nccl" || type.rfind("dist", 0) == 0)
+    MX_THROW(NotImplementedError) << "KVStore type '" << type << "' needs the distributed "
+                                  << "training work (NCCL, parameter server), not built yet; "
+                                  << "use \"local\" or \"device\".";
+  MX_THROW(ValueError) << "unknown KVStore type '" << type << "'; use local, device, nccl, "
+                       << "dist_sync, dist_async or dist_sync_device.";
+}
+
+}  // namespace kv
+}  // namespace mx

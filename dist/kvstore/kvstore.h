@@ -1,0 +1,70 @@
+// KVStore: the key-value store that reduces gradients and holds weights (MXNet's mx.kv).
+// Keys are ints; each key's value is an NDArray. Push(key, values) sums the values (one per
+// device) and, when an optimizer is set, applies it to the stored weight (update on the
+// store); without one the sum replaces the stored value. Pull(key, outs) copies the stored
+// value into every out. Priorities order pushes and pulls on the engine (higher first); all
+// calls return before the work is done, and reads of the outputs wait for it.
+//
+// Types: "local" reduces on the CPU, "device" on the device of the first pushed value (the
+// GPUs' own memory); "nccl" and the distributed types ("dist_sync", "dist_async",
+// "dist_sync_device") come with the distributed-training work and are NotImplementedError here.
+// The interface is what those plug into: Create() picks the type by name. Not thread-safe.
+#ifndef TESSERA_DIST_KVSTORE_KVSTORE_H_
+#define TESSERA_DIST_KVSTORE_KVSTORE_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/ndarray/ndarray.h"
+#include "core/optimizer/optimizer.h"
+
+namespace mx {
+namespace kv {
+
+class KVStore {
+ public:
+  virtual ~KVStore() = default;
+  const std::string& type() const { return type_; }
+  virtual int rank() const { return 0; }
+  virtual int num_workers() const { return 1; }
+
+  // Stores a copy of each value; ValueError when a key is initialized twice.
+  virtual void Init(const std::vector<int>& keys, const std::vector<NDArray>& values);
+  // values[k]: the arrays to sum for keys[k] (same shape; one per device).
+  virtual void Push(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
+                    int priority = 0);
+  // outs[k]: arrays that receive keys[k]'s stored value.
+  virtual void Pull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& outs,
+                    int priority = 0);
+  // Push then Pull of the same keys.
+  void PushPull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
+                const std::vector<std::vector<NDArray>>& outs, int priority = 0);
+  // Updates run on the store from now on; per-key optimizer states live here.
+  void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer);
+  opt::Optimizer* optimizer() { return optimizer_.get(); }
+  // The per-key optimizer states (for checkpoints).
+  std::map<int, std::vector<NDArray>>& optimizer_states() { return states_; }
+  virtual void Barrier() {}
+
+ protected:
+  explicit KVStore(std::string type) : type_(std::move(type)) {}
+  // Where sums are formed for a key whose first pushed value lives on `ctx`.
+  virtual Context ReduceContext(Context ctx) const = 0;
+
+ private:
+  NDArray& Stored(int key, const char* op);
+  std::string type_;
+  std::map<int, NDArray> store_;
+  std::unique_ptr<opt::Optimizer> optimizer_;
+  std::map<int, std::vector<NDArray>> states_;
+};
+
+// "local" or "device" (case-sensitive, as MXNet); others as documented above.
+std::unique_ptr<KVStore> Create(const std::string& type = "local");
+
+}  // namespace kv
+}  // namespace mx
+
+#endif  // TESSERA_DIST_KVSTORE_KVSTORE_H_
