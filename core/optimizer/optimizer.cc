@@ -6,6 +6,7 @@
 #include "core/base/error.h"
 #include "core/ndarray/init.h"
 #include "core/op/imperative.h"
+#include "core/optimizer/composed_optimizers.h"
 
 namespace mx {
 namespace opt {
@@ -277,8 +278,9 @@ std::unique_ptr<Optimizer> Create(const std::string& name_in, const ParamMap& p)
         "signum", "signum_update", p,
         std::vector<std::pair<std::string, double>>{{"momentum", 0.9}, {"wd_lh", 0}});
   if (name == "lamb") return std::make_unique<Lamb>(p);
-  MX_THROW(ValueError) << "unknown optimizer '" << name_in
-                       << "'; available: sgd, nag, adam, rmsprop, adagrad, signum, lamb.";
+  if (auto composed = CreateComposed(name, p)) return composed;
+  MX_THROW(ValueError) << "unknown optimizer '" << name_in << "'; available: sgd, nag, adam, "
+                       << "rmsprop, adagrad, signum, lamb, adadelta, adamax, nadam, ftrl.";
 }
 
 }  // namespace opt

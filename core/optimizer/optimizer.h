@@ -59,6 +59,7 @@ class Optimizer {
                     double lr, double wd, int t) = 0;
   // lr, wd, rescale_grad and clip_gradient as operator parameters.
   Params Common(double lr, double wd) const;
+  double clip_gradient() const { return clip_gradient_; }
   double Get(const std::string& key, double default_value) const;
   bool multi_precision() const { return multi_precision_; }
 
@@ -74,7 +75,8 @@ class Optimizer {
   int num_update_ = 0;
 };
 
-// "sgd", "nag", "adam", "rmsprop", "adagrad", "signum", "lamb" (MXNet's names, any case).
+// "sgd", "nag", "adam", "rmsprop", "adagrad", "signum", "lamb", "adadelta", "adamax", "nadam",
+// "ftrl" (MXNet's names, any case).
 std::unique_ptr<Optimizer> Create(const std::string& name, const Params& params = {});
 std::unique_ptr<Optimizer> Create(const std::string& name, const ParamMap& params);
 

@@ -51,7 +51,8 @@ TEST(Optimizer, AdamFoldsBiasCorrectionIntoTheRate) {
 }
 
 TEST(Optimizer, OtherOptimizersStepDownhill) {
-  for (const char* name : {"nag", "rmsprop", "adagrad", "signum", "lamb"}) {
+  for (const char* name :
+       {"nag", "rmsprop", "adagrad", "signum", "lamb", "adadelta", "adamax", "nadam", "ftrl"}) {
     auto o = opt::Create(name, {{"learning_rate", 0.01}});
     NDArray w = nd::array({1.0, -1.0}), g = nd::array({1.0, -1.0});
     std::vector<NDArray> s = o->CreateState(0, w);
@@ -60,6 +61,21 @@ TEST(Optimizer, OtherOptimizersStepDownhill) {
     EXPECT_LT(v[0], 1.0f) << name;
     EXPECT_GT(v[1], -1.0f) << name;
   }
+}
+
+TEST(Optimizer, AdaDeltaAndAdamaxFirstSteps) {
+  auto ada = opt::Create("adadelta");
+  NDArray w = nd::array({1.0}), g = nd::array({1.0});
+  std::vector<NDArray> s = ada->CreateState(0, w);
+  ada->Update(0, w, g, &s);
+  // acc_g = 0.1; delta = sqrt(1e-5) / sqrt(0.1 + 1e-5) * 1
+  ExpectNDArrayNear(w, {1.0 - std::sqrt(1e-5) / std::sqrt(0.1 + 1e-5)}, 1e-6);
+  auto amax = opt::Create("adamax", {{"learning_rate", 0.002}});
+  NDArray v = nd::array({1.0, 1.0});
+  std::vector<NDArray> t = amax->CreateState(0, v);
+  amax->Update(0, v, nd::array({0.5, -2.0}), &t);
+  // lr / (1 - beta1) * (0.1 g) / |g| = 0.002 * sign(g)
+  ExpectNDArrayNear(v, {0.998, 1.002}, 1e-6);
 }
 
 TEST(Optimizer, BadNamesAreClearErrors) {
