@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <fstream>
 #include <sstream>
 
 #include "core/tessera.h"
@@ -103,6 +104,68 @@ TEST(NDArrayIter, RejectsInconsistentInput) {
   o.last_batch_handle = "pad";
   o.batch_size = 0;
   EXPECT_THROW(io::NDArrayIter({{"data", nd::zeros({4, 2})}}, {}, o), ValueError);
+}
+
+}  // namespace
+}  // namespace mx
+
+namespace mx {
+namespace {
+
+std::string WriteFile(const std::string& name, const std::string& text) {
+  std::string path = ::testing::TempDir() + "/" + name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(CSVIter, ReadsRowsShapesAndLabels) {
+  io::CSVIterOptions o;
+  o.data_csv = WriteFile("d.csv", "1,2,3,4\n5,6,7,8\n9,10,11,12\n");
+  o.label_csv = WriteFile("l.csv", "0\n1\n2\n");
+  o.data_shape = Shape({2, 2});
+  o.batch_size = 2;
+  io::CSVIter it(o);
+  EXPECT_EQ(it.ProvideData()[0].shape, Shape({2, 2, 2}));
+  io::DataBatch b;
+  ASSERT_TRUE(it.Next(&b));
+  EXPECT_EQ(b.data[0].ToVector<float>(), (std::vector<float>{1, 2, 3, 4, 5, 6, 7, 8}));
+  ASSERT_TRUE(it.Next(&b));  // round_batch pads with the first row
+  EXPECT_EQ(b.pad, 1);
+  EXPECT_EQ(b.label[0].ToVector<float>(), (std::vector<float>{2, 0}));
+  EXPECT_FALSE(it.Next(&b));
+}
+
+TEST(CSVIter, MalformedRowsNameTheLine) {
+  io::CSVIterOptions o;
+  o.data_csv = WriteFile("bad.csv", "1,2\n3,x\n");
+  o.data_shape = Shape({2});
+  try {
+    io::CSVIter it(o);
+    FAIL() << "expected ValueError";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 2"), std::string::npos) << e.what();
+  }
+  o.data_csv = WriteFile("short.csv", "1,2\n3\n");
+  EXPECT_THROW(io::CSVIter{o}, ValueError);
+  o.data_csv = "/nonexistent.csv";
+  EXPECT_THROW(io::CSVIter{o}, IOError);
+}
+
+TEST(PrefetchingIter, YieldsTheSameBatchesAsTheInnerIterator) {
+  io::NDArrayIter plain = MakeIter(10, 4, "pad", true, 9);
+  std::vector<std::vector<float>> want;
+  io::DataBatch b;
+  while (plain.Next(&b)) want.push_back(FirstColumn(b));
+  io::PrefetchingIter pre(std::make_unique<io::NDArrayIter>(MakeIter(10, 4, "pad", true, 9)));
+  EXPECT_EQ(pre.batch_size(), 4);
+  for (int epoch = 0; epoch < 2; ++epoch) {
+    std::vector<std::vector<float>> got;
+    while (pre.Next(&b)) got.push_back(FirstColumn(b));
+    EXPECT_FALSE(pre.Next(&b));
+    if (epoch == 0) EXPECT_EQ(got, want);
+    EXPECT_EQ(got.size(), 3u);
+    pre.Reset();
+  }
 }
 
 }  // namespace
