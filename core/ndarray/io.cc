@@ -1,5 +1,9 @@
 #include "core/ndarray/io.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -12,6 +16,10 @@ namespace nd {
 namespace {
 
 constexpr uint64_t kListMagic = 0x112;
+// Tessera's trailer after MXNet's records: 8 magic bytes and the CRC-32 of everything before
+// (4 bytes, then 4 zero bytes). MXNet's reader stops after the names and never sees it.
+constexpr char kTrailerMagic[8] = {'T', 'S', 'R', 'C', 'R', 'C', '3', '2'};
+constexpr size_t kTrailerSize = 16;
 constexpr uint32_t kV1Magic = 0xF993FAC8;
 constexpr uint32_t kV2Magic = 0xF993FAC9;
 constexpr uint32_t kV3Magic = 0xF993FACA;
@@ -140,6 +148,36 @@ std::string ReadWholeFile(const std::string& path) {
   return ss.str();
 }
 
+uint32_t Crc32(const char* data, size_t n) {
+  uLong crc = crc32(0L, Z_NULL, 0);
+  while (n > 0) {
+    uInt chunk = static_cast<uInt>(std::min<size_t>(n, 1u << 30));
+    crc = crc32(crc, reinterpret_cast<const Bytef*>(data), chunk);
+    data += chunk;
+    n -= chunk;
+  }
+  return static_cast<uint32_t>(crc);
+}
+
+std::string WithTrailer(std::string bytes) {
+  uint32_t crc = Crc32(bytes.data(), bytes.size());
+  bytes.append(kTrailerMagic, sizeof(kTrailerMagic));
+  Write<uint32_t>(&bytes, crc);
+  Write<uint32_t>(&bytes, 0);
+  return bytes;
+}
+
+void FsyncPath(const std::string& path, bool directory) {
+  int fd = ::open(path.c_str(), directory ? O_RDONLY | O_DIRECTORY : O_RDONLY);
+  if (fd < 0) return;  // best effort for directories on unusual file systems
+  int rc = ::fsync(fd);
+  ::close(fd);
+  MX_CHECK_AS(IOError, rc == 0 || directory)
+      << "fsync of '" << path << "' failed: " << std::strerror(errno) << ".";
+}
+
+}  // namespace
+
 void WriteFileAtomically(const std::string& path, const std::string& bytes) {
   std::string tmp = path + ".tmp";
   {
@@ -151,13 +189,33 @@ void WriteFileAtomically(const std::string& path, const std::string& bytes) {
     MX_CHECK_AS(IOError, out.good())
         << "failed writing " << bytes.size() << " bytes to '" << tmp << "' (disk full?).";
   }
+  FsyncPath(tmp, false);
   MX_CHECK_AS(IOError, std::rename(tmp.c_str(), path.c_str()) == 0)
       << "cannot rename '" << tmp << "' to '" << path << "': " << std::strerror(errno) << ".";
+  size_t slash = path.find_last_of('/');
+  FsyncPath(slash == std::string::npos ? "." : path.substr(0, slash + 1), true);
 }
+
+uint32_t Checksum(const std::string& bytes) { return Crc32(bytes.data(), bytes.size()); }
+
+namespace {
 
 }  // namespace
 
-NDArrayFile LoadFromBuffer(const std::string& bytes, const std::string& source_name) {
+NDArrayFile LoadFromBuffer(const std::string& bytes_in, const std::string& source_name) {
+  std::string bytes = bytes_in;
+  // A Tessera trailer is verified and removed; MXNet's own files have none.
+  if (bytes.size() >= kTrailerSize &&
+      std::memcmp(bytes.data() + bytes.size() - kTrailerSize, kTrailerMagic, 8) == 0) {
+    uint32_t stored;
+    std::memcpy(&stored, bytes.data() + bytes.size() - 8, 4);
+    bytes.resize(bytes.size() - kTrailerSize);
+    uint32_t actual = Crc32(bytes.data(), bytes.size());
+    MX_CHECK_AS(IOError, stored == actual)
+        << "'" << source_name << "' is corrupt: its checksum is " << std::hex << actual
+        << " but the file records " << stored << ". Restore it from a backup or an older "
+        << "checkpoint.";
+  }
   Reader r(bytes, source_name);
   uint64_t header = r.Read<uint64_t>("file header");
   if (header != kListMagic) {
@@ -234,7 +292,7 @@ std::map<std::string, NDArray> LoadDict(const std::string& path) {
 }
 
 void Save(const std::string& path, const std::vector<NDArray>& arrays) {
-  WriteFileAtomically(path, SaveToBuffer(arrays, {}));
+  WriteFileAtomically(path, WithTrailer(SaveToBuffer(arrays, {})));
 }
 
 void Save(const std::string& path, const std::vector<std::pair<std::string, NDArray>>& named) {
@@ -244,7 +302,7 @@ void Save(const std::string& path, const std::vector<std::pair<std::string, NDAr
     names.push_back(kv.first);
     arrays.push_back(kv.second);
   }
-  WriteFileAtomically(path, SaveToBuffer(arrays, names));
+  WriteFileAtomically(path, WithTrailer(SaveToBuffer(arrays, names)));
 }
 
 void Save(const std::string& path, const std::map<std::string, NDArray>& named) {

@@ -189,3 +189,35 @@ TEST(ParamsIO, SaveIsAtomic) {
 
 }  // namespace
 }  // namespace mx
+
+namespace mx {
+namespace {
+
+TEST(NDArrayIO, SavedFilesCarryAChecksumThatCatchesCorruption) {
+  std::string path = ::testing::TempDir() + "/crc.params";
+  nd::Save(path, std::vector<std::pair<std::string, NDArray>>{{"arg:w", nd::array({1, 2, 3})}});
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    bytes = ss.str();
+  }
+  ASSERT_GT(bytes.size(), 16u);
+  EXPECT_EQ(bytes.substr(bytes.size() - 16, 8), "TSRCRC32");
+  EXPECT_EQ(nd::LoadDict(path).at("arg:w").ToVector<float>(), (std::vector<float>{1, 2, 3}));
+  // MXNet's reader stops before the trailer: the bytes before it are a plain MXNet file.
+  EXPECT_EQ(nd::LoadFromBuffer(bytes.substr(0, bytes.size() - 16), "plain").names[0], "arg:w");
+  std::string flipped = bytes;
+  flipped[bytes.size() - 30] ^= 0x40;  // inside the array data
+  try {
+    nd::LoadFromBuffer(flipped, "flipped.params");
+    FAIL() << "expected IOError";
+  } catch (const IOError& e) {
+    EXPECT_NE(std::string(e.what()).find("corrupt"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(nd::LoadFromBuffer(bytes.substr(0, bytes.size() - 5), "cut.params"), IOError);
+}
+
+}  // namespace
+}  // namespace mx
