@@ -17,6 +17,7 @@
 #include "core/io/ndarray_iter.h"
 #include "core/io/prefetching_iter.h"
 #include "core/metric/metric.h"
+#include "core/module/checkpoint.h"
 #include "core/module/module.h"
 #include "core/ndarray/format.h"
 #include "core/ndarray/init.h"

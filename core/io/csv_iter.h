@@ -32,6 +32,8 @@ class CSVIter : public DataIter {
   bool Next(DataBatch* batch) override { return inner_->Next(batch); }
   std::vector<DataDesc> ProvideData() const override { return inner_->ProvideData(); }
   std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
+  std::string SaveState() const override { return inner_->SaveState(); }
+  void LoadState(const std::string& state) override { inner_->LoadState(state); }
 
  private:
   std::unique_ptr<NDArrayIter> inner_;

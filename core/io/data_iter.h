@@ -46,6 +46,12 @@ class DataIter {
   virtual std::vector<DataDesc> ProvideData() const = 0;
   virtual std::vector<DataDesc> ProvideLabel() const = 0;
   int64_t batch_size() const { return batch_size_; }
+  // The position within the epoch and everything that decides the coming batches (order,
+  // shuffling generator), as text, so a restored iterator continues exactly. Iterators that
+  // cannot do this throw NotImplementedError.
+  virtual std::string SaveState() const;
+  // ValueError when `state` was not saved by an iterator of this kind and size.
+  virtual void LoadState(const std::string& state);
 
  protected:
   int64_t batch_size_ = 0;

@@ -41,6 +41,8 @@ class MNISTIter : public DataIter {
   bool Next(DataBatch* batch) override { return inner_->Next(batch); }
   std::vector<DataDesc> ProvideData() const override { return inner_->ProvideData(); }
   std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
+  std::string SaveState() const override { return inner_->SaveState(); }
+  void LoadState(const std::string& state) override { inner_->LoadState(state); }
   int64_t num_samples() const { return inner_->num_samples(); }
 
  private:

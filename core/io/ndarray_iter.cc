@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <sstream>
 
 #include "core/base/error.h"
 #include "core/op/imperative.h"
@@ -79,6 +80,41 @@ bool NDArrayIter::Next(DataBatch* batch) {
   batch->pad = pad;
   batch->index = rows;
   return true;
+}
+
+std::string NDArrayIter::SaveState() const {
+  std::ostringstream os;
+  os << "NDArrayIter " << num_ << " " << cursor_ << " " << order_.size();
+  for (int64_t i : order_) os << " " << i;
+  os << " " << carry_.size();
+  for (int64_t i : carry_) os << " " << i;
+  os << " " << rng_;
+  return os.str();
+}
+
+void NDArrayIter::LoadState(const std::string& state) {
+  std::istringstream is(state);
+  std::string kind;
+  int64_t num = -1, cursor = 0;
+  size_t n = 0;
+  is >> kind >> num >> cursor >> n;
+  MX_CHECK_AS(ValueError, !is.fail() && kind == "NDArrayIter" && num == num_ &&
+                              n == order_.size() && cursor >= 0 && cursor <= num_)
+      << "NDArrayIter::LoadState: the state is not from an NDArrayIter over " << num_
+      << " samples.";
+  std::vector<int64_t> order(n), carry;
+  for (int64_t& i : order) is >> i;
+  size_t c = 0;
+  is >> c;
+  carry.resize(c);
+  for (int64_t& i : carry) is >> i;
+  std::mt19937 rng;
+  is >> rng;
+  MX_CHECK_AS(ValueError, !is.fail()) << "NDArrayIter::LoadState: the state is truncated.";
+  order_ = order;
+  carry_ = carry;
+  cursor_ = cursor;
+  rng_ = rng;
 }
 
 std::vector<DataDesc> NDArrayIter::Describe(

@@ -35,6 +35,8 @@ class NDArrayIter : public DataIter {
   bool Next(DataBatch* batch) override;
   std::vector<DataDesc> ProvideData() const override;
   std::vector<DataDesc> ProvideLabel() const override;
+  std::string SaveState() const override;
+  void LoadState(const std::string& state) override;
   int64_t num_samples() const { return num_; }
   // Position for checkpoints: the next sample's place in the epoch order and the epoch count.
   int64_t cursor() const { return cursor_; }

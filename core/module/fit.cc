@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "core/base/error.h"
+#include "core/module/checkpoint.h"
 #include "core/module/module.h"
 #include "core/ndarray/io.h"
 #include "core/ops/nd_api.h"
@@ -77,14 +78,29 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   ip.force_init = o.force_init;
   InitParams(ip);
   InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params);
+  int begin_epoch = o.begin_epoch;
+  int64_t skip_batches = 0;
+  MX_CHECK_AS(ValueError, !o.resume || !o.checkpoint_prefix.empty())
+      << "Module::Fit: resume needs checkpoint_prefix.";
+  if (o.resume) {
+    TrainingPosition pos;
+    if (ResumeFromNewest(o.checkpoint_prefix, this, train, &pos, log)) {
+      begin_epoch = pos.epoch;
+      skip_batches = pos.nbatch;
+    } else {
+      log("No checkpoint to resume from at " + o.checkpoint_prefix + "; starting afresh");
+    }
+  }
+  int64_t batches_run = 0;
   std::shared_ptr<metric::EvalMetric> train_metric = metric::Create(o.eval_metric);
   std::shared_ptr<metric::EvalMetric> val_metric =
       metric::Create(o.validation_metric.empty() ? o.eval_metric : o.validation_metric);
-  for (int epoch = o.begin_epoch; epoch < o.num_epoch; ++epoch) {
+  for (int epoch = begin_epoch; epoch < o.num_epoch; ++epoch) {
     auto tic = std::chrono::steady_clock::now();
     train_metric->Reset();
     io::DataBatch batch;
-    int nbatch = 0;
+    int nbatch = static_cast<int>(skip_batches);
+    skip_batches = 0;
     while (train->Next(&batch)) {
       Forward(batch, true);
       Backward();
@@ -92,6 +108,16 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
       UpdateMetric(train_metric.get(), batch.label);
       for (const auto& cb : o.batch_end_callback) cb(BatchEndParam{epoch, nbatch, train_metric.get()});
       ++nbatch;
+      ++batches_run;
+      bool stop = o.max_batches >= 0 && batches_run >= o.max_batches;
+      if (!o.checkpoint_prefix.empty() &&
+          ((o.checkpoint_every > 0 && nbatch % o.checkpoint_every == 0) || stop))
+        SaveTrainingCheckpoint(o.checkpoint_prefix, "latest", *this, *train,
+                               TrainingPosition{epoch, nbatch});
+      if (stop) {
+        log(Format("Epoch[%d] Stopped after batch %d (max_batches)", epoch, nbatch));
+        return;
+      }
     }
     for (const auto& [name, value] : train_metric->GetNameValue())
       log(Format("Epoch[%d] Train-%s=%f", epoch, name.c_str(), value));
@@ -106,6 +132,9 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
         log(Format("Epoch[%d] Validation-%s=%f", epoch, name.c_str(), value));
     }
     train->Reset();
+    if (!o.checkpoint_prefix.empty())
+      SaveTrainingCheckpoint(o.checkpoint_prefix, Format("%04d", epoch + 1), *this, *train,
+                             TrainingPosition{epoch + 1, 0});
   }
 }
 
@@ -152,19 +181,23 @@ void Module::SaveCheckpoint(const std::string& prefix, int epoch) const {
   nd::Save(ParamsPath(prefix, epoch), named);
 }
 
-std::tuple<Symbol, ParamDict, ParamDict> LoadCheckpoint(const std::string& prefix, int epoch) {
-  Symbol symbol = LoadSymbolFile(prefix + "-symbol.json");
+std::pair<ParamDict, ParamDict> LoadParamsFile(const std::string& path) {
   ParamDict arg, aux;
-  for (const auto& [key, array] : nd::LoadDict(ParamsPath(prefix, epoch))) {
+  for (const auto& [key, array] : nd::LoadDict(path)) {
     if (key.rfind("arg:", 0) == 0)
       arg[key.substr(4)] = array;
     else if (key.rfind("aux:", 0) == 0)
       aux[key.substr(4)] = array;
     else
-      MX_THROW(IOError) << ParamsPath(prefix, epoch) << ": key '" << key
-                        << "' has neither an arg: nor an aux: prefix; this is not a Module "
-                        << "checkpoint.";
+      MX_THROW(IOError) << path << ": key '" << key << "' has neither an arg: nor an aux: "
+                        << "prefix; this is not a Module checkpoint.";
   }
+  return {arg, aux};
+}
+
+std::tuple<Symbol, ParamDict, ParamDict> LoadCheckpoint(const std::string& prefix, int epoch) {
+  Symbol symbol = LoadSymbolFile(prefix + "-symbol.json");
+  auto [arg, aux] = LoadParamsFile(ParamsPath(prefix, epoch));
   return {symbol, arg, aux};
 }
 

@@ -4,6 +4,7 @@
 
 #include "core/base/error.h"
 #include "core/ndarray/init.h"
+#include "core/ndarray/io.h"
 #include "core/ops/nd_api.h"
 
 namespace mx {
@@ -323,6 +324,74 @@ std::pair<ParamDict, ParamDict> Module::GetParams() const {
   for (const std::string& p : param_names_) arg[p] = args.at(p).CopyTo(cpu());
   for (const std::string& p : aux_names_) aux[p] = auxs.at(p).CopyTo(cpu());
   return {arg, aux};
+}
+
+std::map<std::string, NDArray> Module::OptimizerStateArrays() const {
+  Require(optimizer_initialized(), "OptimizerStateArrays", "InitOptimizer()");
+  std::map<std::string, NDArray> out;
+  const opt::Optimizer* o = kvstore_ ? kvstore_->optimizer() : optimizer_.get();
+  std::string name = o->name();
+  out["optimizer"] = NDArray(name.data(), {static_cast<int64_t>(name.size())}, kUint8);
+  for (size_t i = 0; i < param_names_.size(); ++i) {
+    int key = static_cast<int>(i);
+    const std::vector<NDArray>* st = nullptr;
+    if (kvstore_) {
+      auto it = kvstore_->optimizer_states().find(key);
+      if (it != kvstore_->optimizer_states().end()) st = &it->second;
+    } else {
+      st = &states_[i];
+    }
+    for (size_t k = 0; st && k < st->size(); ++k)
+      out["state:" + param_names_[i] + ":" + std::to_string(k)] = (*st)[k].CopyTo(cpu());
+    auto c = o->update_counts().find(key);
+    int64_t count = c == o->update_counts().end() ? 0 : c->second;
+    out["count:" + param_names_[i]] = NDArray(&count, {1}, kInt64);
+  }
+  return out;
+}
+
+void Module::SetOptimizerStateArrays(const std::map<std::string, NDArray>& arrays) {
+  Require(optimizer_initialized(), "SetOptimizerStateArrays", "InitOptimizer()");
+  opt::Optimizer* o = optimizer();
+  auto name = arrays.find("optimizer");
+  std::string saved;
+  if (name != arrays.end())
+    for (uint8_t ch : name->second.ToVector<uint8_t>()) saved += static_cast<char>(ch);
+  MX_CHECK_AS(ValueError, saved == o->name())
+      << "optimizer states were saved for '" << saved << "' but this module uses '" << o->name()
+      << "'; initialize the same optimizer before loading.";
+  std::map<int, int> counts;
+  ParamDict args = execs_[0].arg_dict();
+  for (size_t i = 0; i < param_names_.size(); ++i) {
+    int key = static_cast<int>(i);
+    auto c = arrays.find("count:" + param_names_[i]);
+    if (c != arrays.end() && c->second.ToVector<int64_t>()[0] > 0)
+      counts[key] = static_cast<int>(c->second.ToVector<int64_t>()[0]);
+    std::vector<NDArray> st;
+    for (size_t k = 0;; ++k) {
+      auto it = arrays.find("state:" + param_names_[i] + ":" + std::to_string(k));
+      if (it == arrays.end()) break;
+      st.push_back(it->second.CopyTo(args.at(param_names_[i]).context()));
+    }
+    if (kvstore_) {
+      if (!st.empty()) kvstore_->optimizer_states()[key] = st;
+    } else {
+      std::vector<NDArray> fresh = o->CreateState(key, args.at(param_names_[i]));
+      MX_CHECK_AS(ValueError, fresh.size() == st.size())
+          << "optimizer states for " << param_names_[i] << ": " << st.size() << " saved, "
+          << fresh.size() << " expected.";
+      states_[i] = st;
+    }
+  }
+  o->RestoreCounts(counts);
+}
+
+void Module::SaveOptimizerStates(const std::string& path) const {
+  nd::Save(path, OptimizerStateArrays());
+}
+
+void Module::LoadOptimizerStates(const std::string& path) {
+  SetOptimizerStateArrays(nd::LoadDict(path));
 }
 
 void Module::SetParams(const ParamDict& arg_params, const ParamDict& aux_params,

@@ -68,6 +68,15 @@ struct FitOptions {
   bool allow_missing = false;
   bool force_rebind = false;
   bool force_init = false;
+  // Training checkpoints (checkpoint.h): with a prefix, each epoch end writes
+  // prefix-%04d.{params,states} (numbered epoch + 1, as MXNet's do_checkpoint) and, every
+  // `checkpoint_every` batches, prefix-latest.{params,states}. resume continues from the
+  // newest valid one exactly where it stopped.
+  std::string checkpoint_prefix;
+  int checkpoint_every = 0;
+  bool resume = false;
+  // Stop after this many batches in this call (a time-boxed or interrupted run); -1: no limit.
+  int64_t max_batches = -1;
   int begin_epoch = 0;
   int num_epoch = 1;
   Logger logger;
@@ -111,6 +120,13 @@ class Module {
 
   // prefix-symbol.json and prefix-%04d.params ("arg:"/"aux:" keys), as MXNet writes them.
   void SaveCheckpoint(const std::string& prefix, int epoch) const;
+  // Optimizer states ("state:<param>:<k>"), update counts ("count:<param>") and the optimizer
+  // name ("optimizer", bytes) as named arrays, and back (after InitOptimizer with the same
+  // optimizer; ValueError otherwise). SaveOptimizerStates writes them as an NDArray file.
+  std::map<std::string, NDArray> OptimizerStateArrays() const;
+  void SetOptimizerStateArrays(const std::map<std::string, NDArray>& arrays);
+  void SaveOptimizerStates(const std::string& path) const;
+  void LoadOptimizerStates(const std::string& path);
 
   const Symbol& symbol() const { return symbol_; }
   const std::vector<std::string>& data_names() const { return data_names_; }
@@ -143,6 +159,8 @@ class Module {
   std::vector<std::vector<NDArray>> states_;  // per parameter index
 };
 
+// Reads a .params file of arg:/aux: keys into (arg params, aux params); IOError otherwise.
+std::pair<ParamDict, ParamDict> LoadParamsFile(const std::string& path);
 // Reads prefix-symbol.json and prefix-%04d.params: (symbol, arg params, aux params). IOError
 // for missing or unreadable files.
 std::tuple<Symbol, ParamDict, ParamDict> LoadCheckpoint(const std::string& prefix, int epoch);

@@ -1,5 +1,7 @@
 #include "core/ndarray/init.h"
 
+#include <sstream>
+
 #include <cmath>
 #include <mutex>
 #include <random>
@@ -152,6 +154,25 @@ namespace random {
 Resource GlobalResource() {
   auto& g = nd::Gen();
   return Resource{&g.engine, g.var};
+}
+
+std::string GetState() {
+  auto& g = nd::Gen();
+  std::ostringstream os;
+  Engine::Get()->PushSyncAndWait([&](RunContext) { os << g.engine; }, cpu(), {}, {g.var},
+                                 FnProperty::kNormal, "random_state");
+  return os.str();
+}
+
+void SetState(const std::string& state) {
+  std::mt19937 parsed;
+  std::istringstream is(state);
+  is >> parsed;
+  MX_CHECK_AS(ValueError, !is.fail())
+      << "random::SetState: the text is not a saved generator state.";
+  auto& g = nd::Gen();
+  Engine::Get()->PushSyncAndWait([&](RunContext) { g.engine = parsed; }, cpu(), {}, {g.var},
+                                 FnProperty::kNormal, "random_state");
 }
 
 void Seed(uint32_t seed) {

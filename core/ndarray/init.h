@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <random>
+#include <string>
 #include <vector>
 
 #include "core/ndarray/ndarray.h"
@@ -68,6 +69,10 @@ struct Resource {
   VarHandle var;
 };
 Resource GlobalResource();
+// The generator's state as text (after pending draws), and back: a restored state continues
+// the exact sequence. ValueError for text that is not a saved state.
+std::string GetState();
+void SetState(const std::string& state);
 }  // namespace random
 
 }  // namespace mx

@@ -1,0 +1,117 @@
+#include "core/module/checkpoint.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "core/base/error.h"
+#include "core/ndarray/init.h"
+#include "core/ndarray/io.h"
+#include "core/symbol/symbol_json.h"
+
+namespace mx {
+namespace mod {
+namespace {
+
+NDArray Bytes(const std::string& s) {
+  std::vector<uint8_t> b(s.begin(), s.end());
+  if (b.empty()) b.push_back(0);
+  return NDArray(b.data(), {static_cast<int64_t>(s.size() ? s.size() : 1)}, kUint8);
+}
+
+std::string Text(const NDArray& a) {
+  std::vector<uint8_t> b = a.ToVector<uint8_t>();
+  std::string s(b.begin(), b.end());
+  if (s.size() == 1 && s[0] == '\0') s.clear();
+  return s;
+}
+
+NDArray Int64(int64_t v) { return NDArray(&v, {1}, kInt64); }
+
+const NDArray& Get(const std::map<std::string, NDArray>& m, const std::string& key,
+                   const std::string& file) {
+  auto it = m.find(key);
+  MX_CHECK_AS(IOError, it != m.end())
+      << file << " has no '" << key << "' entry; it is not a Tessera training checkpoint.";
+  return it->second;
+}
+
+}  // namespace
+
+void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag,
+                            const Module& module, const io::DataIter& iter, TrainingPosition pos) {
+  std::map<std::string, NDArray> states = module.OptimizerStateArrays();
+  states["epoch"] = Int64(pos.epoch);
+  states["nbatch"] = Int64(pos.nbatch);
+  states["rng"] = Bytes(random::GetState());
+  states["iter"] = Bytes(iter.SaveState());
+  SaveSymbolFile(module.symbol(), prefix + "-symbol.json");
+  auto [arg, aux] = module.GetParams();
+  std::vector<std::pair<std::string, NDArray>> named;
+  for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
+  for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
+  // Parameters first: a states file never points at parameters that were not written.
+  nd::Save(prefix + "-" + tag + ".params", named);
+  nd::Save(prefix + "-" + tag + ".states", states);
+}
+
+TrainingPosition LoadTrainingCheckpoint(const std::string& prefix, const std::string& tag,
+                                        Module* module, io::DataIter* iter) {
+  std::string states_path = prefix + "-" + tag + ".states";
+  std::map<std::string, NDArray> states = nd::LoadDict(states_path);
+  auto [arg, aux] = LoadParamsFile(prefix + "-" + tag + ".params");
+  TrainingPosition pos;
+  pos.epoch = static_cast<int>(Get(states, "epoch", states_path).ToVector<int64_t>()[0]);
+  pos.nbatch = Get(states, "nbatch", states_path).ToVector<int64_t>()[0];
+  std::string rng = Text(Get(states, "rng", states_path));
+  std::string it = Text(Get(states, "iter", states_path));
+  module->SetParams(arg, aux);
+  module->SetOptimizerStateArrays(states);
+  random::SetState(rng);
+  iter->LoadState(it);
+  return pos;
+}
+
+bool ResumeFromNewest(const std::string& prefix, Module* module, io::DataIter* iter,
+                      TrainingPosition* pos, const Logger& logger) {
+  size_t slash = prefix.find_last_of('/');
+  std::string dir = slash == std::string::npos ? "." : prefix.substr(0, slash);
+  std::string base = slash == std::string::npos ? prefix : prefix.substr(slash + 1);
+  // Candidates: every prefix-TAG.states, newest position first.
+  std::vector<std::pair<std::pair<int, int64_t>, std::string>> found;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      std::string head = base + "-", tail = ".states";
+      if (name.size() <= head.size() + tail.size() || name.rfind(head, 0) != 0 ||
+          name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
+        continue;
+      std::string tag = name.substr(head.size(), name.size() - head.size() - tail.size());
+      try {
+        std::map<std::string, NDArray> s = nd::LoadDict(dir + "/" + name);
+        found.push_back({{static_cast<int>(Get(s, "epoch", name).ToVector<int64_t>()[0]),
+                          Get(s, "nbatch", name).ToVector<int64_t>()[0]},
+                         tag});
+      } catch (const Error& err) {
+        logger("Skipping checkpoint " + dir + "/" + name + ": " + err.what());
+      }
+    }
+    closedir(d);
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (const auto& f : found) {
+    try {
+      *pos = LoadTrainingCheckpoint(prefix, f.second, module, iter);
+      logger("Resuming from " + prefix + "-" + f.second + " at epoch " +
+             std::to_string(pos->epoch) + ", batch " + std::to_string(pos->nbatch));
+      return true;
+    } catch (const Error& err) {
+      logger("Skipping checkpoint " + prefix + "-" + f.second + ": " + err.what());
+    }
+  }
+  return false;
+}
+
+}  // namespace mod
+}  // namespace mx
