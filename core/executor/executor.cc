@@ -208,6 +208,7 @@ MemoryReport Executor::memory() const {
   MemoryReport r;
   r.planned_bytes = s_->plan.planned_bytes;
   r.naive_bytes = s_->plan.naive_bytes;
+  r.peak_live_bytes = s_->plan.peak_live_bytes;
   r.num_nodes = static_cast<int>(s_->calls.size());
   return r;
 }

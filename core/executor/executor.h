@@ -48,7 +48,8 @@ struct SimpleBindArgs {
 struct MemoryReport {
   int64_t planned_bytes = 0;
   int64_t naive_bytes = 0;
-  int num_nodes = 0;  // operator nodes, forward and backward
+  int64_t peak_live_bytes = 0;  // the least any plan could use (plan_memory.h)
+  int num_nodes = 0;            // operator nodes, forward and backward
 };
 
 // Sees each operator's visible outputs after it is pushed: (output name, array). Reading the

@@ -25,18 +25,9 @@ struct CSVIterOptions {
   uint32_t seed = 0;
 };
 
-class CSVIter : public DataIter {
+class CSVIter : public InMemoryIter {
  public:
   explicit CSVIter(const CSVIterOptions& options);
-  void Reset() override { inner_->Reset(); }
-  bool Next(DataBatch* batch) override { return inner_->Next(batch); }
-  std::vector<DataDesc> ProvideData() const override { return inner_->ProvideData(); }
-  std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
-  std::string SaveState() const override { return inner_->SaveState(); }
-  void LoadState(const std::string& state) override { inner_->LoadState(state); }
-
- private:
-  std::unique_ptr<NDArrayIter> inner_;
 };
 
 }  // namespace io

@@ -34,19 +34,9 @@ struct IdxData {
 };
 IdxData ReadIdx(const std::string& image_path, const std::string& label_path);
 
-class MNISTIter : public DataIter {
+class MNISTIter : public InMemoryIter {
  public:
   explicit MNISTIter(const MNISTIterOptions& options);
-  void Reset() override { inner_->Reset(); }
-  bool Next(DataBatch* batch) override { return inner_->Next(batch); }
-  std::vector<DataDesc> ProvideData() const override { return inner_->ProvideData(); }
-  std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
-  std::string SaveState() const override { return inner_->SaveState(); }
-  void LoadState(const std::string& state) override { inner_->LoadState(state); }
-  int64_t num_samples() const { return inner_->num_samples(); }
-
- private:
-  std::unique_ptr<NDArrayIter> inner_;
 };
 
 }  // namespace io

@@ -7,6 +7,7 @@
 #define TESSERA_CORE_IO_NDARRAY_ITER_H_
 
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <utility>
@@ -51,6 +52,22 @@ class NDArrayIter : public DataIter {
   int64_t cursor_ = 0;
   std::vector<int64_t> carry_;  // roll_over: samples left from the previous epoch
   std::mt19937 rng_;
+};
+
+// Base of iterators that load their data into memory and batch it with an NDArrayIter
+// (MNISTIter, CSVIter): every call forwards to `inner_`, which the constructor builds.
+class InMemoryIter : public DataIter {
+ public:
+  void Reset() override { inner_->Reset(); }
+  bool Next(DataBatch* batch) override { return inner_->Next(batch); }
+  std::vector<DataDesc> ProvideData() const override { return inner_->ProvideData(); }
+  std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
+  std::string SaveState() const override { return inner_->SaveState(); }
+  void LoadState(const std::string& state) override { inner_->LoadState(state); }
+  int64_t num_samples() const { return inner_->num_samples(); }
+
+ protected:
+  std::unique_ptr<NDArrayIter> inner_;
 };
 
 }  // namespace io

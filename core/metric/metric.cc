@@ -29,6 +29,19 @@ int64_t Rows(const std::string& name, const NDArray& label, const NDArray& pred)
   return n;
 }
 
+// Calls fn(labels, predictions, rows, classes) for each (label, prediction) pair of a
+// classification metric, as float64 host vectors.
+template <typename F>
+void ForEachClassified(const std::string& name, const std::vector<NDArray>& labels,
+                       const std::vector<NDArray>& preds, F fn) {
+  CheckPairs(name, labels, preds);
+  for (size_t k = 0; k < labels.size(); ++k) {
+    int64_t n = Rows(name, labels[k], preds[k]);
+    std::vector<double> l = Values(labels[k]), p = Values(preds[k]);
+    fn(l, p, n, static_cast<int64_t>(p.size()) / n);
+  }
+}
+
 }  // namespace
 
 void EvalMetric::Reset() {
@@ -76,11 +89,9 @@ TopKAccuracy::TopKAccuracy(int top_k) : EvalMetric("top_k_accuracy"), top_k_(top
 }
 
 void TopKAccuracy::Update(const std::vector<NDArray>& labels, const std::vector<NDArray>& preds) {
-  CheckPairs(name_, labels, preds);
-  for (size_t k = 0; k < labels.size(); ++k) {
-    int64_t n = Rows(name_, labels[k], preds[k]);
-    std::vector<double> l = Values(labels[k]), p = Values(preds[k]);
-    int64_t classes = static_cast<int64_t>(p.size()) / n;
+  ForEachClassified(name_, labels, preds, [&](const std::vector<double>& l,
+                                              const std::vector<double>& p, int64_t n,
+                                              int64_t classes) {
     for (int64_t r = 0; r < n; ++r) {
       double target = p[r * classes + std::lround(l[r])];
       int64_t better = 0;
@@ -88,7 +99,7 @@ void TopKAccuracy::Update(const std::vector<NDArray>& labels, const std::vector<
       sum_metric_ += better < top_k_;
     }
     num_inst_ += n;
-  }
+  });
 }
 
 F1::F1(std::string average) : EvalMetric("f1"), average_(std::move(average)) {
@@ -97,11 +108,9 @@ F1::F1(std::string average) : EvalMetric("f1"), average_(std::move(average)) {
 }
 
 void F1::Update(const std::vector<NDArray>& labels, const std::vector<NDArray>& preds) {
-  CheckPairs(name_, labels, preds);
-  for (size_t k = 0; k < labels.size(); ++k) {
-    int64_t n = Rows(name_, labels[k], preds[k]);
-    std::vector<double> l = Values(labels[k]), p = Values(preds[k]);
-    int64_t classes = static_cast<int64_t>(p.size()) / n;
+  ForEachClassified(name_, labels, preds, [&](const std::vector<double>& l,
+                                              const std::vector<double>& p, int64_t n,
+                                              int64_t classes) {
     MX_CHECK_AS(ValueError, classes <= 2)
         << "metric " << name_ << " is binary; predictions have " << classes << " classes.";
     int64_t tp = 0, fp = 0, fn = 0, tn = 0;
@@ -123,7 +132,7 @@ void F1::Update(const std::vector<NDArray>& labels, const std::vector<NDArray>& 
     fp_ += fp;
     fn_ += fn;
     tn_ += tn;
-  }
+  });
 }
 
 void F1::Reset() {
@@ -188,11 +197,9 @@ void RMSE::Update(const std::vector<NDArray>& labels, const std::vector<NDArray>
 }
 
 void CrossEntropy::Update(const std::vector<NDArray>& labels, const std::vector<NDArray>& preds) {
-  CheckPairs(name_, labels, preds);
-  for (size_t k = 0; k < labels.size(); ++k) {
-    int64_t n = Rows(name_, labels[k], preds[k]);
-    std::vector<double> l = Values(labels[k]), p = Values(preds[k]);
-    int64_t classes = static_cast<int64_t>(p.size()) / n;
+  ForEachClassified(name_, labels, preds, [&](const std::vector<double>& l,
+                                              const std::vector<double>& p, int64_t n,
+                                              int64_t classes) {
     for (int64_t r = 0; r < n; ++r) {
       int64_t c = std::lround(l[r]);
       MX_CHECK_AS(ValueError, c >= 0 && c < classes)
@@ -201,7 +208,7 @@ void CrossEntropy::Update(const std::vector<NDArray>& labels, const std::vector<
       sum_metric_ += -std::log(p[r * classes + c] + eps_);
     }
     num_inst_ += n;
-  }
+  });
 }
 
 std::vector<std::pair<std::string, double>> Perplexity::GetNameValue() const {

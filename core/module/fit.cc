@@ -78,6 +78,7 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   ip.force_init = o.force_init;
   InitParams(ip);
   InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params);
+  if (o.lr_scheduler) optimizer()->set_lr_scheduler(o.lr_scheduler);
   int begin_epoch = o.begin_epoch;
   int64_t skip_batches = 0;
   MX_CHECK_AS(ValueError, !o.resume || !o.checkpoint_prefix.empty())

@@ -63,6 +63,7 @@ struct FitOptions {
   std::string kvstore = "local";
   std::string optimizer = "sgd";
   Params optimizer_params = {{"learning_rate", 0.01}};
+  std::shared_ptr<opt::LRScheduler> lr_scheduler;  // none: a constant rate
   std::shared_ptr<init::Initializer> initializer;
   ParamDict arg_params, aux_params;
   bool allow_missing = false;

@@ -27,6 +27,13 @@ double ParseNumber(const ParamMap& p, const std::string& key, double d, const st
 
 bool IsFloat16(const NDArray& a) { return a.dtype() == kFloat16; }
 
+// `n` zero arrays shaped like the weight (moments, accumulators).
+std::vector<NDArray> ZeroStates(const NDArray& w, int n) {
+  std::vector<NDArray> s;
+  for (int i = 0; i < n; ++i) s.push_back(nd::zeros(w.shape(), w.context(), w.dtype()));
+  return s;
+}
+
 // Runs update operator `op` on (weight, grad, states...) writing the weight in place.
 void RunUpdate(const std::string& op, const NDArray& weight, const NDArray& grad,
                const std::vector<NDArray>& state, const Params& params) {
@@ -79,8 +86,7 @@ class Adam : public Optimizer {
       : Optimizer("adam", p, {"beta1", "beta2", "epsilon", "lazy_update"}),
         beta1_(Get("beta1", 0.9)), beta2_(Get("beta2", 0.999)), eps_(Get("epsilon", 1e-8)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
-    return {nd::zeros(w.shape(), w.context(), w.dtype()),
-            nd::zeros(w.shape(), w.context(), w.dtype())};
+    return ZeroStates(w, 2);
   }
 
  protected:
@@ -107,7 +113,7 @@ class OneStateOptimizer : public Optimizer {
     for (auto& kv : own) own_.emplace_back(kv.first, Get(kv.first, kv.second));
   }
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
-    return {nd::zeros(w.shape(), w.context(), w.dtype())};
+    return ZeroStates(w, 1);
   }
 
  protected:
@@ -136,8 +142,7 @@ class Lamb : public Optimizer {
         beta1_(Get("beta1", 0.9)), beta2_(Get("beta2", 0.999)), eps_(Get("epsilon", 1e-6)),
         lower_(Get("lower_bound", -1)), upper_(Get("upper_bound", -1)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
-    return {nd::zeros(w.shape(), w.context(), w.dtype()),
-            nd::zeros(w.shape(), w.context(), w.dtype())};
+    return ZeroStates(w, 2);
   }
 
  protected:

@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/op/params.h"
+#include "core/pass/sweep.h"
 
 namespace mx {
 namespace {
@@ -38,21 +39,17 @@ size_t CountUnknown(const std::vector<Shape>& shapes) {
 size_t InferShapes(const IndexedGraph& g, std::vector<Shape>* shapes) {
   MX_INTERNAL_CHECK(shapes->size() == g.num_entries()) << "one shape per entry expected";
   for (uint32_t nid : g.input_nodes()) ApplyShapeHint(g, nid, false, &(*shapes)[g.entry_id(nid, 0)]);
-  size_t unknown = CountUnknown(*shapes);
   // Forward sweeps carry data shapes to outputs and parameters; a backward sweep lets an
   // operator fill its inputs from a known output (e.g. a label from the prediction).
-  for (int sweep = 0; sweep < 8 && unknown > 0; ++sweep) {
-    bool forward = sweep % 2 == 0;
-    for (size_t k = 0; k < g.num_nodes(); ++k) {
-      uint32_t nid = static_cast<uint32_t>(forward ? k : g.num_nodes() - 1 - k);
-      const IndexedGraph::NodeInfo& info = g[nid];
-      if (info.node->is_variable()) continue;
-      const OpAttrs& attrs = info.node->attrs;
-      std::vector<Shape> in, out;
-      for (const auto& e : info.inputs) in.push_back((*shapes)[g.entry_id(e)]);
-      int n_out = info.node->num_outputs();
-      for (int i = 0; i < n_out; ++i) out.push_back((*shapes)[g.entry_id(nid, i)]);
-      try {
+  SweepToFixedPoint(
+      g,
+      [&](uint32_t nid) {
+        const IndexedGraph::NodeInfo& info = g[nid];
+        const OpAttrs& attrs = info.node->attrs;
+        std::vector<Shape> in, out;
+        for (const auto& e : info.inputs) in.push_back((*shapes)[g.entry_id(e)]);
+        int n_out = info.node->num_outputs();
+        for (int i = 0; i < n_out; ++i) out.push_back((*shapes)[g.entry_id(nid, i)]);
         MX_INTERNAL_CHECK(attrs.op->infer_shape()) << attrs.op->name() << " has no InferShape";
         attrs.op->infer_shape()(attrs, &in, &out);
         for (size_t i = 0; i < in.size(); ++i) {
@@ -70,15 +67,8 @@ size_t InferShapes(const IndexedGraph& g, std::vector<Shape>* shapes) {
               << "input " << attrs.op->input_names(attrs)[i] << " has shape " << have << " but "
               << in[i] << " is required here.";
         }
-      } catch (Error& e) {
-        e.AddContext("Error in operator " + g.Describe(nid) + ": ");
-        throw;
-      }
-    }
-    size_t now = CountUnknown(*shapes);
-    if (now == unknown && !forward) break;
-    unknown = now;
-  }
+      },
+      [&] { return CountUnknown(*shapes); });
   for (uint32_t nid : g.input_nodes()) ApplyShapeHint(g, nid, true, &(*shapes)[g.entry_id(nid, 0)]);
   return CountUnknown(*shapes);
 }

@@ -2,6 +2,7 @@
 
 #include "core/base/error.h"
 #include "core/op/params.h"
+#include "core/pass/sweep.h"
 
 namespace mx {
 namespace {
@@ -27,19 +28,15 @@ size_t InferTypes(const IndexedGraph& g, std::vector<int>* types) {
         << "', expected a dtype code 0-12 (0 is float32).";
     slot = code;
   }
-  size_t unknown = CountUnknown(*types);
-  for (int sweep = 0; sweep < 8 && unknown > 0; ++sweep) {
-    bool forward = sweep % 2 == 0;
-    for (size_t k = 0; k < g.num_nodes(); ++k) {
-      uint32_t nid = static_cast<uint32_t>(forward ? k : g.num_nodes() - 1 - k);
-      const IndexedGraph::NodeInfo& info = g[nid];
-      if (info.node->is_variable()) continue;
-      const OpAttrs& attrs = info.node->attrs;
-      std::vector<int> in, out;
-      for (const auto& e : info.inputs) in.push_back((*types)[g.entry_id(e)]);
-      int n_out = info.node->num_outputs();
-      for (int i = 0; i < n_out; ++i) out.push_back((*types)[g.entry_id(nid, i)]);
-      try {
+  SweepToFixedPoint(
+      g,
+      [&](uint32_t nid) {
+        const IndexedGraph::NodeInfo& info = g[nid];
+        const OpAttrs& attrs = info.node->attrs;
+        std::vector<int> in, out;
+        for (const auto& e : info.inputs) in.push_back((*types)[g.entry_id(e)]);
+        int n_out = info.node->num_outputs();
+        for (int i = 0; i < n_out; ++i) out.push_back((*types)[g.entry_id(nid, i)]);
         if (attrs.op->infer_type())
           attrs.op->infer_type()(attrs, &in, &out);
         else
@@ -56,15 +53,8 @@ size_t InferTypes(const IndexedGraph& g, std::vector<int>* types) {
           int& slot = (*types)[g.entry_id(nid, i)];
           if (slot < 0) slot = out[i];
         }
-      } catch (Error& e) {
-        e.AddContext("Error in operator " + g.Describe(nid) + ": ");
-        throw;
-      }
-    }
-    size_t now = CountUnknown(*types);
-    if (now == unknown && !forward) break;
-    unknown = now;
-  }
+      },
+      [&] { return CountUnknown(*types); });
   return CountUnknown(*types);
 }
 

@@ -56,6 +56,10 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
   for (uint32_t nid = 0; nid < g.num_nodes(); ++nid)
     for (const auto& e : g[nid].inputs) ++readers[g.entry_id(e)];
   std::vector<int> block_users;  // live entries per block
+  int64_t live = 0;
+  auto bytes_of = [&](uint32_t eid) {
+    return shapes[eid].Size() * static_cast<int64_t>(DTypeSize(static_cast<DType>(dtypes[eid])));
+  };
   BlockPool pool(&plan);
   auto planned = [&](uint32_t eid) { return !external[eid]; };
 
@@ -87,18 +91,25 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
       }
       plan.storage_id[eid] = sid;
       ++block_users[sid];
+      if (!plan.inplace[eid]) live += bytes_of(eid);
     }
+    plan.peak_live_bytes = std::max(plan.peak_live_bytes, live);
     // Inputs read for the last time free their blocks (an in-place output keeps its block).
     for (const auto& e : info.inputs) {
       uint32_t src = g.entry_id(e);
       if (!planned(src) || --readers[src] > 0) continue;
-      if (--block_users[plan.storage_id[src]] == 0) pool.Release(plan.storage_id[src]);
+      if (--block_users[plan.storage_id[src]] == 0) {
+        pool.Release(plan.storage_id[src]);
+        live -= bytes_of(src);
+      }
     }
     // Outputs nobody reads are dead once the node has run.
     for (int j = 0; j < n_out; ++j) {
       uint32_t eid = g.entry_id(nid, j);
-      if (planned(eid) && readers[eid] == 0 && --block_users[plan.storage_id[eid]] == 0)
+      if (planned(eid) && readers[eid] == 0 && --block_users[plan.storage_id[eid]] == 0) {
         pool.Release(plan.storage_id[eid]);
+        live -= bytes_of(eid);
+      }
     }
   }
   for (size_t b = 0; b < plan.block_elements.size(); ++b)

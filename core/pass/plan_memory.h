@@ -24,6 +24,9 @@ struct MemoryPlan {
   std::vector<bool> inplace;             // per entry: written over one of its node's inputs
   int64_t planned_bytes = 0;             // sum of the blocks
   int64_t naive_bytes = 0;               // one buffer per planned entry
+  // The most bytes of planned entries alive at once (in-place outputs replacing their
+  // inputs): no plan with these in-place choices can use less.
+  int64_t peak_live_bytes = 0;
 };
 
 MemoryPlan PlanMemory(const IndexedGraph& graph, const std::vector<Shape>& shapes,

@@ -19,21 +19,12 @@
 #include "core/executor/executor_state.h"
 #include "core/op/kernel.h"
 #include "core/tessera.h"
+#include "tools/bench/bench_util.h"
 #include "examples/models/networks.h"
 
 namespace {
 
-double MedianSeconds(int reps, const std::function<void()>& fn) {
-  fn();
-  std::vector<double> t;
-  for (int i = 0; i < reps; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    fn();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+using bench::MedianSeconds;
 
 mx::Executor Bind(const mx::Symbol& net, const mx::Shape& data, mx::GradReq req) {
   mx::SimpleBindArgs a;
@@ -51,6 +42,9 @@ void Memory(const std::string& name, const mx::Symbol& net, const mx::Shape& dat
               name.c_str(), static_cast<long long>(r.planned_bytes),
               static_cast<long long>(r.naive_bytes),
               static_cast<double>(r.naive_bytes) / static_cast<double>(r.planned_bytes));
+  std::printf("# memory_%s: peak live bytes %lld (no plan can go below); planned/peak %.3f\n",
+              name.c_str(), static_cast<long long>(r.peak_live_bytes),
+              static_cast<double>(r.planned_bytes) / static_cast<double>(r.peak_live_bytes));
 }
 
 void Overhead(int reps) {

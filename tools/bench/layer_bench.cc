@@ -16,6 +16,7 @@
 #include "core/op/imperative.h"
 #include "core/op/kernel.h"
 #include "core/tessera.h"
+#include "tools/bench/bench_util.h"
 
 namespace {
 
@@ -26,17 +27,7 @@ struct LayerCase {
   mx::Params params;
 };
 
-double MedianSeconds(int reps, const std::function<void()>& fn) {
-  fn();
-  std::vector<double> t;
-  for (int i = 0; i < reps; ++i) {
-    auto s = std::chrono::steady_clock::now();
-    fn();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - s).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+using bench::MedianSeconds;
 
 std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
   int64_t fc_in = 128 * (h / 2) * (h / 2);

@@ -15,20 +15,11 @@
 
 #include "core/engine/engine.h"
 #include "core/tessera.h"
+#include "tools/bench/bench_util.h"
 
 namespace {
 
-double MedianSeconds(int reps, const std::function<void()>& fn) {
-  std::vector<double> t;
-  fn();  // warm-up
-  for (int i = 0; i < reps; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    fn();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
+using bench::MedianSeconds;
 
 void Bench(const char* name, double ours, double peer, const char* unit, double ratio,
            const char* peer_name) {

@@ -55,6 +55,8 @@ TEST(MemoryPlan, InferenceHasNoGradientBuffersAndPlansUnderAQuarter) {
   const int64_t act = 8 * 128 * 28 * 28 * 4, pooled = act / 4, stat = 128 * 4;
   EXPECT_EQ(infer.planned_bytes, act + 2 * stat + pooled);
   EXPECT_EQ(infer.naive_bytes, 3 * act + 2 * stat + pooled + 8 * 2 * 4);
+  // The conv block and the pooled output must coexist: this plan is the least possible.
+  EXPECT_EQ(infer.peak_live_bytes, act + pooled);
   MemoryReport res = Plan(models::ResNet(20, 16, 10), {4, 16, 16, 16}, GradReq::kNull);
   EXPECT_LE(res.planned_bytes * 4, res.naive_bytes) << res.planned_bytes << " of "
                                                     << res.naive_bytes;
