@@ -1,0 +1,55 @@
+"""PyTorch peer for //tools/bench:train_bench: SGD training steps of the seed network (batch
+8, 3x224x224) or LeNet (batch 64, 1x28x28), the same layers as Tessera's.
+
+Usage: torch_train_step.py MODEL THREADS REPS. Prints "samples_per_sec <v>" and
+"peak_rss_delta <bytes>" (growth of the process's peak RSS across setup and steps).
+"""
+import resource
+import sys
+import time
+
+import torch
+import torch.nn as nn
+
+
+def model(name):
+    if name == "seed":
+        net = nn.Sequential(
+            nn.Conv2d(3, 128, 3, padding=1), nn.BatchNorm2d(128, eps=1e-3, momentum=0.1),
+            nn.ReLU(), nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(128 * 112 * 112, 2))
+        return net, (8, 3, 224, 224), 2
+    net = nn.Sequential(
+        nn.Conv2d(1, 20, 5), nn.Tanh(), nn.MaxPool2d(2, 2), nn.Conv2d(20, 50, 5), nn.Tanh(),
+        nn.MaxPool2d(2, 2), nn.Flatten(), nn.Linear(800, 500), nn.Tanh(), nn.Linear(500, 10))
+    return net, (64, 1, 28, 28), 10
+
+
+def main():
+    name, threads, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    torch.set_num_threads(threads)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    net, shape, classes = model(name)
+    opt = torch.optim.SGD(net.parameters(), lr=0.01)
+    x = torch.rand(shape)
+    y = torch.randint(0, classes, (shape[0],))
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad(set_to_none=False)
+        loss_fn(net(x), y).backward()
+        opt.step()
+
+    step()
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    times.sort()
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print("samples_per_sec", shape[0] / times[len(times) // 2], flush=True)
+    print("peak_rss_delta", (rss1 - rss0) * 1024, flush=True)
+
+
+if __name__ == "__main__":
+    main()

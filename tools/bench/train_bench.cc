@@ -1,0 +1,127 @@
+// Training benchmark (issue: Module). Prints BENCH lines (DESIGN.md section 7): samples per
+// second of SGD training steps (Module Forward, Backward, Update) of the seed network (batch 8,
+// 3x224x224) and LeNet (batch 64, 1x28x28) against PyTorch 1.13 CPU (torch_train_step.py,
+// same layers, same thread count) measured in the same run, and the growth of each process's
+// peak RSS over setup and steps (each model runs in its own process on both sides).
+//   train_bench [--quick]          (or --one seed|lenet REPS: one model, prints raw figures)
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+
+#include "core/engine/engine.h"
+#include "core/op/kernel.h"
+#include "core/tessera.h"
+#include "tools/bench/bench_util.h"
+
+namespace {
+
+long PeakRssBytes() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_maxrss * 1024L;
+}
+
+mx::Symbol Model(const std::string& name, mx::Shape* data, int* classes) {
+  namespace sym = mx::sym;
+  mx::Symbol x = sym::Variable("data");
+  if (name == "seed") {
+    *data = mx::Shape({8, 3, 224, 224});
+    *classes = 2;
+    x = sym::Convolution(x, {{"num_filter", 128}, {"kernel", {3, 3}}, {"pad", {1, 1}}}, "conv1");
+    x = sym::Activation(sym::BatchNorm(x, {}, "bn1"), {{"act_type", "relu"}}, "relu1");
+    x = sym::Pooling(x, {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}, "pool1");
+    x = sym::FullyConnected(x, {{"num_hidden", 2}}, "fc1");
+  } else {
+    *data = mx::Shape({64, 1, 28, 28});
+    *classes = 10;
+    x = sym::Activation(sym::Convolution(x, {{"kernel", {5, 5}}, {"num_filter", 20}}, "c1"),
+                        {{"act_type", "tanh"}}, "t1");
+    x = sym::Pooling(x, {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}, "p1");
+    x = sym::Activation(sym::Convolution(x, {{"kernel", {5, 5}}, {"num_filter", 50}}, "c2"),
+                        {{"act_type", "tanh"}}, "t2");
+    x = sym::Pooling(x, {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}, "p2");
+    x = sym::Activation(sym::FullyConnected(x, {{"num_hidden", 500}}, "f1"),
+                        {{"act_type", "tanh"}}, "t3");
+    x = sym::FullyConnected(x, {{"num_hidden", 10}}, "f2");
+  }
+  return sym::SoftmaxOutput(x, {}, "softmax");
+}
+
+// One model in this process: "<samples/s> <peak RSS growth>".
+int One(const std::string& name, int reps) {
+  long rss0 = PeakRssBytes();
+  mx::Shape shape;
+  int classes = 0;
+  mx::Symbol net = Model(name, &shape, &classes);
+  mx::mod::Module mod(net);
+  mod.Bind({{"data", shape}}, {{"softmax_label", {shape[0]}}});
+  mod.InitParams();
+  mod.InitOptimizer();
+  mx::NDArray x = mx::nd::random::uniform(0, 1, shape);
+  mx::NDArray y = mx::nd::round(mx::nd::random::uniform(0, classes - 1, {shape[0]}));
+  mx::io::DataBatch batch({x}, {y});
+  double secs = bench::MedianSeconds(reps, [&] {
+    mod.Forward(batch);
+    mod.Backward();
+    mod.Update();
+    mx::Engine::Get()->WaitForAll();
+  });
+  std::printf("%.6g %ld\n", static_cast<double>(shape[0]) / secs, PeakRssBytes() - rss0);
+  return 0;
+}
+
+std::map<std::string, double> Run(const std::string& cmd) {
+  std::map<std::string, double> out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char key[64];
+  double v;
+  while (std::fscanf(p, "%63s %lf", key, &v) == 2) out[key] = v;
+  pclose(p);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    if (argc > 3 && std::string(argv[1]) == "--one") return One(argv[2], std::atoi(argv[3]));
+    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    int threads = mx::CpuKernelThreads();
+    std::printf("# threads=%d\n", threads);
+    std::string script = "tools/bench/torch_train_step.py";
+    if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
+      script = std::string(dir) + "/" + script;
+    for (const char* name : {"seed", "lenet"}) {
+      int reps = quick ? 2 : (std::string(name) == "seed" ? 5 : 20);
+      FILE* p = popen((std::string(argv[0]) + " --one " + name + " " + std::to_string(reps)).c_str(),
+                      "r");
+      double ours = 0, ours_rss = 0;
+      if (p) {
+        if (std::fscanf(p, "%lf %lf", &ours, &ours_rss) != 2) ours = 0;
+        pclose(p);
+      }
+      std::map<std::string, double> torch = Run(
+          "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
+          "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " + script + " " + name +
+          " " + std::to_string(threads) + " " + std::to_string(reps));
+      if (ours <= 0 || !torch.count("samples_per_sec")) {
+        std::printf("# %s: a side failed to run (ours=%g, python3-torch present?)\n", name, ours);
+        continue;
+      }
+      double peer = torch["samples_per_sec"];
+      std::printf("BENCH train_%s ours=%.4g peer=%.4g unit=samples/s ratio=%.3f "
+                  "peer_name=pytorch_1.13_cpu\n", name, ours, peer, ours / peer);
+      std::printf("BENCH train_%s_peak_rss ours=%.0f peer=%.0f unit=bytes ratio=%.3f "
+                  "peer_name=pytorch_1.13_cpu\n", name, ours_rss, torch["peak_rss_delta"],
+                  torch["peak_rss_delta"] / ours_rss);
+    }
+  } catch (const mx::Error& e) {
+    std::fprintf(stderr, "train_bench: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
