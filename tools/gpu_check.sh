@@ -13,7 +13,7 @@ BINS=(examples/seed:ndarray_basics tools/bench:ndarray_bench)
 if [ "${1:-}" = "build" ]; then
   labels=()
   for t in "${TESTS[@]}" "${BINS[@]}"; do labels+=("//$t"); done
-  bazel build --dynamic_mode=off --define=static_blas=1 --define=static_cudart=1 --strip=always "${labels[@]}" || exit 1
+  bazel build --dynamic_mode=off --define=static_blas=1 --define=static_cudart=1 --define=dnnl=off --strip=always "${labels[@]}" || exit 1
   rm -rf .gpu_carry /tmp/gpu_bins && mkdir -p .gpu_carry /tmp/gpu_bins
   for t in "${TESTS[@]}" "${BINS[@]}"; do cp "bazel-bin/${t/://}" /tmp/gpu_bins/; done
   # The binaries share most of their bytes (OpenBLAS, kernels): one solid xz archive is small.

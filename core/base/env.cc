@@ -18,6 +18,8 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "threads used inside one CPU kernel (OpenMP loops and OpenBLAS); 0 means all cores"},
       {"MXNET_CPU_MEM_POOL_TYPE", "Naive",
        "Naive: freed CPU buffers are kept in a pool for reuse; Unpooled: returned to the OS"},
+      {"MXNET_MKLDNN_ENABLED", "1",
+       "1: CPU float32 convolutions run on oneDNN (when built with it); 0: im2col + GEMM"},
       {"MXNET_GPU_MEM_POOL_TYPE", "Naive",
        "Naive: freed GPU buffers are kept in a pool for reuse; Unpooled: cudaFree at once"},
   };

@@ -1,5 +1,6 @@
 // Convolution (1-D NCW and 2-D NCHW; MXNet parameters, grouping, dilation, padding).
-// CPU: im2col for a chunk of images, then one GEMM per group through OpenBLAS:
+// CPU float32: oneDNN (conv_dnnl.h) unless MXNET_MKLDNN_ENABLED=0. Otherwise, and for
+// float64: im2col for a chunk of images, then one GEMM per group through OpenBLAS:
 //   Y_g (Fg, nb*OH*OW) = W_g (Fg, Cg*kh*kw) x col_g (Cg*kh*kw, nb*OH*OW) (+ bias).
 // Backward (_backward_Convolution, inputs ograd, data, weight):
 //   dW_g += dy_g col_g^T summed over images; dcol_g = W_g^T dy_g scattered back (col2im);
@@ -9,7 +10,9 @@
 #include <string>
 
 #include "core/op/op_def.h"
+#include "core/base/env.h"
 #include "core/ops/linalg/blas.h"
+#include "core/ops/nn/conv_dnnl.h"
 #include "core/ops/nn/conv_geometry.h"
 
 namespace mx {
@@ -129,11 +132,26 @@ void Forward(const ConvDims& d, const T* x, const T* w, const T* b, T* y, bool a
   }
 }
 
+// Whether this call goes to oneDNN (float32, enabled, built in).
+bool UseDnnl(DType t) {
+  static const bool enabled = EnvBool("MXNET_MKLDNN_ENABLED") && DnnlAvailable();
+  return enabled && t == kFloat32;
+}
+
+DnnlConvShape ToDnnl(const ConvDims& d) {
+  return DnnlConvShape{d.n, d.c, d.h, d.w, d.f, d.oh, d.ow, d.groups, d.g};
+}
+
 void ConvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                         const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
   const auto& p = attrs.get<ConvolutionParam>();
   ConvDims d = MakeDims(p, in[0].shape);
+  if (UseDnnl(out[0].dtype) &&
+      DnnlConvForward(ToDnnl(d), in[0].ptr<float>(), in[1].ptr<float>(),
+                      p.no_bias ? nullptr : in[2].ptr<float>(), out[0].ptr<float>(),
+                      req[0] == OpReq::kAddTo))
+    return;
   MX_TYPE_SWITCH_BLAS(out[0].dtype, T, "Convolution on CPU", {
     Forward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
                out[0].ptr<T>(), req[0] == OpReq::kAddTo);
@@ -183,6 +201,14 @@ void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vect
                          const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<ConvolutionParam>();
   ConvDims d = MakeDims(p, in[1].shape);
+  auto want = [&](int i) { return req[i] != OpReq::kNull; };
+  if (UseDnnl(in[0].dtype) &&
+      DnnlConvBackward(ToDnnl(d), in[0].ptr<float>(), in[1].ptr<float>(), in[2].ptr<float>(),
+                       want(0) ? out[0].ptr<float>() : nullptr, req[0] == OpReq::kAddTo,
+                       want(1) ? out[1].ptr<float>() : nullptr, req[1] == OpReq::kAddTo,
+                       !p.no_bias && want(2) ? out[2].ptr<float>() : nullptr,
+                       !p.no_bias && req[2] == OpReq::kAddTo))
+    return;
   MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Convolution backward on CPU", {
     T* db = (!p.no_bias && req[2] != OpReq::kNull) ? out[2].ptr<T>() : nullptr;
     Backward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),

@@ -1,0 +1,31 @@
+// Convolution through oneDNN (Debian's libdnnl) for float32 on the CPU: the forward pass, the
+// data gradient and the weight/bias gradients, with oneDNN choosing its blocked layouts and
+// reorders to and from Tessera's NCHW/OIHW arrays. Primitives are built once per geometry and
+// cached (thread-safe); execution may run from several threads at once. When Tessera is built
+// without oneDNN (--define=dnnl=off) every call returns false and the caller falls back to
+// im2col + GEMM.
+#ifndef TESSERA_CORE_OPS_NN_CONV_DNNL_H_
+#define TESSERA_CORE_OPS_NN_CONV_DNNL_H_
+
+#include <cstdint>
+
+#include "core/ops/nn/conv_geometry.h"
+
+namespace mx {
+
+struct DnnlConvShape {
+  int64_t n, c, h, w, f, oh, ow, groups;
+  Window2D g;
+};
+
+bool DnnlAvailable();
+// y = conv(x, w) + b (b may be null); add: y += instead of y =.
+bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, const float* b,
+                     float* y, bool add);
+// Any of dx, dw, db may be null (not wanted); the add flags accumulate instead of overwrite.
+bool DnnlConvBackward(const DnnlConvShape& s, const float* dy, const float* x, const float* w,
+                      float* dx, bool add_dx, float* dw, bool add_dw, float* db, bool add_db);
+
+}  // namespace mx
+
+#endif  // TESSERA_CORE_OPS_NN_CONV_DNNL_H_

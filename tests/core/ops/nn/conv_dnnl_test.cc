@@ -1,0 +1,81 @@
+// CPU float32 convolution (oneDNN when built in) against the float64 im2col path, forward and
+// backward, over strides, padding, dilation, groups, 1-D, no bias and kAddTo accumulation.
+#include <gtest/gtest.h>
+
+#include "core/op/autograd.h"
+#include "core/op/imperative.h"
+#include "core/tessera.h"
+#include "tests/testing/gradient_check.h"
+
+namespace mx {
+namespace {
+
+struct Case {
+  Shape data, weight;
+  Params params;
+};
+
+std::vector<Case> Cases() {
+  return {
+      {{2, 3, 9, 8}, {4, 3, 3, 3}, {{"kernel", {3, 3}}, {"num_filter", 4}, {"pad", {1, 1}}}},
+      {{2, 4, 10, 9},
+       {6, 2, 3, 2},
+       {{"kernel", {3, 2}}, {"num_filter", 6}, {"num_group", 2}, {"stride", {2, 1}},
+        {"dilate", {1, 2}}, {"pad", {2, 0}}}},
+      {{3, 2, 11}, {5, 2, 3}, {{"kernel", {3}}, {"num_filter", 5}, {"stride", {2}}}},
+      {{1, 3, 7, 7}, {2, 3, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 2}, {"no_bias", true}}},
+  };
+}
+
+TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
+  for (const Case& c : Cases()) {
+    bool bias = true;
+    for (const auto& kv : c.params) bias = bias && kv.first != "no_bias";
+    std::vector<NDArray> in64 = {testing::Rand(c.data), testing::Rand(c.weight)};
+    if (bias) in64.push_back(testing::Rand({c.weight[0]}));
+    std::vector<NDArray> in32;
+    for (const NDArray& a : in64) in32.push_back(a.AsType(kFloat32));
+    ParamMap pm = ToParamMap(c.params);
+    InvokeOptions train;
+    train.is_train = true;
+    NDArray y64 = InvokeAll("Convolution", in64, pm, train)[0];
+    NDArray y32 = InvokeAll("Convolution", in32, pm, train)[0];
+    testing::ExpectNDArrayNear(y32, y64, 1e-4, "forward " + c.data.ToString());
+    NDArray head64 = testing::Rand(y64.shape());
+    std::vector<NDArray> g64 = Backward("Convolution", in64, pm, {y64}, {head64});
+    std::vector<NDArray> g32 =
+        Backward("Convolution", in32, pm, {y32}, {head64.AsType(kFloat32)});
+    for (size_t i = 0; i < g64.size(); ++i)
+      testing::ExpectNDArrayNear(g32[i], g64[i], 1e-3,
+                                 "gradient " + std::to_string(i) + " of " + c.data.ToString());
+    // kAddTo: forward into a preset output adds.
+    NDArray preset = nd::ones(y32.shape());
+    InvokeOptions add = train;
+    add.out = {preset};
+    add.req = OpReq::kAddTo;
+    InvokeAll("Convolution", in32, pm, add);
+    testing::ExpectNDArrayNear(preset, y64 + 1.0, 1e-4, "kAddTo " + c.data.ToString());
+  }
+}
+
+TEST(ConvolutionFloat32, BackwardAddToAccumulatesEveryGradient) {
+  Case c = Cases()[1];
+  std::vector<NDArray> in = {testing::Rand(c.data).AsType(kFloat32),
+                             testing::Rand(c.weight).AsType(kFloat32),
+                             testing::Rand({c.weight[0]}).AsType(kFloat32)};
+  ParamMap pm = ToParamMap(c.params);
+  NDArray y = Invoke("Convolution", in, pm)[0];
+  NDArray head = testing::Rand(y.shape()).AsType(kFloat32);
+  std::vector<NDArray> once = InvokeAll("_backward_Convolution", {head, in[0], in[1]}, pm);
+  std::vector<NDArray> acc = {nd::ones(in[0].shape()), nd::ones(in[1].shape()),
+                              nd::ones(in[2].shape())};
+  InvokeOptions add;
+  add.out = acc;
+  add.req = OpReq::kAddTo;
+  InvokeAll("_backward_Convolution", {head, in[0], in[1]}, pm, add);
+  for (size_t i = 0; i < 3; ++i)
+    testing::ExpectNDArrayNear(acc[i], once[i] + 1.0, 1e-5, "gradient " + std::to_string(i));
+}
+
+}  // namespace
+}  // namespace mx
