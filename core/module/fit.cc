@@ -63,6 +63,19 @@ BatchEndCallback Speedometer(int64_t batch_size, int frequent, Logger logger) {
   };
 }
 
+EpochEndCallback DoCheckpoint(const std::string& prefix, int period) {
+  MX_CHECK_AS(ValueError, period >= 1) << "DoCheckpoint: period must be >= 1, found " << period;
+  return [prefix, period](int epoch, const Symbol& symbol, const ParamDict& arg,
+                          const ParamDict& aux) {
+    if ((epoch + 1) % period != 0) return;
+    SaveSymbolFile(symbol, prefix + "-symbol.json");
+    std::vector<std::pair<std::string, NDArray>> named;
+    for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
+    for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
+    nd::Save(ParamsPath(prefix, epoch + 1), named);
+  };
+}
+
 void Module::Fit(io::DataIter* train, const FitOptions& o) {
   MX_CHECK_AS(ValueError, train != nullptr) << "Module::Fit: no training data iterator.";
   MX_CHECK_AS(ValueError, o.num_epoch > o.begin_epoch)
@@ -174,12 +187,8 @@ std::vector<NDArray> Module::Predict(io::DataIter* eval, int num_batch) {
 }
 
 void Module::SaveCheckpoint(const std::string& prefix, int epoch) const {
-  SaveSymbolFile(symbol_, prefix + "-symbol.json");
   auto [arg, aux] = GetParams();
-  std::vector<std::pair<std::string, NDArray>> named;
-  for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
-  for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
-  nd::Save(ParamsPath(prefix, epoch), named);
+  DoCheckpoint(prefix, 1)(epoch - 1, symbol_, arg, aux);
 }
 
 std::pair<ParamDict, ParamDict> LoadParamsFile(const std::string& path) {

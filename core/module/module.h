@@ -47,6 +47,10 @@ using EpochEndCallback =
 // "Epoch[0] Batch [100]\tSpeed: 1234.56 samples/sec\taccuracy=0.812500".
 BatchEndCallback Speedometer(int64_t batch_size, int frequent = 50, Logger logger = nullptr);
 
+// Saves prefix-symbol.json and prefix-%04d.params (epoch + 1) every `period` epochs, as
+// MXNet's mx.callback.do_checkpoint.
+EpochEndCallback DoCheckpoint(const std::string& prefix, int period = 1);
+
 struct InitParamsOptions {
   std::shared_ptr<init::Initializer> initializer;  // default Uniform(0.01), as MXNet Module
   ParamDict arg_params, aux_params;                // take these values where given

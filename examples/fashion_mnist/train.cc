@@ -1,6 +1,6 @@
 // LeNet on Fashion-MNIST (Debian's dataset-fashion-mnist) with Module::Fit: a Speedometer,
 // validation on the test set after each epoch and a final "Test-accuracy=" line. SGD with
-// momentum 0.9, the rate halved every epoch.
+// momentum 0.9, the rate halved every two epochs.
 //   train [--data DIR] [--epochs N] [--batch-size B] [--lr R] [--kvstore local|device]
 //         [--contexts cpu(0),cpu(1)] [--checkpoint PREFIX] [--resume]
 // With --checkpoint each epoch end writes PREFIX-symbol.json, PREFIX-%04d.params (MXNet's
@@ -16,7 +16,7 @@ namespace {
 
 struct Args {
   std::string data = "/usr/share/datasets/fashion-mnist";
-  int epochs = 6;
+  int epochs = 8;
   int64_t batch_size = 64;
   double lr = 0.05;
   std::string kvstore = "local";
@@ -104,7 +104,8 @@ int main(int argc, char** argv) {
     fit.initializer = std::make_shared<mx::init::Xavier>();
     fit.batch_end_callback.push_back(mx::mod::Speedometer(a.batch_size, 200));
     int64_t epoch_batches = train.num_samples() / a.batch_size;
-    fit.lr_scheduler = std::make_shared<mx::opt::FactorScheduler>(epoch_batches, 0.5, 1e-8, a.lr);
+    fit.lr_scheduler =
+        std::make_shared<mx::opt::FactorScheduler>(2 * epoch_batches, 0.5, 1e-8, a.lr);
     fit.checkpoint_prefix = a.checkpoint;
     fit.checkpoint_every = a.checkpoint.empty() ? 0 : 200;
     MX_CHECK_AS(ValueError, !a.resume || !a.checkpoint.empty())

@@ -129,6 +129,13 @@ TEST(Module, PredictDropsPaddingAndCheckpointsRoundTrip) {
   back.SetParams(arg, aux);
   testing::ExpectNDArrayNear(back.Predict(data.get())[0], out[0], 0, "restored predictions");
   EXPECT_THROW(mod::LoadCheckpoint(prefix, 4), IOError);
+  // do_checkpoint as an epoch-end callback: epoch 1 ends -> prefix-0002.params.
+  auto [arg2, aux2] = m.GetParams();
+  mod::DoCheckpoint(prefix, 2)(0, m.symbol(), arg2, aux2);  // period 2: epoch 0 writes nothing
+  EXPECT_THROW(mod::LoadCheckpoint(prefix, 1), IOError);
+  mod::DoCheckpoint(prefix, 2)(1, m.symbol(), arg2, aux2);
+  EXPECT_EQ(std::get<1>(mod::LoadCheckpoint(prefix, 2)).size(), arg.size());
+  std::remove((prefix + "-0002.params").c_str());
   std::remove((prefix + "-symbol.json").c_str());
   std::remove((prefix + "-0003.params").c_str());
 }
