@@ -105,6 +105,7 @@ std::map<std::string, double> Torch(int64_t n, int64_t h, int threads, int reps)
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::UsePassiveOpenMP(argv);
   try {
     bool quick = argc > 1 && std::string(argv[1]) == "--quick";
     int reps = quick ? 3 : 10;

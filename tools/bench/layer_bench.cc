@@ -109,6 +109,7 @@ std::map<std::string, double> TorchSeconds(int64_t n, int64_t h, int64_t lenet, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::UsePassiveOpenMP(argv);
   bool quick = argc > 1 && std::string(argv[1]) == "--quick";
   int threads = mx::CpuKernelThreads();
   std::printf("# threads=%d (ours: OpenMP + OpenBLAS; PyTorch: torch.set_num_threads)\n", threads);

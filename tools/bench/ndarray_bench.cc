@@ -79,7 +79,8 @@ void BenchEngineOverhead() {
 
 }  // namespace
 
-int main() {
+int main(int, char** argv) {
+  bench::UsePassiveOpenMP(argv);
   try {
     std::printf("# engine=%s\n", mx::Engine::Get()->Type().c_str());
     BenchDot(1024);

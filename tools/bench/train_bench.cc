@@ -87,6 +87,7 @@ std::map<std::string, double> Run(const std::string& cmd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::UsePassiveOpenMP(argv);
   try {
     if (argc > 3 && std::string(argv[1]) == "--one") return One(argv[2], std::atoi(argv[3]));
     bool quick = argc > 1 && std::string(argv[1]) == "--quick";
