@@ -8,7 +8,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstdio>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 namespace bench {
@@ -34,6 +37,27 @@ inline void UsePassiveOpenMP(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
   setenv("OMP_WAIT_POLICY", "passive", 1);
   execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
+}
+
+// Runs the PyTorch peer tools/bench/<script> with `args` in its tuned configuration (jemalloc,
+// OPENBLAS_NUM_THREADS=1; see ../shared/docs/benchmarking.md) and returns its "<key> <number>"
+// lines; empty when python3 or torch is missing.
+inline std::map<std::string, double> RunTorchPeer(const std::string& script,
+                                                  const std::string& args) {
+  std::string path = "tools/bench/" + script;
+  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
+    path = std::string(dir) + "/" + path;
+  std::string cmd =
+      "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
+      "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " + path + " " + args;
+  std::map<std::string, double> out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char key[128];
+  double v;
+  while (std::fscanf(p, "%127s %lf", key, &v) == 2) out[key] = v;
+  pclose(p);
+  return out;
 }
 
 }  // namespace bench

@@ -82,26 +82,6 @@ double KernelSum(const mx::Executor::State& s) {
   return total;
 }
 
-std::map<std::string, double> Torch(int64_t n, int64_t h, int threads, int reps) {
-  std::string script = "tools/bench/torch_seed_step.py";
-  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
-    script = std::string(dir) + "/" + script;
-  char cmd[1024];
-  std::snprintf(cmd, sizeof(cmd),
-                "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
-                "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 %s %lld %lld %d %d",
-                script.c_str(), static_cast<long long>(n), static_cast<long long>(h), threads,
-                reps);
-  std::map<std::string, double> t;
-  FILE* p = popen(cmd, "r");
-  if (!p) return t;
-  char name[128];
-  double v;
-  while (std::fscanf(p, "%127s %lf", name, &v) == 2) t[name] = v;
-  pclose(p);
-  return t;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -137,7 +117,9 @@ int main(int argc, char** argv) {
     std::printf("BENCH seed_kernels_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
                 "peer_name=sum_of_kernels\n",
                 static_cast<long long>(n), exe, kernels, kernels / exe);
-    std::map<std::string, double> torch = Torch(n, h, threads, reps);
+    std::map<std::string, double> torch = bench::RunTorchPeer(
+        "torch_seed_step.py", std::to_string(n) + " " + std::to_string(h) + " " +
+                                  std::to_string(threads) + " " + std::to_string(reps));
     if (torch.count("seed_step")) {
       std::printf("BENCH seed_step_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
                   "peer_name=pytorch_1.13_cpu\n",

@@ -85,27 +85,6 @@ double OursSeconds(const LayerCase& c, int reps) {
   });
 }
 
-std::map<std::string, double> TorchSeconds(int64_t n, int64_t h, int64_t lenet, int threads,
-                                           int reps) {
-  std::string script = "tools/bench/torch_layers.py";
-  if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
-    script = std::string(dir) + "/" + script;
-  char cmd[1024];
-  std::snprintf(cmd, sizeof(cmd),
-                "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
-                "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 %s %lld %lld %lld %d %d",
-                script.c_str(), static_cast<long long>(n), static_cast<long long>(h),
-                static_cast<long long>(lenet), threads, reps);
-  std::map<std::string, double> t;
-  FILE* p = popen(cmd, "r");
-  if (!p) return t;
-  char name[128];
-  double secs;
-  while (std::fscanf(p, "%127s %lf", name, &secs) == 2) t[name] = secs;
-  pclose(p);
-  return t;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -121,7 +100,10 @@ int main(int argc, char** argv) {
                                       : std::vector<Config>{{64, 28, 64, 5}, {8, 224, 0, 3}};
   try {
     for (const Config& cfg : configs) {
-      std::map<std::string, double> peer = TorchSeconds(cfg.n, cfg.h, cfg.lenet, threads, cfg.reps);
+      std::map<std::string, double> peer = bench::RunTorchPeer(
+          "torch_layers.py", std::to_string(cfg.n) + " " + std::to_string(cfg.h) + " " +
+                                 std::to_string(cfg.lenet) + " " + std::to_string(threads) + " " +
+                                 std::to_string(cfg.reps));
       for (const LayerCase& c : Cases(cfg.n, cfg.h, cfg.lenet)) {
         double ours = OursSeconds(c, cfg.reps);
         auto it = peer.find(c.name);

@@ -6,10 +6,11 @@ configuration (jemalloc, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(threads))
 """
 import resource
 import sys
-import time
 
 import torch
 import torch.nn as nn
+
+from torch_layers import median_time
 
 
 def main():
@@ -28,15 +29,9 @@ def main():
         net.zero_grad(set_to_none=False)
         loss_fn(net(x), label).backward()
 
-    step()
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    times.sort()
+    median = median_time(step, reps)
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print("seed_step", times[len(times) // 2], flush=True)
+    print("seed_step", median, flush=True)
     print("seed_peak_rss_delta", (rss1 - rss0) * 1024, flush=True)
 
 

@@ -6,10 +6,11 @@ Usage: torch_train_step.py MODEL THREADS REPS. Prints "samples_per_sec <v>" and
 """
 import resource
 import sys
-import time
 
 import torch
 import torch.nn as nn
+
+from torch_layers import median_time
 
 
 def model(name):
@@ -39,15 +40,9 @@ def main():
         loss_fn(net(x), y).backward()
         opt.step()
 
-    step()
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    times.sort()
+    median = median_time(step, reps)
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print("samples_per_sec", shape[0] / times[len(times) // 2], flush=True)
+    print("samples_per_sec", shape[0] / median, flush=True)
     print("peak_rss_delta", (rss1 - rss0) * 1024, flush=True)
 
 

@@ -73,17 +73,6 @@ int One(const std::string& name, int reps) {
   return 0;
 }
 
-std::map<std::string, double> Run(const std::string& cmd) {
-  std::map<std::string, double> out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char key[64];
-  double v;
-  while (std::fscanf(p, "%63s %lf", key, &v) == 2) out[key] = v;
-  pclose(p);
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,9 +82,6 @@ int main(int argc, char** argv) {
     bool quick = argc > 1 && std::string(argv[1]) == "--quick";
     int threads = mx::CpuKernelThreads();
     std::printf("# threads=%d\n", threads);
-    std::string script = "tools/bench/torch_train_step.py";
-    if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
-      script = std::string(dir) + "/" + script;
     for (const char* name : {"seed", "lenet"}) {
       int reps = quick ? 2 : (std::string(name) == "seed" ? 5 : 20);
       FILE* p = popen((std::string(argv[0]) + " --one " + name + " " + std::to_string(reps)).c_str(),
@@ -105,10 +91,9 @@ int main(int argc, char** argv) {
         if (std::fscanf(p, "%lf %lf", &ours, &ours_rss) != 2) ours = 0;
         pclose(p);
       }
-      std::map<std::string, double> torch = Run(
-          "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
-          "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " + script + " " + name +
-          " " + std::to_string(threads) + " " + std::to_string(reps));
+      std::map<std::string, double> torch = bench::RunTorchPeer(
+          "torch_train_step.py",
+          std::string(name) + " " + std::to_string(threads) + " " + std::to_string(reps));
       if (ours <= 0 || !torch.count("samples_per_sec")) {
         std::printf("# %s: a side failed to run (ours=%g, python3-torch present?)\n", name, ours);
         continue;
