@@ -39,6 +39,22 @@ TEST(Optimizer, SgdMomentumFollowsMXNet) {
   ExpectNDArrayNear(s[0], {-0.19}, 1e-6);
 }
 
+TEST(Optimizer, MultiPrecisionSgdKeepsAFloat32MasterCopy) {
+  auto sgd = opt::Create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.5},
+                                 {"multi_precision", true}});
+  NDArray w = nd::array({1.0, -1.0}).AsType(kFloat16);
+  std::vector<NDArray> s = sgd->CreateState(0, w);
+  ASSERT_EQ(s.size(), 2u);  // momentum and the float32 master weight
+  EXPECT_EQ(s[0].dtype(), kFloat32);
+  EXPECT_EQ(s[1].dtype(), kFloat32);
+  // Many tiny steps: the float32 master accumulates what float16 alone would round away.
+  NDArray g = nd::array({0.001, 0.001}).AsType(kFloat16);
+  for (int i = 0; i < 10; ++i) sgd->Update(0, w, g, &s);
+  std::vector<float> master = s[1].ToVector<float>();
+  EXPECT_LT(master[0], 1.0f - 0.0015f);
+  EXPECT_NEAR(w.AsType(kFloat32).ToVector<float>()[0], master[0], 1e-3);
+}
+
 TEST(Optimizer, AdamFoldsBiasCorrectionIntoTheRate) {
   auto adam = opt::Create("adam", {{"learning_rate", 0.01}});
   NDArray w = nd::array({1.0, 1.0}), g = nd::array({0.5, -3.0});
