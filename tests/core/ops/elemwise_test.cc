@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "core/base/error.h"
 #include "core/tessera.h"
@@ -174,6 +175,36 @@ TEST(Elemwise, KernelErrorsSurfaceAtTheNextWait) {
   } catch (const IndexError& e) {
     EXPECT_NE(std::string(e.what()).find("index 5"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace mx
+
+namespace mx {
+namespace {
+
+TEST(Elementwise, Float32TanhIsAccurateEverywhere) {
+  std::vector<float> xs;
+  for (double v = -20; v <= 20; v += 0.001) xs.push_back(static_cast<float>(v));
+  for (float v : {1e-30f, 1e-8f, 3e-5f, 0.0624f, 0.0625f, 0.0626f, 8.99f, 9.0f, 9.01f, 88.0f})
+    for (float s : {1.0f, -1.0f}) xs.push_back(s * v);
+  xs.push_back(0.0f);
+  NDArray in(xs.data(), {static_cast<int64_t>(xs.size())}, kFloat32);
+  std::vector<float> got = nd::tanh(in).ToVector<float>();
+  double worst = 0;
+  for (size_t i = 0; i < xs.size(); ++i) {
+    double want = std::tanh(static_cast<double>(xs[i]));
+    double err = std::fabs(got[i] - want) / std::max(std::fabs(want), 1e-30);
+    worst = std::max(worst, err);
+    ASSERT_LE(err, 5e-7) << "tanh(" << xs[i] << ") = " << got[i] << ", want " << want;
+  }
+  float special[] = {std::numeric_limits<float>::infinity(),
+                     -std::numeric_limits<float>::infinity(),
+                     std::numeric_limits<float>::quiet_NaN()};
+  std::vector<float> s = nd::tanh(NDArray(special, {3}, kFloat32)).ToVector<float>();
+  EXPECT_EQ(s[0], 1.0f);
+  EXPECT_EQ(s[1], -1.0f);
+  EXPECT_TRUE(std::isnan(s[2]));
 }
 
 }  // namespace
