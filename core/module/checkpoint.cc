@@ -48,11 +48,8 @@ void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag,
   states["iter"] = Bytes(iter.SaveState());
   SaveSymbolFile(module.symbol(), prefix + "-symbol.json");
   auto [arg, aux] = module.GetParams();
-  std::vector<std::pair<std::string, NDArray>> named;
-  for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
-  for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
   // Parameters first: a states file never points at parameters that were not written.
-  nd::Save(prefix + "-" + tag + ".params", named);
+  SaveParamsFile(prefix + "-" + tag + ".params", arg, aux);
   nd::Save(prefix + "-" + tag + ".states", states);
 }
 

@@ -69,10 +69,7 @@ EpochEndCallback DoCheckpoint(const std::string& prefix, int period) {
                           const ParamDict& aux) {
     if ((epoch + 1) % period != 0) return;
     SaveSymbolFile(symbol, prefix + "-symbol.json");
-    std::vector<std::pair<std::string, NDArray>> named;
-    for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
-    for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
-    nd::Save(ParamsPath(prefix, epoch + 1), named);
+    SaveParamsFile(ParamsPath(prefix, epoch + 1), arg, aux);
   };
 }
 
@@ -189,6 +186,13 @@ std::vector<NDArray> Module::Predict(io::DataIter* eval, int num_batch) {
 void Module::SaveCheckpoint(const std::string& prefix, int epoch) const {
   auto [arg, aux] = GetParams();
   DoCheckpoint(prefix, 1)(epoch - 1, symbol_, arg, aux);
+}
+
+void SaveParamsFile(const std::string& path, const ParamDict& arg, const ParamDict& aux) {
+  std::vector<std::pair<std::string, NDArray>> named;
+  for (const auto& kv : arg) named.emplace_back("arg:" + kv.first, kv.second);
+  for (const auto& kv : aux) named.emplace_back("aux:" + kv.first, kv.second);
+  nd::Save(path, named);
 }
 
 std::pair<ParamDict, ParamDict> LoadParamsFile(const std::string& path) {

@@ -15,6 +15,25 @@ bool Contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
+// Copies a batch array into an executor input. CopyTo converts dtypes itself on the host or
+// within one device; only a conversion across devices needs AsType first.
+void LoadInput(const NDArray& src, const NDArray& dst) {
+  Context s = src.context(), d = dst.context();
+  if (src.dtype() == dst.dtype() || s == d || (s.is_host() && d.is_host()))
+    src.CopyTo(dst);
+  else
+    src.AsType(dst.dtype()).CopyTo(dst);
+}
+
+// A float attribute such as __lr_mult__; ValueError naming the variable otherwise.
+double AttrNumber(const std::string& var, const std::string& key, const std::string& text) {
+  double v;
+  MX_CHECK_AS(ValueError, ParseValue(text, &v))
+      << "variable " << var << ": attribute " << key << " is '" << text
+      << "', expected a number.";
+  return v;
+}
+
 std::string Join(const std::vector<std::string>& v) {
   std::string s;
   for (const std::string& x : v) s += (s.empty() ? "" : ", ") + x;
@@ -174,8 +193,12 @@ void Module::InitOptimizer(const std::string& kvstore, const std::string& optimi
     names[static_cast<int>(i)] = param_names_[i];
     auto a = attrs.find(param_names_[i]);
     if (a == attrs.end()) continue;
-    if (a->second.count("__lr_mult__")) lr_mult[param_names_[i]] = std::stod(a->second.at("__lr_mult__"));
-    if (a->second.count("__wd_mult__")) wd_mult[param_names_[i]] = std::stod(a->second.at("__wd_mult__"));
+    for (const char* key : {"__lr_mult__", "__wd_mult__"}) {
+      auto it = a->second.find(key);
+      if (it == a->second.end()) continue;
+      double v = AttrNumber(param_names_[i], key, it->second);
+      (key[2] == 'l' ? lr_mult : wd_mult)[param_names_[i]] = v;
+    }
   }
   optimizer_->SetWdMult(wd_mult);
   optimizer_->SetParamNames(names);
@@ -229,11 +252,9 @@ void Module::Forward(const io::DataBatch& batch, std::optional<bool> is_train) {
       args = execs_[k].arg_dict();
     }
     for (size_t i = 0; i < data_names_.size(); ++i)
-      part(batch.data[i]).AsType(args.at(data_names_[i]).dtype()).CopyTo(args.at(data_names_[i]));
+      LoadInput(part(batch.data[i]), args.at(data_names_[i]));
     for (size_t i = 0; i < label_names_.size() && i < batch.label.size(); ++i)
-      part(batch.label[i])
-          .AsType(args.at(label_names_[i]).dtype())
-          .CopyTo(args.at(label_names_[i]));
+      LoadInput(part(batch.label[i]), args.at(label_names_[i]));
     execs_[k].Forward(is_train.value_or(for_training_));
   }
 }

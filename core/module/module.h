@@ -164,6 +164,8 @@ class Module {
   std::vector<std::vector<NDArray>> states_;  // per parameter index
 };
 
+// Writes arg params and aux params as one .params file with MXNet's "arg:"/"aux:" keys.
+void SaveParamsFile(const std::string& path, const ParamDict& arg, const ParamDict& aux);
 // Reads a .params file of arg:/aux: keys into (arg params, aux params); IOError otherwise.
 std::pair<ParamDict, ParamDict> LoadParamsFile(const std::string& path);
 // Reads prefix-symbol.json and prefix-%04d.params: (symbol, arg params, aux params). IOError

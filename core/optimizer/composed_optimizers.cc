@@ -14,9 +14,12 @@ namespace {
 
 NDArray Zeros(const NDArray& w) { return nd::zeros(w.shape(), w.context(), w.dtype()); }
 
-// rescale_grad * grad, clipped to [-clip, clip] when clip >= 0.
-NDArray Prepare(const NDArray& g, double rescale, double clip) {
+// rescale_grad * grad (+ wd * weight when `w` is given), clipped to [-clip, clip] when
+// clip >= 0.
+NDArray Prepare(const NDArray& g, double rescale, double clip, const NDArray* w = nullptr,
+                double wd = 0) {
   NDArray r = g * rescale;
+  if (w) r = r + *w * wd;
   return clip >= 0 ? nd::clip(r, -clip, clip) : r;
 }
 
@@ -58,7 +61,7 @@ class Adamax : public Optimizer {
   void Step(int, NDArray w, const NDArray& grad, std::vector<NDArray>* s, double lr, double wd,
             int t) override {
     lr /= 1 - std::pow(beta1_, t);
-    NDArray g = Prepare(grad * 1.0 + w * (wd / rescale_grad()), rescale_grad(), clip_gradient());
+    NDArray g = Prepare(grad, rescale_grad(), clip_gradient(), &w, wd);
     NDArray m = (*s)[0] * beta1_ + g * (1 - beta1_);
     NDArray u = nd::maximum((*s)[1] * beta2_, nd::abs(g));
     m.CopyTo((*s)[0]);
@@ -83,7 +86,7 @@ class Nadam : public Optimizer {
  protected:
   void Step(int, NDArray w, const NDArray& grad, std::vector<NDArray>* s, double lr, double wd,
             int t) override {
-    NDArray g = Prepare(grad * 1.0 + w * (wd / rescale_grad()), rescale_grad(), clip_gradient());
+    NDArray g = Prepare(grad, rescale_grad(), clip_gradient(), &w, wd);
     // MXNet keeps one momentum schedule for all parameters, advanced on every update.
     double mom_t = beta1_ * (1 - 0.5 * std::pow(0.96, t * decay_));
     double mom_t1 = beta1_ * (1 - 0.5 * std::pow(0.96, (t + 1) * decay_));

@@ -65,10 +65,8 @@ class SGD : public Optimizer {
     if (momentum_ != 0) {
       p.emplace_back("momentum", momentum_);
       RunUpdate(prefix + (nesterov_ ? "nag_mom_update" : "sgd_mom_update"), w, g, *s, p);
-    } else if (nesterov_) {
-      RunUpdate(prefix + "sgd_update", w, g, *s, p);
     } else {
-      RunUpdate(prefix + "sgd_update", w, g, *s, p);
+      RunUpdate(prefix + "sgd_update", w, g, *s, p);  // NAG without momentum is plain SGD
     }
   }
 

@@ -72,7 +72,7 @@ MemoryPlan PlanMemory(const IndexedGraph& g, const std::vector<Shape>& shapes,
       uint32_t eid = g.entry_id(nid, j);
       if (!planned(eid)) continue;
       int64_t elements = shapes[eid].Size();
-      plan.naive_bytes += elements * static_cast<int64_t>(DTypeSize(static_cast<DType>(dtypes[eid])));
+      plan.naive_bytes += bytes_of(eid);
       int sid = -1;
       for (const auto& [in, out] : info.node->attrs.op->inplace_options()) {
         if (out != j || in >= static_cast<int>(info.inputs.size()) || taken_input[in]) continue;

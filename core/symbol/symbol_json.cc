@@ -106,8 +106,7 @@ std::string CanonicalOpName(const std::string& op) {
       {"_MulScalar", "_mul_scalar"},     {"_DivScalar", "_div_scalar"},
       {"_RDivScalar", "_rdiv_scalar"},   {"_Maximum", "_maximum"},
       {"_Minimum", "_minimum"},          {"_Power", "_power"},
-      {"_copy", "_copy"},                {"identity", "_copy"},
-      {"flatten", "Flatten"},            {"Cast", "Cast"},
+      {"identity", "_copy"},             {"flatten", "Flatten"},
   };
   auto it = aliases.find(op);
   return it == aliases.end() ? op : it->second;

@@ -60,7 +60,7 @@ void KVStore::Push(const std::vector<int>& keys,
           << " but a pushed value has shape " << a.shape() << ".";
     Context where = stored.context();
     NDArray sum = v[0].CopyTo(where);
-    for (size_t i = 1; i < v.size(); ++i) sum += v[i].CopyTo(where);
+    for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
     if (optimizer_) {
       auto st = states_.find(keys[k]);
       if (st == states_.end())

@@ -210,10 +210,10 @@ void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vect
                        !p.no_bias && req[2] == OpReq::kAddTo))
     return;
   MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Convolution backward on CPU", {
-    T* db = (!p.no_bias && req[2] != OpReq::kNull) ? out[2].ptr<T>() : nullptr;
+    T* db = (!p.no_bias && want(2)) ? out[2].ptr<T>() : nullptr;
     Backward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),
-                req[0] != OpReq::kNull ? out[0].ptr<T>() : nullptr,
-                req[1] != OpReq::kNull ? out[1].ptr<T>() : nullptr, db, req);
+                want(0) ? out[0].ptr<T>() : nullptr, want(1) ? out[1].ptr<T>() : nullptr, db,
+                req);
   });
 }
 
