@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 TESTS=(tests/core/storage:storage_test tests/core/engine:engine_test
        tests/core/ndarray:ndarray_test tests/core/ops:ops_test tests/core/ops:gpu_test
        tests/core/ops/nn:nn_test)
-BINS=(examples/seed:ndarray_basics tools/bench:ndarray_bench)
+BINS=(examples/seed:ndarray_basics tools/bench:layer_bench
+      examples/fashion_mnist:train)
 
 if [ "${1:-}" = "build" ]; then
   labels=()
@@ -18,6 +19,8 @@ if [ "${1:-}" = "build" ]; then
   for t in "${TESTS[@]}" "${BINS[@]}"; do cp "bazel-bin/${t/://}" /tmp/gpu_bins/; done
   # The binaries share most of their bytes (OpenBLAS, kernels): one solid xz archive is small.
   tar -C /tmp/gpu_bins -cf - . | xz -9 -T2 > .gpu_carry/bins.tar.xz || exit 1
+  # Fashion-MNIST (already gzip-compressed) for a GPU training run; torch peer script.
+  cp -r /usr/share/datasets/fashion-mnist .gpu_carry/ && cp tools/bench/torch_layers.py .gpu_carry/
   grep -qx '/.gpu_carry/' .git/info/exclude 2>/dev/null || echo '/.gpu_carry/' >> .git/info/exclude
   ls -la /tmp/gpu_bins .gpu_carry
   exit 0
@@ -27,14 +30,20 @@ OUT=${OUT:-/tmp/gpu_out}
 mkdir -p "$OUT" /tmp/gpu_bins
 tar -C /tmp/gpu_bins -xJf .gpu_carry/bins.tar.xz || exit 1
 BIN=/tmp/gpu_bins
-# cuBLAS comes from the machine (CUDA toolkit or PyTorch's wheels).
-libdirs=$(find / -xdev \( -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \) 2>/dev/null \
-          | xargs -r -n1 dirname | sort -u | tr '\n' ':')
+# cuBLAS and cuDNN come from the machine (CUDA toolkit or PyTorch's wheels).
+libdirs=$(find / -xdev \( -name 'libcublas.so.13*' -o -name 'libcublasLt.so.13*' \
+          -o -name 'libcudnn.so.9*' \) 2>/dev/null | xargs -r -n1 dirname | sort -u | tr '\n' ':')
+PY=""
+for p in $(find / -xdev -path '*/bin/python3' 2>/dev/null); do
+  "$p" -c 'import torch; assert torch.cuda.is_available()' 2>/dev/null && PY=$p && break
+done
+export TESSERA_PEER_PYTHON=$PY
 export LD_LIBRARY_PATH="${libdirs}${LD_LIBRARY_PATH:-}"
 {
   date -u; nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv
   echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
-  for b in $BIN/*; do echo "== ldd $b"; ldd "$b" | grep -E 'not found|cublas' ; done
+  echo "peer python: $PY $($PY -c 'import torch; print(torch.__version__, torch.backends.cudnn.version())' 2>&1)"
+  for b in $BIN/*; do echo "== ldd $b"; ldd "$b" | grep -E 'not found|cublas|cudnn' ; done
 } > "$OUT/env.txt" 2>&1
 status=0
 for t in "${TESTS[@]}"; do
@@ -44,7 +53,14 @@ for t in "${TESTS[@]}"; do
 done
 {
   timeout 60 $BIN/ndarray_basics || status=1
-  timeout 200 $BIN/ndarray_bench || status=1
+
+  # LeNet on Fashion-MNIST on one GPU context, then two contexts of the same GPU.
+  for ctxs in "gpu(0)" "gpu(0),gpu(0)"; do
+    echo "== fashion_mnist train --contexts $ctxs"
+    timeout 150 $BIN/train --data .gpu_carry/fashion-mnist --epochs 2 --contexts "$ctxs" || status=1
+  done
+  mkdir -p tools/bench && cp .gpu_carry/torch_layers.py tools/bench/
+  timeout 200 $BIN/layer_bench --gpu || status=1
 } > "$OUT/examples_and_bench.txt" 2>&1
 tail -30 "$OUT/examples_and_bench.txt"
 exit $status

@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <string>
@@ -47,9 +47,14 @@ inline std::map<std::string, double> RunTorchPeer(const std::string& script,
   std::string path = "tools/bench/" + script;
   if (const char* dir = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
     path = std::string(dir) + "/" + path;
-  std::string cmd =
-      "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
-      "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " + path + " " + args;
+  // TESSERA_PEER_PYTHON names another interpreter (a GPU machine's PyTorch venv); it runs
+  // without the jemalloc preload that the Debian CPU peer is tuned with.
+  const char* python = std::getenv("TESSERA_PEER_PYTHON");
+  std::string cmd = python
+                        ? std::string("OPENBLAS_NUM_THREADS=1 ") + python + " " + path + " " + args
+                        : "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
+                          "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " +
+                              path + " " + args;
   std::map<std::string, double> out;
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return out;

@@ -2,7 +2,9 @@
 // filters, batch norm, relu, 2x2 max pooling, fully connected to 2) and of LeNet's layers,
 // against PyTorch (torch_layers.py, the same layers and shapes) measured in the same run.
 // Prints BENCH lines with ratio = PyTorch's time / ours (> 1: Tessera is faster).
-// Usage: layer_bench [--quick]   (--quick: smaller shapes, for a smoke run)
+// Usage: layer_bench [--quick] [--gpu]   (--quick: smaller shapes, for a smoke run;
+//        --gpu: layers on gpu(0) against PyTorch on the same card, TF32 off on both sides;
+//        TESSERA_PEER_PYTHON names the Python with CUDA PyTorch)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -70,14 +72,15 @@ std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
   return c;
 }
 
-double OursSeconds(const LayerCase& c, int reps) {
+double OursSeconds(const LayerCase& c, int reps, mx::Context ctx) {
   std::vector<mx::NDArray> in;
-  for (const mx::Shape& s : c.inputs) in.push_back(mx::nd::random::uniform(0, 1, s));
+  for (const mx::Shape& s : c.inputs)
+    in.push_back(mx::nd::random::uniform(0, 1, s).AsInContext(ctx));
   mx::ParamMap pm = mx::ToParamMap(c.params);
   mx::InvokeOptions train;
   train.is_train = true;
   std::vector<mx::NDArray> probe = mx::InvokeAll(c.op, in, pm, train);
-  mx::NDArray head = mx::nd::ones(probe[0].shape());
+  mx::NDArray head = mx::nd::ones(probe[0].shape()).AsInContext(ctx);
   return MedianSeconds(reps, [&] {
     std::vector<mx::NDArray> out = mx::InvokeAll(c.op, in, pm, train);
     for (const mx::NDArray& g : mx::Backward(c.op, in, pm, out, {head}))
@@ -89,23 +92,34 @@ double OursSeconds(const LayerCase& c, int reps) {
 
 int main(int argc, char** argv) {
   bench::UsePassiveOpenMP(argv);
-  bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  bool quick = false, on_gpu = false;
+  for (int i = 1; i < argc; ++i) {
+    quick |= std::string(argv[i]) == "--quick";
+    on_gpu |= std::string(argv[i]) == "--gpu";
+  }
+  if (on_gpu && mx::GpuCount() == 0) {
+    std::fprintf(stderr, "layer_bench --gpu: no GPU on this machine\n");
+    return 1;
+  }
+  mx::Context ctx = on_gpu ? mx::gpu(0) : mx::cpu();
   int threads = mx::CpuKernelThreads();
-  std::printf("# threads=%d (ours: OpenMP + OpenBLAS; PyTorch: torch.set_num_threads)\n", threads);
+  std::printf("# device=%s threads=%d (ours: OpenMP + OpenBLAS; PyTorch: torch.set_num_threads)\n",
+              on_gpu ? "gpu(0)" : "cpu", threads);
   struct Config {
     int64_t n, h, lenet;
     int reps;
   };
-  std::vector<Config> configs = quick ? std::vector<Config>{{2, 28, 8, 3}}
-                                      : std::vector<Config>{{64, 28, 64, 5}, {8, 224, 0, 3}};
+  std::vector<Config> configs = quick    ? std::vector<Config>{{2, 28, 8, 3}}
+                                : on_gpu ? std::vector<Config>{{64, 28, 64, 25}, {32, 224, 0, 15}}
+                                         : std::vector<Config>{{64, 28, 64, 5}, {8, 224, 0, 3}};
   try {
     for (const Config& cfg : configs) {
       std::map<std::string, double> peer = bench::RunTorchPeer(
           "torch_layers.py", std::to_string(cfg.n) + " " + std::to_string(cfg.h) + " " +
                                  std::to_string(cfg.lenet) + " " + std::to_string(threads) + " " +
-                                 std::to_string(cfg.reps));
+                                 std::to_string(cfg.reps) + (on_gpu ? " cuda" : " cpu"));
       for (const LayerCase& c : Cases(cfg.n, cfg.h, cfg.lenet)) {
-        double ours = OursSeconds(c, cfg.reps);
+        double ours = OursSeconds(c, cfg.reps, ctx);
         auto it = peer.find(c.name);
         double theirs = it == peer.end() ? 0 : it->second;
         std::printf(
@@ -114,7 +128,9 @@ int main(int argc, char** argv) {
             c.name.c_str(), static_cast<long long>(cfg.h), static_cast<long long>(cfg.h),
             static_cast<long long>(c.name.rfind("lenet", 0) == 0 ? cfg.lenet : cfg.n), ours, theirs,
             ours > 0 && theirs > 0 ? theirs / ours : 0.0,
-            it == peer.end() ? "missing" : "1.13-cpu");
+            it == peer.end() ? "missing"
+            : on_gpu         ? "cuda"
+                             : "1.13-cpu");
         std::fflush(stdout);
       }
     }

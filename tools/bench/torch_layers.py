@@ -2,6 +2,8 @@
 
 Prints one line per layer: "<name> <median seconds for forward + backward>". Run by layer_bench
 in its tuned configuration (jemalloc, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(threads)).
+Arguments: batch size lenet_batch threads reps [cpu|cuda]; on cuda each step ends with a device
+synchronize and TF32 is off (Tessera's cuDNN convolutions use FMA math for float32).
 """
 import sys
 import time
@@ -46,14 +48,21 @@ def layer_cases(batch, size, lenet_batch):
 
 def main():
     batch, size, lenet_batch, threads, reps = (int(a) for a in sys.argv[1:6])
+    device = sys.argv[6] if len(sys.argv) > 6 else "cpu"
     torch.set_num_threads(threads)
+    if device == "cuda":
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
     for name, layer, shape in layer_cases(batch, size, lenet_batch):
         layer.train()
-        x = torch.rand(shape, requires_grad=True)
+        layer.to(device)
+        x = torch.rand(shape, device=device, requires_grad=True)
 
         def step():
             y = layer(x)
             y.backward(torch.ones_like(y))
+            if device == "cuda":
+                torch.cuda.synchronize()
 
         print(name, median_time(step, reps), flush=True)
 

@@ -15,48 +15,15 @@
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
+#include "core/ops/nn/batch_norm-inl.h"
 
 namespace mx {
 namespace {
 
-struct BatchNormParam {
-  double eps;
-  double momentum;
-  bool fix_gamma;
-  bool use_global_stats;
-  bool output_mean_var;
-  int axis;
-  bool cudnn_off;
-  std::optional<double> min_calib_range, max_calib_range;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("eps", &eps, 1e-3).Describe("Added to the variance.");
-    d->Declare("momentum", &momentum, 0.9).Describe("Moving-average momentum.");
-    d->Declare("fix_gamma", &fix_gamma, true).Describe("Treat gamma as 1.");
-    d->Declare("use_global_stats", &use_global_stats, false)
-        .Describe("Use the moving statistics also in training.");
-    d->Declare("output_mean_var", &output_mean_var, false).Describe("Also output mean, invstd.");
-    d->Declare("axis", &axis, 1).Describe("The channel axis.");
-    d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
-    d->Declare("min_calib_range", &min_calib_range, std::optional<double>())
-        .Describe("Quantization only (ignored).");
-    d->Declare("max_calib_range", &max_calib_range, std::optional<double>())
-        .Describe("Quantization only (ignored).");
-  }
-};
-
-struct BnView {
-  int64_t outer, c, inner;
-};
-
-BnView View(const BatchNormParam& p, const Shape& s) {
-  int axis = s.CanonicalAxis(p.axis, "BatchNorm");
-  return {s.ProdRange(0, axis), s[axis], s.ProdRange(axis + 1, s.ndim())};
-}
-
 bool BatchNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const Shape& data = (*in)[0];
   if (data.ndim() == 0) return false;
-  BnView v = View(attrs.get<BatchNormParam>(), data);
+  BnView v = BnViewOf(attrs.get<BatchNormParam>(), data);
   for (int i = 1; i < 5; ++i) {
     static const char* names[] = {"", "gamma", "beta", "moving_mean", "moving_var"};
     AssignShape(&(*in)[i], Shape{v.c}, attrs, names[i]);
@@ -110,7 +77,7 @@ void Forward(const BatchNormParam& p, bool train, BnView v, const T* x, const T*
 void BatchNormForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<BatchNormParam>();
-  BnView v = View(p, in[0].shape);
+  BnView v = BnViewOf(p, in[0].shape);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "BatchNorm", {
     Forward(p, ctx.is_train, v, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(), in[3].ptr<T>(),
             in[4].ptr<T>(), out[0].ptr<T>(), out[1].ptr<T>(), out[2].ptr<T>(),
@@ -161,7 +128,7 @@ void Backward(const BatchNormParam& p, BnView v, const T* dy, const T* x, const 
 void BatchNormBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                        const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<BatchNormParam>();
-  BnView v = View(p, in[1].shape);
+  BnView v = BnViewOf(p, in[1].shape);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "BatchNorm backward", {
     Backward(p, v, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(), in[3].ptr<T>(), in[4].ptr<T>(),
              out[0].ptr<T>(), out[1].ptr<T>(), out[2].ptr<T>(), req);

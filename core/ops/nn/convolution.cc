@@ -9,47 +9,16 @@
 #include <optional>
 #include <string>
 
-#include "core/op/op_def.h"
 #include "core/base/env.h"
+#include "core/op/op_def.h"
 #include "core/ops/linalg/blas.h"
 #include "core/ops/nn/conv_dnnl.h"
 #include "core/ops/nn/conv_geometry.h"
+#include "core/ops/nn/convolution-inl.h"
 
 namespace mx {
-namespace {
 
-struct ConvolutionParam {
-  Shape kernel, stride, dilate, pad;
-  int num_filter;
-  int num_group;
-  int64_t workspace;
-  bool no_bias;
-  std::optional<std::string> cudnn_tune;
-  bool cudnn_off;
-  std::optional<std::string> layout;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("kernel", &kernel).Describe("Kernel size, (w,) or (h, w).");
-    d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
-    d->Declare("dilate", &dilate, Shape()).Describe("Dilation; default 1 per axis.");
-    d->Declare("pad", &pad, Shape()).Describe("Zero padding; default 0 per axis.");
-    d->Declare("num_filter", &num_filter).Describe("Number of output channels.");
-    d->Declare("num_group", &num_group, 1).Describe("Number of groups.");
-    d->Declare("workspace", &workspace, int64_t(1024)).Describe("Workspace limit in MB (GPU).");
-    d->Declare("no_bias", &no_bias, false).Describe("Whether to omit the bias.");
-    d->Declare("cudnn_tune", &cudnn_tune, std::optional<std::string>())
-        .Describe("cuDNN algorithm search: off, limited_workspace or fastest.");
-    d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
-    d->Declare("layout", &layout, std::optional<std::string>())
-        .Describe("NCW or NCHW (the default for the kernel's rank).");
-  }
-};
-
-struct ConvDims {
-  int64_t n, c, h, w, f, oh, ow, groups;
-  Window2D g;
-};
-
-ConvDims MakeDims(const ConvolutionParam& p, const Shape& data) {
+ConvDims MakeConvDims(const ConvolutionParam& p, const Shape& data) {
   int spatial = p.kernel.ndim();
   ConvDims d;
   d.g = MakeWindow("Convolution", spatial, p.kernel, p.stride, p.dilate, p.pad);
@@ -81,13 +50,15 @@ ConvDims MakeDims(const ConvolutionParam& p, const Shape& data) {
   return d;
 }
 
+namespace {
+
 bool ConvolutionShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const auto& p = attrs.get<ConvolutionParam>();
   MX_CHECK_AS(ValueError, p.num_filter > 0)
       << "operator Convolution: num_filter must be > 0, found " << p.num_filter << ".";
   const Shape& data = (*in)[0];
   if (data.ndim() == 0) return false;
-  ConvDims d = MakeDims(p, data);
+  ConvDims d = MakeConvDims(p, data);
   std::vector<int64_t> wshape = {d.f, d.c / d.groups};
   wshape.insert(wshape.end(), p.kernel.begin(), p.kernel.end());
   AssignShape(&(*in)[1], Shape(wshape), attrs, "weight");
@@ -146,11 +117,10 @@ void ConvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vecto
                         const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
   const auto& p = attrs.get<ConvolutionParam>();
-  ConvDims d = MakeDims(p, in[0].shape);
-  if (UseDnnl(out[0].dtype) &&
-      DnnlConvForward(ToDnnl(d), in[0].ptr<float>(), in[1].ptr<float>(),
-                      p.no_bias ? nullptr : in[2].ptr<float>(), out[0].ptr<float>(),
-                      req[0] == OpReq::kAddTo))
+  ConvDims d = MakeConvDims(p, in[0].shape);
+  if (UseDnnl(out[0].dtype) && DnnlConvForward(ToDnnl(d), in[0].ptr<float>(), in[1].ptr<float>(),
+                                               p.no_bias ? nullptr : in[2].ptr<float>(),
+                                               out[0].ptr<float>(), req[0] == OpReq::kAddTo))
     return;
   MX_TYPE_SWITCH_BLAS(out[0].dtype, T, "Convolution on CPU", {
     Forward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
@@ -200,7 +170,7 @@ void Backward(const ConvDims& d, const T* dy, const T* x, const T* w, T* dx, T* 
 void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                          const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<ConvolutionParam>();
-  ConvDims d = MakeDims(p, in[1].shape);
+  ConvDims d = MakeConvDims(p, in[1].shape);
   auto want = [&](int i) { return req[i] != OpReq::kNull; };
   if (UseDnnl(in[0].dtype) &&
       DnnlConvBackward(ToDnnl(d), in[0].ptr<float>(), in[1].ptr<float>(), in[2].ptr<float>(),
@@ -212,8 +182,7 @@ void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vect
   MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Convolution backward on CPU", {
     T* db = (!p.no_bias && want(2)) ? out[2].ptr<T>() : nullptr;
     Backward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),
-                want(0) ? out[0].ptr<T>() : nullptr, want(1) ? out[1].ptr<T>() : nullptr, db,
-                req);
+                want(0) ? out[0].ptr<T>() : nullptr, want(1) ? out[1].ptr<T>() : nullptr, db, req);
   });
 }
 

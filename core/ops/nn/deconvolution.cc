@@ -12,41 +12,11 @@
 #include "core/op/op_def.h"
 #include "core/ops/linalg/blas.h"
 #include "core/ops/nn/conv_geometry.h"
+#include "core/ops/nn/deconvolution-inl.h"
 
 namespace mx {
-namespace {
 
-struct DeconvolutionParam {
-  Shape kernel, stride, dilate, pad, adj, target_shape;
-  int num_filter, num_group;
-  int64_t workspace;
-  bool no_bias;
-  std::optional<std::string> cudnn_tune, layout;
-  bool cudnn_off;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("kernel", &kernel).Describe("Kernel size, (w,) or (h, w).");
-    d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
-    d->Declare("dilate", &dilate, Shape()).Describe("Dilation; default 1 per axis.");
-    d->Declare("pad", &pad, Shape()).Describe("Padding removed from the output; default 0.");
-    d->Declare("adj", &adj, Shape()).Describe("Extra output size per axis; default 0.");
-    d->Declare("target_shape", &target_shape, Shape())
-        .Describe("Output spatial size; sets pad and adj.");
-    d->Declare("num_filter", &num_filter).Describe("Number of output channels.");
-    d->Declare("num_group", &num_group, 1).Describe("Number of groups.");
-    d->Declare("workspace", &workspace, int64_t(512)).Describe("Workspace limit in MB (GPU).");
-    d->Declare("no_bias", &no_bias, true).Describe("Whether to omit the bias.");
-    d->Declare("cudnn_tune", &cudnn_tune, std::optional<std::string>()).Describe("cuDNN search.");
-    d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
-    d->Declare("layout", &layout, std::optional<std::string>()).Describe("NCW or NCHW.");
-  }
-};
-
-struct DeconvDims {
-  int64_t n, c, h, w, f, oh, ow, groups;
-  Window2D g;  // the convolution geometry mapping the output (oh, ow) back to (h, w)
-};
-
-DeconvDims MakeDims(const DeconvolutionParam& p, const Shape& data) {
+DeconvDims MakeDeconvDims(const DeconvolutionParam& p, const Shape& data) {
   int spatial = p.kernel.ndim();
   MX_CHECK_AS(ShapeError, data.ndim() == spatial + 2)
       << "operator Deconvolution: a " << spatial << "-D kernel " << p.kernel.ToPythonString()
@@ -113,11 +83,13 @@ DeconvDims MakeDims(const DeconvolutionParam& p, const Shape& data) {
   return d;
 }
 
+namespace {
+
 bool DeconvolutionShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const auto& p = attrs.get<DeconvolutionParam>();
   const Shape& data = (*in)[0];
   if (data.ndim() == 0) return false;
-  DeconvDims d = MakeDims(p, data);
+  DeconvDims d = MakeDeconvDims(p, data);
   std::vector<int64_t> wshape = {d.c, d.f / d.groups};
   wshape.insert(wshape.end(), p.kernel.begin(), p.kernel.end());
   AssignShape(&(*in)[1], Shape(wshape), attrs, "weight");
@@ -172,7 +144,7 @@ void DeconvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vec
                           const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
   const auto& p = attrs.get<DeconvolutionParam>();
-  DeconvDims d = MakeDims(p, in[0].shape);
+  DeconvDims d = MakeDeconvDims(p, in[0].shape);
   MX_TYPE_SWITCH_BLAS(out[0].dtype, T, "Deconvolution on CPU", {
     Forward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), p.no_bias ? nullptr : in[2].ptr<T>(),
                out[0].ptr<T>(), req[0] == OpReq::kAddTo);
@@ -182,7 +154,7 @@ void DeconvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vec
 void DeconvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                            const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<DeconvolutionParam>();
-  DeconvDims d = MakeDims(p, in[1].shape);
+  DeconvDims d = MakeDeconvDims(p, in[1].shape);
   MX_TYPE_SWITCH_BLAS(in[0].dtype, T, "Deconvolution backward on CPU", {
     T* db = (!p.no_bias && req[2] != OpReq::kNull) ? out[2].ptr<T>() : nullptr;
     Backward<T>(d, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(),

@@ -7,24 +7,10 @@
 
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
+#include "core/ops/nn/dropout-inl.h"
 
 namespace mx {
 namespace {
-
-struct DropoutParam {
-  double p;
-  std::string mode;
-  Shape axes;
-  std::optional<bool> cudnn_off;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("p", &p, 0.5).Describe("Probability of dropping an element.");
-    d->Declare("mode", &mode, std::string("training"))
-        .Enum({"training", "always"})
-        .Describe("training: only when training; always: also at inference.");
-    d->Declare("axes", &axes, Shape()).Describe("Axes along which one draw is shared.");
-    d->Declare("cudnn_off", &cudnn_off, std::optional<bool>()).Describe("Do not use cuDNN.");
-  }
-};
 
 bool DropoutShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const auto& p = attrs.get<DropoutParam>();

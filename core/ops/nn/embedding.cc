@@ -6,21 +6,10 @@
 
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
+#include "core/ops/nn/embedding-inl.h"
 
 namespace mx {
 namespace {
-
-struct EmbeddingParam {
-  int input_dim, output_dim;
-  DType dtype;
-  bool sparse_grad;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("input_dim", &input_dim).Describe("Vocabulary size.");
-    d->Declare("output_dim", &output_dim).Describe("Embedding size.");
-    d->Declare("dtype", &dtype, kFloat32).Describe("Weight dtype.");
-    d->Declare("sparse_grad", &sparse_grad, false).Describe("Accepted; gradients are dense.");
-  }
-};
 
 bool EmbeddingShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const auto& p = attrs.get<EmbeddingParam>();

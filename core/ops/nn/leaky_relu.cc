@@ -7,45 +7,12 @@
 
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
+#include "core/ops/nn/leaky_relu-inl.h"
 
 namespace mx {
 namespace {
 
-constexpr double kSeluAlpha = 1.6732632423543772;
-constexpr double kSeluLambda = 1.0507009873554805;
-
-struct LeakyReLUParam {
-  std::string act_type;
-  double slope, lower_bound, upper_bound;
-  void Declare(ParamDeclarer* d) {
-    d->Declare("act_type", &act_type, std::string("leaky"))
-        .Enum({"leaky", "prelu", "elu", "selu", "gelu"})
-        .Describe("leaky, prelu, elu, selu or gelu.");
-    d->Declare("slope", &slope, 0.25).Describe("Negative slope (leaky, elu).");
-    d->Declare("lower_bound", &lower_bound, 0.125).Describe("rrelu only (unsupported).");
-    d->Declare("upper_bound", &upper_bound, 0.334).Describe("rrelu only (unsupported).");
-  }
-};
-
 bool IsPrelu(const OpAttrs& a) { return a.get<LeakyReLUParam>().act_type == "prelu"; }
-
-// Value and derivative of the activation at x (with slope `s`).
-void Act(const std::string& t, double x, double s, double* y, double* dy) {
-  if (t == "leaky" || t == "prelu") {
-    *y = x > 0 ? x : s * x;
-    *dy = x > 0 ? 1 : s;
-  } else if (t == "elu") {
-    *y = x > 0 ? x : s * std::expm1(x);
-    *dy = x > 0 ? 1 : s * std::exp(x);
-  } else if (t == "selu") {
-    *y = kSeluLambda * (x > 0 ? x : kSeluAlpha * std::expm1(x));
-    *dy = kSeluLambda * (x > 0 ? 1 : kSeluAlpha * std::exp(x));
-  } else {  // gelu
-    double cdf = 0.5 * (1 + std::erf(x / std::sqrt(2.0)));
-    *y = x * cdf;
-    *dy = cdf + x * std::exp(-0.5 * x * x) / std::sqrt(2 * M_PI);
-  }
-}
 
 int64_t ChannelOf(int64_t i, const Shape& s) {
   return s.ndim() < 2 ? 0 : (i / s.ProdRange(2, s.ndim())) % s[1];
@@ -62,12 +29,13 @@ bool LeakyShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>
 void LeakyForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                   const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<LeakyReLUParam>();
+  LeakyKind kind = KindOf(p);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "LeakyReLU", {
     const T* x = in[0].ptr<T>();
     const T* gamma = IsPrelu(attrs) ? in[1].ptr<T>() : nullptr;
     for (int64_t i = 0; i < in[0].size(); ++i) {
       double s = gamma ? ConvertValue<double>(gamma[ChannelOf(i, in[0].shape)]) : p.slope, y, dy;
-      Act(p.act_type, ConvertValue<double>(x[i]), s, &y, &dy);
+      LeakyAct(kind, ConvertValue<double>(x[i]), s, &y, &dy);
       mop::Assign(out[0].ptr<T>() + i, static_cast<int>(req[0]), ConvertValue<T>(y));
     }
   });
@@ -76,6 +44,7 @@ void LeakyForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlo
 void LeakyBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                    const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<LeakyReLUParam>();
+  LeakyKind kind = KindOf(p);
   bool prelu = IsPrelu(attrs);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "LeakyReLU backward", {
     const T* g = in[0].ptr<T>();
@@ -86,7 +55,7 @@ void LeakyBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBl
       int64_t c = prelu ? ChannelOf(i, in[1].shape) : 0;
       double xv = ConvertValue<double>(x[i]), gv = ConvertValue<double>(g[i]);
       double s = prelu ? ConvertValue<double>(gamma[c]) : p.slope, y, dy;
-      Act(p.act_type, xv, s, &y, &dy);
+      LeakyAct(kind, xv, s, &y, &dy);
       mop::Assign(out[0].ptr<T>() + i, static_cast<int>(req[0]), ConvertValue<T>(gv * dy));
       if (prelu && xv <= 0) dgamma[c] += gv * xv;
     }

@@ -9,22 +9,6 @@
 namespace mx {
 namespace {
 
-// Operators whose GPU kernels (cuDNN/cuBLAS) are not written yet. This list only shrinks.
-const std::set<std::string> kCpuOnlyForNow = {
-    "BatchNorm",
-    "_backward_BatchNorm",
-    "Convolution",
-    "_backward_Convolution",
-    "Dropout",
-    "_backward_Dropout",
-    "LeakyReLU",
-    "_backward_LeakyReLU",
-    "Embedding",
-    "_backward_Embedding",
-    "Deconvolution",
-    "_backward_Deconvolution",
-};
-
 // Every registered operator is complete: described, shape-inferring, with a CPU kernel, and
 // (in a CUDA build) a GPU kernel; a gradient function names a registered backward operator.
 TEST(Registry, EveryOperatorIsComplete) {
@@ -37,10 +21,7 @@ TEST(Registry, EveryOperatorIsComplete) {
     EXPECT_TRUE(static_cast<bool>(op.infer_shape())) << n;
     EXPECT_NE(op.compute(DeviceType::kCPU), nullptr) << n << " has no CPU kernel";
 #if MX_USE_CUDA
-    if (!kCpuOnlyForNow.count(n))
-      EXPECT_NE(op.compute(DeviceType::kGPU), nullptr) << n << " has no GPU kernel";
-    else
-      EXPECT_EQ(op.compute(DeviceType::kGPU), nullptr) << n << ": remove it from kCpuOnlyForNow";
+    EXPECT_NE(op.compute(DeviceType::kGPU), nullptr) << n << " has no GPU kernel";
 #endif
     if (n.rfind("_backward_", 0) == 0) {
       EXPECT_TRUE(OpRegistry::Get()->Has(n.substr(10))) << n << " has no forward operator";
