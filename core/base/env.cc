@@ -20,6 +20,11 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "Naive: freed CPU buffers are kept in a pool for reuse; Unpooled: returned to the OS"},
       {"MXNET_MKLDNN_ENABLED", "1",
        "1: CPU float32 convolutions run on oneDNN (when built with it); 0: im2col + GEMM"},
+      {"MXNET_CUDNN_AUTOTUNE_DEFAULT", "1",
+       "1: the first use of each convolution shape on a GPU times cuDNN's algorithms and keeps "
+       "the fastest (a layer's cudnn_tune=off overrides); 0: cuDNN's heuristic choice"},
+      {"MXNET_ENFORCE_DETERMINISM", "0",
+       "1: GPU convolutions use only cuDNN algorithms that give bit-identical results run to run"},
       {"MXNET_GPU_MEM_POOL_TYPE", "Naive",
        "Naive: freed GPU buffers are kept in a pool for reuse; Unpooled: cudaFree at once"},
   };

@@ -8,8 +8,9 @@
 namespace mx {
 namespace {
 
-CudnnConvGeom Geom(const ConvDims& d, DType t, int64_t workspace_mb) {
-  return CudnnConvGeom{d.n, d.c, d.h, d.w, d.f, d.oh, d.ow, d.groups, d.g, t, workspace_mb};
+CudnnConvGeom Geom(const ConvDims& d, DType t, int64_t workspace_mb, bool autotune) {
+  return CudnnConvGeom{d.n,  d.c,      d.h, d.w, d.f,          d.oh,
+                       d.ow, d.groups, d.g, t,   workspace_mb, autotune};
 }
 
 void ConvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
@@ -18,8 +19,8 @@ void ConvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx, const std
   const auto& p = attrs.get<ConvolutionParam>();
   ConvDims d = MakeConvDims(p, in[0].shape);
   void* s = ctx.run.stream;
-  CudnnConvForward(Geom(d, out[0].dtype, p.workspace), in[0].dptr, in[1].dptr, out[0].dptr,
-                   req[0] == OpReq::kAddTo, s);
+  CudnnConvForward(Geom(d, out[0].dtype, p.workspace, CudnnAutotune(p.cudnn_tune)), in[0].dptr,
+                   in[1].dptr, out[0].dptr, req[0] == OpReq::kAddTo, s);
   if (!p.no_bias) {
     MX_TYPE_SWITCH_FLOAT(out[0].dtype, T, "Convolution bias", {
       Kernel<GPU>::Launch<ChannelBiasAddMap>(s, out[0].size(), out[0].ptr<T>(), in[2].ptr<T>(), d.f,
@@ -34,7 +35,7 @@ void ConvolutionBackwardGpu(const OpAttrs& attrs, const OpContext& ctx,
                             const std::vector<TBlob>& out) {
   const auto& p = attrs.get<ConvolutionParam>();
   ConvDims d = MakeConvDims(p, in[1].shape);
-  CudnnConvGeom g = Geom(d, in[0].dtype, p.workspace);
+  CudnnConvGeom g = Geom(d, in[0].dtype, p.workspace, CudnnAutotune(p.cudnn_tune));
   void* s = ctx.run.stream;
   if (req[0] != OpReq::kNull)
     CudnnConvBackwardData(g, in[2].dptr, in[0].dptr, out[0].dptr, req[0] == OpReq::kAddTo, s);

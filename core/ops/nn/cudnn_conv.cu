@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/base/cuda_check.h"
+#include "core/base/env.h"
 #include "core/base/error.h"
 #include "core/ops/nn/cudnn_conv.h"
 #include "core/ops/nn/gpu_workspace.h"
@@ -61,16 +62,17 @@ struct Choice {
   size_t bytes = 0;
 };
 
-// Picks from cuDNN's ranked list the first algorithm that fits the limit: preferred math and
-// deterministic first, then preferred math, then the fallback math in the same order.
+// Picks from cuDNN's ranked list the first algorithm that fits the limit, preferred math first
+// (deterministic ones only under MXNET_ENFORCE_DETERMINISM=1).
 template <typename Perf>
 Choice Pick(const std::vector<Perf>& perf, int got, DType t, size_t limit, const char* what) {
-  for (int pass = 0; pass < 4; ++pass) {
+  static const bool deterministic = EnvBool("MXNET_ENFORCE_DETERMINISM");
+  for (int rank = 0; rank < 2; ++rank) {
     for (int i = 0; i < got; ++i) {
       const Perf& p = perf[i];
       if (p.status != CUDNN_STATUS_SUCCESS || p.memory > limit) continue;
-      if (MathRank(t, p.mathType) != pass / 2) continue;
-      if (pass % 2 == 0 && p.determinism != CUDNN_DETERMINISTIC) continue;
+      if (MathRank(t, p.mathType) != rank) continue;
+      if (deterministic && p.determinism != CUDNN_DETERMINISTIC) continue;
       Choice c;
       c.ready = true;
       c.algo = static_cast<int>(p.algo);
@@ -81,7 +83,9 @@ Choice Pick(const std::vector<Perf>& perf, int got, DType t, size_t limit, const
   }
   MX_CHECK_AS(Error, false) << "cuDNN offered no " << what << " algorithm for this convolution ("
                             << DTypeName(t) << ") within the workspace limit of " << (limit >> 20)
-                            << " MB; raise the layer's `workspace` parameter.";
+                            << " MB" << (deterministic ? " that is deterministic" : "")
+                            << "; raise the layer's `workspace` parameter"
+                            << (deterministic ? " or unset MXNET_ENFORCE_DETERMINISM." : ".");
   return Choice();
 }
 
@@ -132,7 +136,7 @@ struct Plan {
 };
 
 Plan* GetPlan(const CudnnConvGeom& g) {
-  using Key = std::array<int64_t, 19>;
+  using Key = std::array<int64_t, 20>;
   Key k = {CurrentDevice(),
            g.n,
            g.c,
@@ -169,6 +173,11 @@ struct Scales {
 
 }  // namespace
 
+bool CudnnAutotune(const std::optional<std::string>& cudnn_tune) {
+  static const bool by_default = EnvBool("MXNET_CUDNN_AUTOTUNE_DEFAULT");
+  return cudnn_tune ? *cudnn_tune != "off" : by_default;
+}
+
 void CudnnConvForward(const CudnnConvGeom& g, const void* x, const void* w, void* y, bool add,
                       void* stream) {
   cudnnHandle_t h = Handle(stream);
@@ -178,8 +187,12 @@ void CudnnConvForward(const CudnnConvGeom& g, const void* x, const void* w, void
     int n = 0, got = 0;
     MX_CUDNN_CALL(cudnnGetConvolutionForwardAlgorithmMaxCount(h, &n));
     std::vector<cudnnConvolutionFwdAlgoPerf_t> perf(n);
-    MX_CUDNN_CALL(
-        cudnnGetConvolutionForwardAlgorithm_v7(h, p->x, p->w, p->conv, p->y, n, &got, perf.data()));
+    if (g.autotune)
+      MX_CUDNN_CALL(
+          cudnnFindConvolutionForwardAlgorithm(h, p->x, p->w, p->conv, p->y, n, &got, perf.data()));
+    else
+      MX_CUDNN_CALL(cudnnGetConvolutionForwardAlgorithm_v7(h, p->x, p->w, p->conv, p->y, n, &got,
+                                                           perf.data()));
     p->fwd = Pick(perf, got, g.dtype, p->limit, "forward");
   }
   p->UseMath(p->fwd);
@@ -199,8 +212,12 @@ void CudnnConvBackwardData(const CudnnConvGeom& g, const void* w, const void* dy
     int n = 0, got = 0;
     MX_CUDNN_CALL(cudnnGetConvolutionBackwardDataAlgorithmMaxCount(h, &n));
     std::vector<cudnnConvolutionBwdDataAlgoPerf_t> perf(n);
-    MX_CUDNN_CALL(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, p->w, p->y, p->conv, p->x, n, &got,
+    if (g.autotune)
+      MX_CUDNN_CALL(cudnnFindConvolutionBackwardDataAlgorithm(h, p->w, p->y, p->conv, p->x, n, &got,
                                                               perf.data()));
+    else
+      MX_CUDNN_CALL(cudnnGetConvolutionBackwardDataAlgorithm_v7(h, p->w, p->y, p->conv, p->x, n,
+                                                                &got, perf.data()));
     p->bwd_data = Pick(perf, got, g.dtype, p->limit, "backward-data");
   }
   p->UseMath(p->bwd_data);
@@ -221,8 +238,12 @@ void CudnnConvBackwardFilter(const CudnnConvGeom& g, const void* x, const void* 
     int n = 0, got = 0;
     MX_CUDNN_CALL(cudnnGetConvolutionBackwardFilterAlgorithmMaxCount(h, &n));
     std::vector<cudnnConvolutionBwdFilterAlgoPerf_t> perf(n);
-    MX_CUDNN_CALL(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, p->x, p->y, p->conv, p->w, n,
+    if (g.autotune)
+      MX_CUDNN_CALL(cudnnFindConvolutionBackwardFilterAlgorithm(h, p->x, p->y, p->conv, p->w, n,
                                                                 &got, perf.data()));
+    else
+      MX_CUDNN_CALL(cudnnGetConvolutionBackwardFilterAlgorithm_v7(h, p->x, p->y, p->conv, p->w, n,
+                                                                  &got, perf.data()));
     p->bwd_filter = Pick(perf, got, g.dtype, p->limit, "backward-filter");
   }
   p->UseMath(p->bwd_filter);

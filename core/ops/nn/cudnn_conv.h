@@ -1,15 +1,18 @@
 // cuDNN convolution for Convolution and Deconvolution on the GPU (included by .cu files only).
 // A "conv geometry" maps x (n, c, h, w) to y (n, f, oh, ow) with weight (f, c/groups, kh, kw);
 // 1-D layers use h = kh = 1. Deconvolution runs the same three calls with its roles swapped.
-// Per geometry and dtype, descriptors and algorithms are chosen once per device and thread
-// (cuDNN's heuristics, the first algorithm that fits the `workspace` limit, preferring a
-// deterministic one) and cached. float32 and float64 use FMA math only (no TF32, so results
+// Per geometry and dtype, descriptors and algorithms are chosen once per device and thread and
+// cached: with `autotune`, cuDNN times its algorithms (cudnnFind*), otherwise its heuristics
+// rank them; the first that fits the `workspace` limit is kept (only deterministic ones under
+// MXNET_ENFORCE_DETERMINISM=1). float32 and float64 use FMA math only (no TF32, so results
 // match the CPU to float32 rounding); float16 stores half and accumulates in float32 with
 // tensor cores allowed.
 #ifndef TESSERA_CORE_OPS_NN_CUDNN_CONV_H_
 #define TESSERA_CORE_OPS_NN_CUDNN_CONV_H_
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 #include "core/base/dtype.h"
 #include "core/ops/nn/conv_geometry.h"
@@ -21,7 +24,11 @@ struct CudnnConvGeom {
   Window2D g;
   DType dtype;
   int64_t workspace_mb;  // the layer's `workspace` parameter
+  bool autotune;         // time the algorithms instead of trusting the heuristics
 };
+
+// Whether a layer with this cudnn_tune parameter autotunes (unset: MXNET_CUDNN_AUTOTUNE_DEFAULT).
+bool CudnnAutotune(const std::optional<std::string>& cudnn_tune);
 
 // y = conv(x, w)            (y += ... when add)
 void CudnnConvForward(const CudnnConvGeom& g, const void* x, const void* w, void* y, bool add,

@@ -12,8 +12,9 @@ namespace mx {
 namespace {
 
 // The convolution from the deconvolution's output space to its input space.
-CudnnConvGeom AdjointGeom(const DeconvDims& d, DType t, int64_t workspace_mb) {
-  return CudnnConvGeom{d.n, d.f, d.oh, d.ow, d.c, d.h, d.w, d.groups, d.g, t, workspace_mb};
+CudnnConvGeom AdjointGeom(const DeconvDims& d, DType t, int64_t workspace_mb, bool autotune) {
+  return CudnnConvGeom{d.n, d.f,      d.oh, d.ow, d.c,          d.h,
+                       d.w, d.groups, d.g,  t,    workspace_mb, autotune};
 }
 
 void DeconvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx,
@@ -23,8 +24,8 @@ void DeconvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx,
   const auto& p = attrs.get<DeconvolutionParam>();
   DeconvDims d = MakeDeconvDims(p, in[0].shape);
   void* s = ctx.run.stream;
-  CudnnConvBackwardData(AdjointGeom(d, out[0].dtype, p.workspace), in[1].dptr, in[0].dptr,
-                        out[0].dptr, req[0] == OpReq::kAddTo, s);
+  CudnnConvBackwardData(AdjointGeom(d, out[0].dtype, p.workspace, CudnnAutotune(p.cudnn_tune)),
+                        in[1].dptr, in[0].dptr, out[0].dptr, req[0] == OpReq::kAddTo, s);
   if (!p.no_bias) {
     MX_TYPE_SWITCH_FLOAT(out[0].dtype, T, "Deconvolution bias", {
       Kernel<GPU>::Launch<ChannelBiasAddMap>(s, out[0].size(), out[0].ptr<T>(), in[2].ptr<T>(), d.f,
@@ -39,7 +40,7 @@ void DeconvolutionBackwardGpu(const OpAttrs& attrs, const OpContext& ctx,
                               const std::vector<TBlob>& out) {
   const auto& p = attrs.get<DeconvolutionParam>();
   DeconvDims d = MakeDeconvDims(p, in[1].shape);
-  CudnnConvGeom g = AdjointGeom(d, in[0].dtype, p.workspace);
+  CudnnConvGeom g = AdjointGeom(d, in[0].dtype, p.workspace, CudnnAutotune(p.cudnn_tune));
   void* s = ctx.run.stream;
   if (req[0] != OpReq::kNull)
     CudnnConvForward(g, in[0].dptr, in[2].dptr, out[0].dptr, req[0] == OpReq::kAddTo, s);

@@ -38,7 +38,7 @@ template <typename T>
 struct NegativePartTerm {
   const T* g;
   const T* x;
-  __device__ double operator()(int64_t k) const {
+  __device__ double operator()(int64_t, int64_t k) const {
     double xv = ConvertValue<double>(x[k]);
     return xv <= 0 ? ConvertValue<double>(g[k]) * xv : 0.0;
   }

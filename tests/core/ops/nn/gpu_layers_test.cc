@@ -71,7 +71,8 @@ class GpuLayers : public ::testing::TestWithParam<LayerCase> {
     random::Seed(3);
     NDArray head = nd::random::uniform(-1, 1, cout[0].shape());
     NDArray gpu_head = head.AsType(c.dtype).AsInContext(gpu(0));
-    NDArray cpu_head = c.dtype == kFloat16 ? gpu_head.AsInContext(cpu()).AsType(kFloat32) : head;
+    NDArray cpu_head =
+        c.dtype == kFloat16 ? gpu_head.AsInContext(cpu()).AsType(kFloat32) : head.AsType(c.dtype);
     std::vector<NDArray> cg = Backward(c.op, cpu_in_, pm, cout, {cpu_head});
     std::vector<NDArray> gg = Backward(c.op, gpu_in_, pm, gout, {gpu_head});
     ASSERT_EQ(cg.size(), gg.size());
@@ -101,6 +102,15 @@ std::vector<LayerCase> Cases() {
                "Convolution",
                {{3, 3, 12, 12}, {8, 3, 5, 5}},
                {{"kernel", {5, 5}}, {"num_filter", 8}, {"no_bias", true}}});
+  v.push_back({"conv2d_heuristic_algorithms",
+               "Convolution",
+               {{2, 4, 9, 8}, {6, 2, 3, 3}, {6}},
+               {{"kernel", {3, 3}}, {"num_filter", 6}, {"num_group", 2}, {"cudnn_tune", "off"}}});
+  // 32768 positions a channel: the bias gradient's sum runs over several blocks a channel.
+  v.push_back({"conv2d_large",
+               "Convolution",
+               {{8, 3, 66, 66}, {4, 3, 3, 3}, {4}},
+               {{"kernel", {3, 3}}, {"num_filter", 4}}});
   v.push_back({"conv1d",
                "Convolution",
                {{2, 3, 10}, {4, 3, 3}, {4}},
