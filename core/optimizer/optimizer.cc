@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "core/base/error.h"
 #include "core/ndarray/init.h"
@@ -12,9 +13,9 @@ namespace mx {
 namespace opt {
 namespace {
 
-const char* const kCommonKeys[] = {"learning_rate", "wd", "rescale_grad", "clip_gradient",
-                                   "multi_precision", "lr_scheduler", "param_idx2name",
-                                   "begin_num_update"};
+const char* const kCommonKeys[] = {
+    "learning_rate",   "wd",           "rescale_grad",   "clip_gradient",
+    "multi_precision", "lr_scheduler", "param_idx2name", "begin_num_update"};
 
 double ParseNumber(const ParamMap& p, const std::string& key, double d, const std::string& opt) {
   auto it = p.find(key);
@@ -47,7 +48,8 @@ void RunUpdate(const std::string& op, const NDArray& weight, const NDArray& grad
 class SGD : public Optimizer {
  public:
   SGD(const std::string& name, const ParamMap& p, bool nesterov)
-      : Optimizer(name, p, {"momentum", "lazy_update"}), momentum_(Get("momentum", 0)),
+      : Optimizer(name, p, {"momentum", "lazy_update"}),
+        momentum_(Get("momentum", 0)),
         nesterov_(nesterov) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     std::vector<NDArray> s;
@@ -82,7 +84,9 @@ class Adam : public Optimizer {
  public:
   explicit Adam(const ParamMap& p)
       : Optimizer("adam", p, {"beta1", "beta2", "epsilon", "lazy_update"}),
-        beta1_(Get("beta1", 0.9)), beta2_(Get("beta2", 0.999)), eps_(Get("epsilon", 1e-8)) {}
+        beta1_(Get("beta1", 0.9)),
+        beta2_(Get("beta2", 0.999)),
+        eps_(Get("epsilon", 1e-8)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return ZeroStates(w, 2);
   }
@@ -135,10 +139,13 @@ class OneStateOptimizer : public Optimizer {
 class Lamb : public Optimizer {
  public:
   explicit Lamb(const ParamMap& p)
-      : Optimizer("lamb", p, {"beta1", "beta2", "epsilon", "lower_bound", "upper_bound",
-                              "bias_correction"}),
-        beta1_(Get("beta1", 0.9)), beta2_(Get("beta2", 0.999)), eps_(Get("epsilon", 1e-6)),
-        lower_(Get("lower_bound", -1)), upper_(Get("upper_bound", -1)) {}
+      : Optimizer("lamb", p,
+                  {"beta1", "beta2", "epsilon", "lower_bound", "upper_bound", "bias_correction"}),
+        beta1_(Get("beta1", 0.9)),
+        beta2_(Get("beta2", 0.999)),
+        eps_(Get("epsilon", 1e-6)),
+        lower_(Get("lower_bound", -1)),
+        upper_(Get("upper_bound", -1)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return ZeroStates(w, 2);
   }
@@ -234,9 +241,7 @@ void Optimizer::SetWdMult(const std::map<std::string, double>& m) {
   for (const auto& kv : m) wd_mult_[kv.first] = kv.second;
 }
 
-double Optimizer::learning_rate() const {
-  return scheduler_ ? (*scheduler_)(num_update_) : lr_;
-}
+double Optimizer::learning_rate() const { return scheduler_ ? (*scheduler_)(num_update_) : lr_; }
 
 void Optimizer::set_learning_rate(double lr) {
   MX_CHECK_AS(ValueError, !scheduler_)
@@ -257,6 +262,62 @@ void Optimizer::RestoreCounts(const std::map<int, int>& counts) {
   for (const auto& kv : counts) num_update_ = std::max(num_update_, kv.second);
 }
 
+std::string Optimizer::Spec() const {
+  MX_CHECK_AS(NotImplementedError, !scheduler_)
+      << "optimizer " << name_ << ": a learning-rate schedule cannot be shipped to parameter "
+      << "servers yet; use a fixed learning_rate with a dist KVStore, or kvstore \"local\".";
+  std::ostringstream out;
+  out.precision(17);
+  out << "name " << name_ << "\n";
+  ParamMap p = params_;
+  std::ostringstream lr, rescale;
+  lr.precision(17);
+  rescale.precision(17);
+  lr << lr_;
+  rescale << rescale_grad_;
+  p["learning_rate"] = lr.str();
+  p["rescale_grad"] = rescale.str();
+  for (const auto& [k, v] : p) out << "param " << k << " " << v << "\n";
+  for (const auto& [i, n] : names_) out << "index " << i << " " << n << "\n";
+  for (const auto& [n, v] : lr_mult_) out << "lr_mult " << n << " " << v << "\n";
+  for (const auto& [n, v] : wd_mult_) out << "wd_mult " << n << " " << v << "\n";
+  return out.str();
+}
+
+std::unique_ptr<Optimizer> FromSpec(const std::string& spec) {
+  std::istringstream in(spec);
+  std::string line, name;
+  ParamMap params;
+  std::map<int, std::string> names;
+  std::map<std::string, double> lr_mult, wd_mult;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    std::string what, a;
+    l >> what >> a;
+    std::string rest;
+    std::getline(l, rest);
+    if (!rest.empty() && rest[0] == ' ') rest.erase(0, 1);
+    if (what == "name")
+      name = a;
+    else if (what == "param")
+      params[a] = rest;
+    else if (what == "index")
+      names[std::stoi(a)] = rest;
+    else if (what == "lr_mult")
+      lr_mult[a] = std::stod(rest);
+    else if (what == "wd_mult")
+      wd_mult[a] = std::stod(rest);
+    else if (!what.empty())
+      MX_THROW(ValueError) << "optimizer specification: unknown line '" << line << "'.";
+  }
+  MX_CHECK_AS(ValueError, !name.empty()) << "optimizer specification without a name line.";
+  std::unique_ptr<Optimizer> o = Create(name, params);
+  o->SetWdMult(wd_mult);
+  o->SetParamNames(names);
+  o->SetLrMult(lr_mult);
+  return o;
+}
+
 std::unique_ptr<Optimizer> Create(const std::string& name, const Params& params) {
   return Create(name, ToParamMap(params));
 }
@@ -270,8 +331,8 @@ std::unique_ptr<Optimizer> Create(const std::string& name_in, const ParamMap& p)
   if (name == "rmsprop")
     return std::make_unique<OneStateOptimizer>(
         "rmsprop", "rmsprop_update", p,
-        std::vector<std::pair<std::string, double>>{{"gamma1", 0.9}, {"epsilon", 1e-8},
-                                                    {"clip_weights", -1}});
+        std::vector<std::pair<std::string, double>>{
+            {"gamma1", 0.9}, {"epsilon", 1e-8}, {"clip_weights", -1}});
   if (name == "adagrad")
     return std::make_unique<OneStateOptimizer>(
         "adagrad", "adagrad_update", p,

@@ -52,6 +52,10 @@ class Optimizer {
   int num_update() const { return num_update_; }
   void RestoreCounts(const std::map<int, int>& counts);
 
+  // The optimizer as text (name, parameters, parameter names, multipliers), for a parameter
+  // server to rebuild with FromSpec. NotImplementedError when a learning-rate schedule is set.
+  std::string Spec() const;
+
  protected:
   Optimizer(std::string name, const ParamMap& params, std::vector<std::string> own_keys);
   // Applies one update with the effective lr and wd; t is this parameter's update count.
@@ -79,6 +83,8 @@ class Optimizer {
 // "ftrl" (MXNet's names, any case).
 std::unique_ptr<Optimizer> Create(const std::string& name, const Params& params = {});
 std::unique_ptr<Optimizer> Create(const std::string& name, const ParamMap& params);
+// Rebuilds an optimizer from Optimizer::Spec(); ValueError for malformed text.
+std::unique_ptr<Optimizer> FromSpec(const std::string& spec);
 
 }  // namespace opt
 }  // namespace mx

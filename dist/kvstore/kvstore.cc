@@ -1,7 +1,13 @@
 #include "dist/kvstore/kvstore.h"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "core/base/error.h"
+#include "core/base/logging.h"
 #include "core/ops/nd_api.h"
+#include "dist/kvstore/dist_kvstore.h"
+#include "dist/ps/roles.h"
 
 namespace mx {
 namespace kv {
@@ -46,8 +52,8 @@ void KVStore::Init(const std::vector<int>& keys, const std::vector<NDArray>& val
   }
 }
 
-void KVStore::Push(const std::vector<int>& keys,
-                   const std::vector<std::vector<NDArray>>& values, int priority) {
+void KVStore::Push(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
+                   int priority) {
   (void)priority;  // pushes are ordered by their engine dependencies
   CheckSizes(keys.size(), values.size(), "Push");
   for (size_t k = 0; k < keys.size(); ++k) {
@@ -102,10 +108,31 @@ void KVStore::SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer) {
 std::unique_ptr<KVStore> Create(const std::string& type) {
   if (type == "local") return std::make_unique<LocalStore>();
   if (type == "device") return std::make_unique<DeviceStore>();
-  if (type == "nccl" || type.rfind("dist", 0) == 0)
-    MX_THROW(NotImplementedError) << "KVStore type '" << type << "' needs the distributed "
-                                  << "training work (NCCL, parameter server), not built yet; "
-                                  << "use \"local\" or \"device\".";
+  if (type == "dist_sync" || type == "dist_async" || type == "dist_sync_device") {
+    ps::PsConfig config = ps::ConfigFromEnv();
+    if (config.role == ps::Role::kScheduler || config.role == ps::Role::kServer) {
+      int code = 0;
+      try {
+        if (config.role == ps::Role::kScheduler)
+          ps::RunScheduler(config);
+        else
+          ps::RunServer(config);
+      } catch (const Error& e) {
+        MX_LOG(ERROR) << e.what();
+        code = 1;
+      }
+      std::fflush(stdout);
+      std::exit(code);
+    }
+    MX_CHECK_AS(ValueError, config.role == ps::Role::kWorker)
+        << "KVStore type '" << type << "' needs a distributed job: start the program with "
+        << "`launch -n WORKERS -s SERVERS -- CMD` (or mpirun), which sets DMLC_ROLE and the "
+        << "DMLC_* variables for every process.";
+    return CreateDistWorker(type, config);
+  }
+  if (type == "nccl")
+    MX_THROW(NotImplementedError) << "KVStore type 'nccl' is not built yet; use \"device\" "
+                                  << "(reduces on the GPU) or \"local\".";
   MX_THROW(ValueError) << "unknown KVStore type '" << type << "'; use local, device, nccl, "
                        << "dist_sync, dist_async or dist_sync_device.";
 }

@@ -6,9 +6,10 @@
 // calls return before the work is done, and reads of the outputs wait for it.
 //
 // Types: "local" reduces on the CPU, "device" on the device of the first pushed value (the
-// GPUs' own memory); "nccl" and the distributed types ("dist_sync", "dist_async",
-// "dist_sync_device") come with the distributed-training work and are NotImplementedError here.
-// The interface is what those plug into: Create() picks the type by name. Not thread-safe.
+// GPUs' own memory); "dist_sync", "dist_async" and "dist_sync_device" talk to parameter
+// servers (dist_kvstore.h). In a process started with DMLC_ROLE=scheduler or server, Create()
+// of a dist type runs that role and exits the process (as MXNet); a worker gets its store.
+// "nccl" is NotImplementedError for now. Create() picks the type by name. Not thread-safe.
 #ifndef TESSERA_DIST_KVSTORE_KVSTORE_H_
 #define TESSERA_DIST_KVSTORE_KVSTORE_H_
 
@@ -42,7 +43,7 @@ class KVStore {
   void PushPull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
                 const std::vector<std::vector<NDArray>>& outs, int priority = 0);
   // Updates run on the store from now on; per-key optimizer states live here.
-  void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer);
+  virtual void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer);
   opt::Optimizer* optimizer() { return optimizer_.get(); }
   // The per-key optimizer states (for checkpoints).
   std::map<int, std::vector<NDArray>>& optimizer_states() { return states_; }
@@ -61,7 +62,7 @@ class KVStore {
   std::map<int, std::vector<NDArray>> states_;
 };
 
-// "local" or "device" (case-sensitive, as MXNet); others as documented above.
+// "local", "device", "dist_sync", "dist_async", "dist_sync_device" (case-sensitive, as MXNet).
 std::unique_ptr<KVStore> Create(const std::string& type = "local");
 
 }  // namespace kv

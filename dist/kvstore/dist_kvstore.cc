@@ -1,0 +1,321 @@
+#include "dist/kvstore/dist_kvstore.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/base/error.h"
+#include "core/base/logging.h"
+#include "core/ops/nd_api.h"
+#include "dist/ps/node.h"
+
+namespace mx {
+namespace kv {
+namespace {
+
+using ps::Message;
+using ps::MsgType;
+
+struct SliceInfo {
+  int server;  // node id
+  int64_t offset, size;
+};
+
+struct KeyInfo {
+  Shape shape;
+  DType dtype;
+  std::vector<SliceInfo> slices;
+  int64_t pushes = 0;
+};
+
+class DistKVStore : public KVStore {
+ public:
+  DistKVStore(const std::string& type, const ps::PsConfig& config)
+      : KVStore(type),
+        sync_(type != "dist_async"),
+        device_(type == "dist_sync_device"),
+        link_(std::make_unique<ps::NodeLink>(config)),
+        c_(link_->config()) {
+    receiver_ = std::thread([this] { Receive(); });
+  }
+
+  ~DistKVStore() override {
+    try {
+      int64_t req = NewRequest();
+      Message f;
+      f.type = MsgType::kFinalize;
+      f.request = req;
+      link_->Send(0, f);
+      Await(req, "finalize", 5);
+    } catch (const Error& e) {
+      MX_LOG(WARNING) << "worker " << rank() << ": finalize: " << e.what();
+    }
+    stop_ = true;
+    if (receiver_.joinable()) receiver_.join();
+  }
+
+  int rank() const override { return c_.worker_rank(link_->id()); }
+  int num_workers() const override { return c_.num_workers; }
+
+  void Init(const std::vector<int>& keys, const std::vector<NDArray>& values) override {
+    MX_CHECK_AS(ValueError, keys.size() == values.size())
+        << "KVStore::Init: " << keys.size() << " keys but " << values.size() << " values.";
+    for (size_t k = 0; k < keys.size(); ++k) {
+      MX_CHECK_AS(ValueError, !keys_.count(keys[k]))
+          << "KVStore::Init: key " << keys[k] << " is already initialized.";
+      keys_[keys[k]] = Place(keys[k], values[k]);
+    }
+    if (rank() == 0) {
+      std::vector<std::pair<int64_t, std::string>> waits;
+      for (size_t k = 0; k < keys.size(); ++k) {
+        const KeyInfo& info = keys_[keys[k]];
+        std::vector<char> bytes = HostBytes(values[k].AsInContext(cpu()), info);
+        for (const SliceInfo& s : info.slices) {
+          Message m = SliceMessage(MsgType::kInit, keys[k], info, s, bytes);
+          m.meta = std::to_string(s.size) + " " + (sync_ ? "1" : "0");
+          waits.emplace_back(
+              m.request, "init of key " + std::to_string(keys[k]) + " on " + c_.NodeName(s.server));
+          link_->Send(s.server, m);
+        }
+      }
+      for (const auto& [req, what] : waits) Await(req, what);
+    }
+    Barrier();
+    std::vector<std::vector<NDArray>> outs;
+    for (const NDArray& v : values) outs.push_back({v});
+    Pull(keys, outs, 0);  // every worker starts from worker 0's values
+  }
+
+  void Push(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
+            int priority) override {
+    (void)priority;
+    MX_CHECK_AS(ValueError, keys.size() == values.size())
+        << "KVStore::Push: " << keys.size() << " keys but " << values.size() << " value lists.";
+    for (size_t k = 0; k < keys.size(); ++k) {
+      KeyInfo& info = Info(keys[k], "Push");
+      const std::vector<NDArray>& v = values[k];
+      MX_CHECK_AS(ValueError, !v.empty()) << "KVStore::Push: no values for key " << keys[k] << ".";
+      for (const NDArray& a : v)
+        MX_CHECK_AS(ShapeError, a.shape() == info.shape)
+            << "KVStore::Push: key " << keys[k] << " holds shape " << info.shape
+            << " but a pushed value has shape " << a.shape() << ".";
+      Context where = device_ ? v[0].context() : cpu();
+      NDArray sum = v[0].CopyTo(where);
+      for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
+      std::vector<char> bytes = HostBytes(sum, info);
+      ++info.pushes;
+      for (const SliceInfo& s : info.slices) {
+        Message m = SliceMessage(MsgType::kPush, keys[k], info, s, bytes);
+        m.round = info.pushes;
+        link_->Send(s.server, m);
+      }
+    }
+  }
+
+  void Pull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& outs,
+            int priority) override {
+    (void)priority;
+    MX_CHECK_AS(ValueError, keys.size() == outs.size())
+        << "KVStore::Pull: " << keys.size() << " keys but " << outs.size() << " output lists.";
+    struct Wait {
+      int64_t req;
+      size_t k;
+      SliceInfo s;
+    };
+    std::vector<Wait> waits;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const KeyInfo& info = Info(keys[k], "Pull");
+      for (const NDArray& o : outs[k])
+        MX_CHECK_AS(ShapeError, o.shape() == info.shape)
+            << "KVStore::Pull: key " << keys[k] << " holds shape " << info.shape
+            << " but the output has shape " << o.shape() << ".";
+      for (const SliceInfo& s : info.slices) {
+        Message m;
+        m.type = MsgType::kPull;
+        m.key = keys[k];
+        m.round = info.pushes;
+        m.request = NewRequest();
+        waits.push_back({m.request, k, s});
+        link_->Send(s.server, m);
+      }
+    }
+    std::vector<std::vector<char>> buffers(keys.size());
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const KeyInfo& info = keys_.at(keys[k]);
+      buffers[k].resize(info.shape.Size() * DTypeSize(info.dtype));
+    }
+    for (const Wait& w : waits) {
+      const KeyInfo& info = keys_.at(keys[w.k]);
+      Message r = Await(
+          w.req, "pull of key " + std::to_string(keys[w.k]) + " from " + c_.NodeName(w.s.server));
+      size_t elem = DTypeSize(info.dtype);
+      MX_CHECK_AS(DistError, r.data_size() == static_cast<size_t>(w.s.size) * elem)
+          << "pull of key " << keys[w.k] << ": " << c_.NodeName(w.s.server) << " sent "
+          << r.data_size() << " bytes, expected " << w.s.size * elem;
+      std::copy(r.data->begin(), r.data->end(), buffers[w.k].begin() + w.s.offset * elem);
+    }
+    for (size_t k = 0; k < keys.size(); ++k) {
+      const KeyInfo& info = keys_.at(keys[k]);
+      NDArray value(buffers[k].data(), info.shape, info.dtype);
+      for (const NDArray& o : outs[k]) value.CopyTo(o);
+    }
+  }
+
+  void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer) override {
+    if (rank() == 0) {
+      std::string spec = optimizer->Spec();
+      std::vector<std::pair<int64_t, int>> waits;
+      for (int s = 0; s < c_.num_servers; ++s) {
+        Message m;
+        m.type = MsgType::kSetOptimizer;
+        m.request = NewRequest();
+        m.meta = spec;
+        waits.emplace_back(m.request, c_.server_id(s));
+        link_->Send(c_.server_id(s), m);
+      }
+      for (const auto& [req, id] : waits) Await(req, "optimizer on " + c_.NodeName(id));
+    }
+    Barrier();
+    KVStore::SetOptimizer(std::move(optimizer));
+  }
+
+  void Barrier() override {
+    Message m;
+    m.type = MsgType::kBarrier;
+    m.request = NewRequest();
+    link_->Send(0, m);
+    Await(m.request, "barrier");
+  }
+
+ protected:
+  Context ReduceContext(Context ctx) const override { return device_ ? ctx : cpu(); }
+
+ private:
+  KeyInfo Place(int key, const NDArray& v) {
+    KeyInfo info;
+    info.shape = v.shape();
+    info.dtype = v.dtype();
+    int64_t n = info.shape.Size(), servers = c_.num_servers;
+    if (n <= c_.bigarray_bound || servers == 1) {
+      info.slices.push_back({c_.server_id(static_cast<int>(key % servers)), 0, n});
+    } else {
+      int64_t per = (n + servers - 1) / servers;
+      for (int64_t s = 0; s < servers && s * per < n; ++s)
+        info.slices.push_back(
+            {c_.server_id(static_cast<int>(s)), s * per, std::min(per, n - s * per)});
+    }
+    return info;
+  }
+
+  KeyInfo& Info(int key, const char* op) {
+    auto it = keys_.find(key);
+    MX_CHECK_AS(ValueError, it != keys_.end())
+        << "KVStore::" << op << ": key " << key << " was never initialized; call Init first.";
+    return it->second;
+  }
+
+  static std::vector<char> HostBytes(const NDArray& a, const KeyInfo& info) {
+    std::vector<char> bytes(info.shape.Size() * DTypeSize(info.dtype));
+    a.SyncCopyToCPU(bytes.data(), info.shape.Size());
+    return bytes;
+  }
+
+  Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
+                       const std::vector<char>& bytes) {
+    Message m;
+    m.type = type;
+    m.key = key;
+    m.offset = s.offset;
+    m.dtype = static_cast<int>(info.dtype);
+    m.request = NewRequest();
+    size_t elem = DTypeSize(info.dtype);
+    m.data = std::make_shared<std::vector<char>>(bytes.begin() + s.offset * elem,
+                                                 bytes.begin() + (s.offset + s.size) * elem);
+    return m;
+  }
+
+  int64_t NewRequest() { return ++next_request_; }
+
+  // The reply to request `req`; DistError when a node died, the scheduler went silent, the
+  // server answered with an error, or `limit_s` (default TESSERA_PS_TIMEOUT_S) passed.
+  Message Await(int64_t req, const std::string& what, double limit_s = 0) {
+    double limit = limit_s > 0 ? limit_s : c_.timeout_s;
+    double start = ps::NowSeconds(), logged = start;
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!replies_.count(req)) {
+      MX_CHECK_AS(DistError, dead_.empty())
+          << "worker " << rank() << ": " << what << " cannot finish: " << dead_;
+      MX_CHECK_AS(DistError, link_->SchedulerSilentFor() < c_.dead_after_s)
+          << "worker " << rank() << ": " << what << " cannot finish: the scheduler at "
+          << c_.root_endpoint() << " has been silent for "
+          << static_cast<int>(link_->SchedulerSilentFor()) << " s";
+      double now = ps::NowSeconds();
+      MX_CHECK_AS(DistError, now - start < limit)
+          << "worker " << rank() << ": " << what << " got no answer within " << limit
+          << " s (TESSERA_PS_TIMEOUT_S)";
+      if (now - logged >= c_.stall_s) {
+        logged = now;
+        MX_LOG(WARNING) << "worker " << rank() << ": " << what << " has waited "
+                        << static_cast<int>(now - start) << " s";
+      }
+      cv_.wait_for(lock, std::chrono::milliseconds(100));
+    }
+    Message m = std::move(replies_[req]);
+    replies_.erase(req);
+    MX_CHECK_AS(DistError, m.type != MsgType::kError)
+        << "worker " << rank() << ": " << what << " failed on " << c_.NodeName(m.sender) << ": "
+        << m.meta;
+    return m;
+  }
+
+  void Receive() {
+    Message m;
+    while (!stop_) {
+      if (!link_->transport()->Receive(100, &m)) continue;
+      if (m.sender == 0) link_->HeardFromScheduler();
+      std::lock_guard<std::mutex> lock(mu_);
+      switch (m.type) {
+        case MsgType::kPullReply:
+        case MsgType::kAck:
+        case MsgType::kBarrierDone:
+        case MsgType::kError:
+          replies_[m.request] = std::move(m);
+          m = Message();
+          break;
+        case MsgType::kNodeDead:
+          dead_ = m.meta;
+          break;
+        default:
+          break;
+      }
+      cv_.notify_all();
+    }
+  }
+
+  bool sync_, device_;
+  std::unique_ptr<ps::NodeLink> link_;
+  const ps::PsConfig& c_;
+  std::map<int, KeyInfo> keys_;
+  std::atomic<int64_t> next_request_{0};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::map<int64_t, Message> replies_;
+  std::string dead_;
+  std::atomic<bool> stop_{false};
+  std::thread receiver_;
+};
+
+}  // namespace
+
+std::unique_ptr<KVStore> CreateDistWorker(const std::string& type, const ps::PsConfig& config) {
+  MX_CHECK_AS(ValueError, config.role == ps::Role::kWorker)
+      << "KVStore " << type << ": this process's role is " << ps::RoleName(config.role)
+      << ", not worker.";
+  return std::make_unique<DistKVStore>(type, config);
+}
+
+}  // namespace kv
+}  // namespace mx

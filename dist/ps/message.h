@@ -1,0 +1,94 @@
+// The parameter server's wire format. A message is one to three ZeroMQ frames:
+//   frame 0: Header (fixed size, little-endian, magic "TSPS", format version, job token,
+//            message type, sender id, and the exact byte lengths of the other frames)
+//   frame 1: meta (text: addresses, optimizer specification, shapes), optional
+//   frame 2: data (raw array elements), optional
+// Decode() checks every field it can (frame count and sizes, magic, version, type range, token,
+// lengths against the frames and against a size limit) and reports what was wrong, so a node
+// can reject a bad or foreign message, log it, and keep serving.
+#ifndef TESSERA_DIST_PS_MESSAGE_H_
+#define TESSERA_DIST_PS_MESSAGE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mx {
+namespace ps {
+
+constexpr uint16_t kWireVersion = 1;
+
+enum class MsgType : uint16_t {
+  kRegister = 1,  // node -> scheduler: meta "role address preferred_rank"
+  kAddressBook,   // scheduler -> node: meta lines "id role rank address"; key = your id
+  kBarrier,       // worker -> scheduler
+  kBarrierDone,   // scheduler -> workers
+  kHeartbeat,     // node -> scheduler, and the scheduler's answer
+  kInit,          // worker 0 -> server: key, slice offset, shape in meta, data
+  kPush,          // worker -> server: key, round, data
+  kPull,          // worker -> server: key, round wanted
+  kPullReply,     // server -> worker: key, round, data
+  kSetOptimizer,  // worker 0 -> server: meta = optimizer specification
+  kAck,           // reply to kInit / kSetOptimizer
+  kFinalize,      // worker -> scheduler: this worker is done
+  kShutdown,      // scheduler -> servers: the job is over
+  kNodeDead,      // scheduler -> nodes: meta names the node that stopped answering
+  kError,         // reply carrying an error text in meta
+  kLast = kError,
+};
+
+const char* MsgTypeName(MsgType t);
+
+#pragma pack(push, 1)
+struct Header {
+  char magic[4];
+  uint16_t version;
+  uint16_t type;
+  uint64_t token;
+  int32_t sender;  // node id (-1 before registration)
+  int32_t key;
+  int64_t request;  // request id, echoed by replies
+  int64_t round;    // push count of a key (dist_sync)
+  int64_t offset;   // first element of this slice of the key
+  uint32_t dtype;
+  uint32_t reserved;
+  uint64_t meta_len;  // bytes of frame 1
+  uint64_t data_len;  // bytes of frame 2
+};
+#pragma pack(pop)
+static_assert(sizeof(Header) == 72, "wire header layout");
+
+struct Message {
+  MsgType type = MsgType::kError;
+  int sender = -1;
+  int key = 0;
+  int64_t request = 0;
+  int64_t round = 0;
+  int64_t offset = 0;
+  int dtype = 0;
+  std::string meta;
+  // Payload bytes; shared so a send can hand them to ZeroMQ without a copy.
+  std::shared_ptr<std::vector<char>> data;
+  size_t data_size() const { return data ? data->size() : 0; }
+};
+
+// The frames of `m` for job `token`: header bytes, and meta/data as present.
+Header EncodeHeader(const Message& m, uint64_t token);
+
+// Builds a Message from received frames, or returns false with `why` set. `frames` are the
+// frames' bytes; `max_bytes` limits meta + data.
+struct FrameView {
+  const char* data;
+  size_t size;
+};
+bool Decode(const std::vector<FrameView>& frames, uint64_t token, uint64_t max_bytes, Message* out,
+            std::string* why);
+
+// 64-bit FNV-1a of a job's token string (what travels in headers).
+uint64_t TokenHash(const std::string& token);
+
+}  // namespace ps
+}  // namespace mx
+
+#endif  // TESSERA_DIST_PS_MESSAGE_H_

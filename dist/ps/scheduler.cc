@@ -1,0 +1,202 @@
+// The scheduler (roles.h): registration, address book, barriers, heartbeats, shutdown.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "core/base/error.h"
+#include "core/base/logging.h"
+#include "dist/ps/node.h"
+#include "dist/ps/roles.h"
+#include "dist/ps/transport.h"
+
+namespace mx {
+namespace ps {
+namespace {
+
+struct Registration {
+  Role role;
+  std::string address;
+  int preferred_rank;
+  int64_t nonce;
+  int order;
+};
+
+class Scheduler {
+ public:
+  explicit Scheduler(const PsConfig& c)
+      : c_(c), t_(CreateZmqTransport(TokenHash(c.token), c.max_message_bytes)) {}
+
+  void Run() {
+    t_->Bind(c_.inproc_prefix.empty() ? "tcp://*:" + std::to_string(c_.root_port)
+                                      : c_.root_endpoint());
+    Register();
+    Serve();
+  }
+
+ private:
+  void Send(int peer, Message m) {
+    m.sender = 0;
+    t_->Send(peer, m);
+  }
+
+  void Register() {
+    std::map<int64_t, Registration> regs;  // by nonce
+    int workers = 0, servers = 0;
+    double start = NowSeconds();
+    Message m;
+    while (workers < c_.num_workers || servers < c_.num_servers) {
+      if (NowSeconds() - start > c_.startup_s) {
+        MX_THROW(DistError) << "scheduler: after " << c_.startup_s << " s, " << workers << " of "
+                            << c_.num_workers << " workers and " << servers << " of "
+                            << c_.num_servers << " servers registered; " << c_.num_workers - workers
+                            << " worker(s) and " << c_.num_servers - servers
+                            << " server(s) never did (check their "
+                            << "output, DMLC_PS_ROOT_URI/PORT and TESSERA_PS_TOKEN)";
+      }
+      if (!t_->Receive(200, &m) || m.type != MsgType::kRegister || regs.count(m.request)) continue;
+      std::istringstream in(m.meta);
+      std::string role, address;
+      int preferred = -1;
+      in >> role >> address >> preferred;
+      Registration r{role == "server" ? Role::kServer : Role::kWorker, address, preferred,
+                     m.request, static_cast<int>(regs.size())};
+      if (role != "server" && role != "worker") {
+        MX_LOG(WARNING) << "scheduler: ignored a registration with role '" << role << "'";
+        continue;
+      }
+      int& count = r.role == Role::kServer ? servers : workers;
+      int limit = r.role == Role::kServer ? c_.num_servers : c_.num_workers;
+      if (count == limit) {
+        MX_LOG(WARNING) << "scheduler: a " << role << " at " << address
+                        << " registered, but the job has " << limit << " already; refused";
+        t_->Connect(-2, address);
+        Message e;
+        e.type = MsgType::kError;
+        e.request = m.request;
+        e.meta = "the job already has its " + std::to_string(limit) + " " + role + "s";
+        Send(-2, e);
+        continue;
+      }
+      ++count;
+      regs[m.request] = r;
+    }
+    // Ids: servers in registration order; workers by the rank they asked for, then order.
+    std::vector<Registration> ws, ss;
+    for (const auto& kv : regs) (kv.second.role == Role::kServer ? ss : ws).push_back(kv.second);
+    auto by_order = [](const Registration& a, const Registration& b) { return a.order < b.order; };
+    std::sort(ss.begin(), ss.end(), by_order);
+    std::sort(ws.begin(), ws.end(), [](const Registration& a, const Registration& b) {
+      int ra = a.preferred_rank < 0 ? 1 << 30 : a.preferred_rank;
+      int rb = b.preferred_rank < 0 ? 1 << 30 : b.preferred_rank;
+      return ra != rb ? ra < rb : a.order < b.order;
+    });
+    std::ostringstream book;
+    std::vector<std::pair<int, int64_t>> ids;  // id, nonce
+    for (size_t r = 0; r < ss.size(); ++r) {
+      int id = c_.server_id(static_cast<int>(r));
+      book << id << " server " << r << " " << ss[r].address << "\n";
+      address_[id] = ss[r].address;
+      ids.emplace_back(id, ss[r].nonce);
+    }
+    for (size_t r = 0; r < ws.size(); ++r) {
+      int id = c_.worker_id(static_cast<int>(r));
+      book << id << " worker " << r << " " << ws[r].address << "\n";
+      address_[id] = ws[r].address;
+      ids.emplace_back(id, ws[r].nonce);
+    }
+    for (const auto& [id, nonce] : ids) {
+      t_->Connect(id, address_[id]);
+      Message b;
+      b.type = MsgType::kAddressBook;
+      b.key = id;
+      b.request = nonce;
+      b.meta = book.str();
+      Send(id, b);
+      last_seen_[id] = NowSeconds();
+    }
+    MX_LOG(INFO) << "scheduler: " << c_.num_workers << " worker(s) and " << c_.num_servers
+                 << " server(s) registered";
+  }
+
+  void Serve() {
+    Message m;
+    std::map<int, int64_t> barrier;  // worker id -> request
+    std::set<int> finalized;
+    for (;;) {
+      if (t_->Receive(200, &m)) {
+        if (address_.count(m.sender)) last_seen_[m.sender] = NowSeconds();
+        if (m.type == MsgType::kHeartbeat) {
+          Message r;
+          r.type = MsgType::kHeartbeat;
+          if (address_.count(m.sender)) Send(m.sender, r);
+        } else if (m.type == MsgType::kBarrier) {
+          barrier[m.sender] = m.request;
+          if (static_cast<int>(barrier.size()) == c_.num_workers) {
+            for (const auto& [id, req] : barrier) {
+              Message r;
+              r.type = MsgType::kBarrierDone;
+              r.request = req;
+              Send(id, r);
+            }
+            barrier.clear();
+          }
+        } else if (m.type == MsgType::kFinalize) {
+          finalized.insert(m.sender);
+          Message r;
+          r.type = MsgType::kAck;
+          r.request = m.request;
+          Send(m.sender, r);
+          if (static_cast<int>(finalized.size()) == c_.num_workers) {
+            for (int s = 0; s < c_.num_servers; ++s) {
+              Message r2;
+              r2.type = MsgType::kShutdown;
+              Send(c_.server_id(s), r2);
+            }
+            MX_LOG(INFO) << "scheduler: all workers finished; job done";
+            std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let them go out
+            return;
+          }
+        }
+      }
+      CheckHeartbeats(finalized);
+    }
+  }
+
+  void CheckHeartbeats(const std::set<int>& finalized) {
+    double now = NowSeconds();
+    for (const auto& [id, seen] : last_seen_) {
+      if (finalized.count(id) || now - seen <= c_.dead_after_s) continue;
+      std::ostringstream what;
+      what << c_.NodeName(id) << " at " << address_[id] << " sent no heartbeat for "
+           << static_cast<int>(now - seen)
+           << " s (limit TESSERA_PS_HEARTBEAT_TIMEOUT_S=" << c_.dead_after_s << ")";
+      for (const auto& [other, unused] : address_) {
+        if (other == id || finalized.count(other)) continue;
+        Message d;
+        d.type = MsgType::kNodeDead;
+        d.key = id;
+        d.meta = what.str();
+        try {
+          Send(other, d);
+        } catch (const Error&) {
+        }
+      }
+      MX_THROW(DistError) << "scheduler: " << what.str() << "; the job stops";
+    }
+  }
+
+  PsConfig c_;
+  std::unique_ptr<Transport> t_;
+  std::map<int, std::string> address_;
+  std::map<int, double> last_seen_;
+};
+
+}  // namespace
+
+void RunScheduler(const PsConfig& config) { Scheduler(config).Run(); }
+
+}  // namespace ps
+}  // namespace mx

@@ -1,0 +1,230 @@
+// The server (roles.h): this server's slices of the keys, summed and updated.
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "core/base/error.h"
+#include "core/base/logging.h"
+#include "core/ndarray/ndarray.h"
+#include "core/ops/nd_api.h"
+#include "core/optimizer/optimizer.h"
+#include "dist/ps/node.h"
+#include "dist/ps/roles.h"
+
+namespace mx {
+namespace ps {
+namespace {
+
+struct PendingPull {
+  int worker;
+  int64_t request, round;
+};
+
+struct Slice {
+  NDArray weight;  // 1-D, this server's elements of the key
+  DType dtype;
+  bool sync = true;
+  int64_t offset = 0;
+  int64_t round = 0;                                       // completed rounds
+  std::vector<std::shared_ptr<std::vector<char>>> pushed;  // per worker rank, this round
+  int received = 0;
+  double first_push = 0, last_stall_log = 0;
+  std::vector<PendingPull> pulls;
+  std::vector<NDArray> state;
+  bool has_state = false;
+};
+
+class Server {
+ public:
+  explicit Server(const PsConfig& c) : link_(c), c_(link_.config()) {}
+
+  void Run() {
+    Message m;
+    for (;;) {
+      if (link_.transport()->Receive(200, &m)) {
+        if (m.sender == 0) link_.HeardFromScheduler();
+        if (m.type == MsgType::kShutdown) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(200));
+          return;
+        }
+        try {
+          Handle(m);
+        } catch (const DistError&) {
+          throw;
+        } catch (const Error& e) {
+          MX_LOG(WARNING) << "server " << link_.id() - 1 << ": " << MsgTypeName(m.type) << " from "
+                          << c_.NodeName(m.sender) << " failed: " << e.what();
+          Reply(m, MsgType::kError, e.what());
+        }
+      }
+      MX_CHECK_AS(DistError, link_.SchedulerSilentFor() < c_.dead_after_s)
+          << "server " << link_.id() - 1 << ": the scheduler at " << c_.root_endpoint()
+          << " has been silent for " << static_cast<int>(link_.SchedulerSilentFor())
+          << " s; stopping";
+      InspectStalls();
+    }
+  }
+
+ private:
+  void Reply(const Message& to, MsgType type, const std::string& meta = "") {
+    if (to.sender <= c_.num_servers || to.sender >= c_.num_nodes()) return;
+    Message r;
+    r.type = type;
+    r.key = to.key;
+    r.request = to.request;
+    r.meta = meta;
+    link_.Send(to.sender, r);
+  }
+
+  int WorkerRank(const Message& m) {
+    int r = c_.worker_rank(m.sender);
+    MX_CHECK_AS(ValueError, r >= 0 && r < c_.num_workers)
+        << MsgTypeName(m.type) << " from node " << m.sender << ", which is not a worker";
+    return r;
+  }
+
+  Slice& Find(const Message& m) {
+    auto it = slices_.find(m.key);
+    MX_CHECK_AS(ValueError, it != slices_.end())
+        << "key " << m.key << " was never initialized on this server";
+    return it->second;
+  }
+
+  NDArray FromBytes(const Message& m, const Slice& s) {
+    size_t elem = DTypeSize(s.dtype);
+    MX_CHECK_AS(ValueError, m.data && m.data->size() == s.weight.size() * elem)
+        << MsgTypeName(m.type) << " of key " << m.key << " carries " << m.data_size()
+        << " bytes; this server holds " << s.weight.size() << " elements of " << DTypeName(s.dtype)
+        << " for it";
+    return NDArray(m.data->data(), s.weight.shape(), s.dtype);
+  }
+
+  void Handle(const Message& m) {
+    switch (m.type) {
+      case MsgType::kHeartbeat:
+        return;
+      case MsgType::kNodeDead:
+        MX_THROW(DistError) << "server " << link_.id() - 1 << ": " << m.meta << "; stopping";
+      case MsgType::kInit: {
+        WorkerRank(m);
+        std::istringstream meta(m.meta);
+        int64_t n = 0;
+        int sync = 1;
+        meta >> n >> sync;
+        MX_CHECK_AS(ValueError, n > 0 && m.data && m.data->size() % n == 0)
+            << "init of key " << m.key << ": " << n << " elements in " << m.data_size() << " bytes";
+        Slice& s = slices_[m.key];
+        s.dtype = static_cast<DType>(m.dtype);
+        s.weight = NDArray(m.data->data(), Shape{n}, s.dtype);
+        s.sync = sync != 0;
+        s.offset = m.offset;
+        s.pushed.assign(c_.num_workers, nullptr);
+        return Reply(m, MsgType::kAck);
+      }
+      case MsgType::kSetOptimizer:
+        WorkerRank(m);
+        optimizer_ = opt::FromSpec(m.meta);
+        for (auto& kv : slices_) kv.second.has_state = false;
+        return Reply(m, MsgType::kAck);
+      case MsgType::kPush:
+        return Push(m, WorkerRank(m));
+      case MsgType::kPull: {
+        Slice& s = Find(m);
+        PendingPull p{m.sender, m.request, m.round};
+        if (!s.sync || s.round >= m.round) return Answer(m.key, s, p);
+        s.pulls.push_back(p);
+        return;
+      }
+      default:
+        MX_LOG(WARNING) << "server: unexpected " << MsgTypeName(m.type) << " from "
+                        << c_.NodeName(m.sender);
+    }
+  }
+
+  void Push(const Message& m, int rank) {
+    Slice& s = Find(m);
+    if (!s.sync) {
+      Apply(m.key, s, FromBytes(m, s));
+      return;
+    }
+    MX_CHECK_AS(ValueError, m.round == s.round + 1)
+        << "push of key " << m.key << " round " << m.round << " from worker " << rank
+        << ", but the server is collecting round " << s.round + 1;
+    MX_CHECK_AS(ValueError, !s.pushed[rank])
+        << "worker " << rank << " pushed key " << m.key << " twice in round " << m.round;
+    FromBytes(m, s);  // validates the size
+    s.pushed[rank] = m.data;
+    if (s.received++ == 0) s.first_push = NowSeconds();
+    if (s.received < c_.num_workers) return;
+    // Every worker's gradient is in: sum in rank order (bit-reproducible), then update.
+    NDArray sum(s.pushed[0]->data(), s.weight.shape(), s.dtype);
+    for (int r = 1; r < c_.num_workers; ++r)
+      sum += NDArray(s.pushed[r]->data(), s.weight.shape(), s.dtype);
+    Apply(m.key, s, sum);
+    s.pushed.assign(c_.num_workers, nullptr);
+    s.received = 0;
+    ++s.round;
+    std::vector<PendingPull> ready;
+    std::vector<PendingPull> waiting;
+    for (const PendingPull& p : s.pulls) (p.round <= s.round ? ready : waiting).push_back(p);
+    s.pulls = waiting;
+    for (const PendingPull& p : ready) Answer(m.key, s, p);
+  }
+
+  // Updates the slice with the summed gradient, or stores the sum without an optimizer.
+  void Apply(int key, Slice& s, const NDArray& grad) {
+    if (!optimizer_) {
+      grad.CopyTo(s.weight);
+      return;
+    }
+    if (!s.has_state) {
+      s.state = optimizer_->CreateState(key, s.weight);
+      s.has_state = true;
+    }
+    optimizer_->Update(key, s.weight, grad, &s.state);
+  }
+
+  void Answer(int key, Slice& s, const PendingPull& p) {
+    Message r;
+    r.type = MsgType::kPullReply;
+    r.key = key;
+    r.request = p.request;
+    r.round = s.round;
+    r.offset = s.offset;
+    r.dtype = static_cast<int>(s.dtype);
+    r.data = std::make_shared<std::vector<char>>(s.weight.size() * DTypeSize(s.dtype));
+    s.weight.SyncCopyToCPU(r.data->data(), s.weight.size());
+    link_.Send(p.worker, r);
+  }
+
+  // Logs keys whose round has waited longer than the stall time, naming the missing workers.
+  void InspectStalls() {
+    double now = NowSeconds();
+    for (auto& [key, s] : slices_) {
+      if (s.received == 0 || now - s.first_push < c_.stall_s || now - s.last_stall_log < c_.stall_s)
+        continue;
+      s.last_stall_log = now;
+      std::ostringstream missing;
+      for (int r = 0; r < c_.num_workers; ++r)
+        if (!s.pushed[r]) missing << " " << r;
+      MX_LOG(WARNING) << "server " << link_.id() - 1 << ": key " << key << " round " << s.round + 1
+                      << " has waited " << static_cast<int>(now - s.first_push)
+                      << " s for pushes from worker(s)" << missing.str();
+    }
+  }
+
+  NodeLink link_;
+  const PsConfig& c_;
+  std::map<int, Slice> slices_;
+  std::unique_ptr<opt::Optimizer> optimizer_;
+};
+
+}  // namespace
+
+void RunServer(const PsConfig& config) { Server(config).Run(); }
+
+}  // namespace ps
+}  // namespace mx

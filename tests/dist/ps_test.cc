@@ -1,0 +1,185 @@
+// The parameter server in one process: scheduler, servers and workers on threads talking over
+// ZeroMQ inproc endpoints, and the wire format's checks.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstring>
+#include <thread>
+
+#include "core/tessera.h"
+#include "dist/kvstore/dist_kvstore.h"
+#include "dist/ps/message.h"
+#include "dist/ps/roles.h"
+#include "dist/ps/transport.h"
+
+namespace mx {
+namespace {
+
+using ps::FrameView;
+using ps::Message;
+using ps::MsgType;
+
+std::vector<char> HeaderBytes(const Message& m, uint64_t token) {
+  ps::Header h = ps::EncodeHeader(m, token);
+  std::vector<char> b(sizeof(h));
+  std::memcpy(b.data(), &h, sizeof(h));
+  return b;
+}
+
+TEST(WireFormat, RoundTripsAndRejectsBadMessages) {
+  Message m;
+  m.type = MsgType::kPush;
+  m.sender = 3;
+  m.key = 7;
+  m.round = 2;
+  m.meta = "abc";
+  m.data = std::make_shared<std::vector<char>>(8, 'x');
+  std::vector<char> h = HeaderBytes(m, 42);
+  Message out;
+  std::string why;
+  ASSERT_TRUE(ps::Decode({{h.data(), h.size()}, {"abc", 3}, {m.data->data(), 8}}, 42, 1 << 20,
+                         &out, &why))
+      << why;
+  EXPECT_EQ(out.type, MsgType::kPush);
+  EXPECT_EQ(out.key, 7);
+  EXPECT_EQ(out.round, 2);
+  EXPECT_EQ(out.meta, "abc");
+  EXPECT_EQ(out.data_size(), 8u);
+  // Another job's token.
+  EXPECT_FALSE(ps::Decode({{h.data(), h.size()}, {"abc", 3}, {m.data->data(), 8}}, 43, 1 << 20,
+                          &out, &why));
+  EXPECT_NE(why.find("token"), std::string::npos) << why;
+  // Truncated payload.
+  EXPECT_FALSE(ps::Decode({{h.data(), h.size()}, {"abc", 3}, {m.data->data(), 5}}, 42, 1 << 20,
+                          &out, &why));
+  EXPECT_NE(why.find("truncated"), std::string::npos) << why;
+  // Oversized.
+  EXPECT_FALSE(ps::Decode({{h.data(), h.size()}, {"abc", 3}, {m.data->data(), 8}}, 42, 4, &out,
+                          &why));
+  EXPECT_NE(why.find("exceeds"), std::string::npos) << why;
+  // Random bytes, short header, wrong version.
+  std::vector<char> junk(sizeof(ps::Header), 'q');
+  EXPECT_FALSE(ps::Decode({{junk.data(), junk.size()}}, 42, 1 << 20, &out, &why));
+  EXPECT_NE(why.find("magic"), std::string::npos) << why;
+  EXPECT_FALSE(ps::Decode({{h.data(), 10}}, 42, 1 << 20, &out, &why));
+  std::vector<char> v2 = h;
+  v2[4] = 9;
+  EXPECT_FALSE(ps::Decode({{v2.data(), v2.size()}, {"abc", 3}, {m.data->data(), 8}}, 42, 1 << 20,
+                          &out, &why));
+  EXPECT_NE(why.find("version"), std::string::npos) << why;
+}
+
+// A job of `workers` workers and `servers` servers on threads; `work(rank, store)` runs on each
+// worker. Returns after every role has returned; role errors fail the test.
+void RunJob(const std::string& name, const std::string& type, int workers, int servers,
+            int64_t bigarray_bound,
+            const std::function<void(int, kv::KVStore*)>& work) {
+  ps::PsConfig c;
+  c.num_workers = workers;
+  c.num_servers = servers;
+  c.inproc_prefix = name;
+  c.token = "test-job-" + name;
+  c.bigarray_bound = bigarray_bound;
+  c.dead_after_s = 10;
+  c.startup_s = 20;
+  c.timeout_s = 30;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  auto guard = [&](const char* who, const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << who << ": " << e.what();
+      ++failures;
+    }
+  };
+  ps::PsConfig sc = c;
+  sc.role = ps::Role::kScheduler;
+  threads.emplace_back([&, sc] { guard("scheduler", [&] { ps::RunScheduler(sc); }); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // inproc: bind before connect
+  for (int s = 0; s < servers; ++s) {
+    ps::PsConfig cc = c;
+    cc.role = ps::Role::kServer;
+    threads.emplace_back([&, cc] { guard("server", [&] { ps::RunServer(cc); }); });
+  }
+  for (int w = 0; w < workers; ++w) {
+    ps::PsConfig cc = c;
+    cc.role = ps::Role::kWorker;
+    cc.preferred_rank = w;
+    threads.emplace_back([&, cc, w] {
+      guard("worker", [&] {
+        std::unique_ptr<kv::KVStore> store = kv::CreateDistWorker(type, cc);
+        EXPECT_EQ(store->rank(), w);
+        EXPECT_EQ(store->num_workers(), workers);
+        work(w, store.get());
+      });
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failures, 0);
+}
+
+std::vector<double> Values(const NDArray& a) { return a.AsType(kFloat64).ToVector<double>(); }
+
+TEST(ParameterServer, SyncSumsEveryWorkerOnceAndSlicesBigKeys) {
+  // Key 0 has 25 elements (> bound 10): sliced over both servers; key 1 lives on one.
+  RunJob("sync", "dist_sync", 2, 2, 10, [](int rank, kv::KVStore* store) {
+    NDArray w0 = nd::ones({5, 5}) * (rank == 0 ? 1.0 : 9.0);  // worker 0's values win
+    NDArray w1 = nd::ones({3}) * 2.0;
+    store->Init({0, 1}, {w0, w1});
+    EXPECT_EQ(Values(w0), std::vector<double>(25, 1.0));
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 0.1}}));
+    for (int step = 0; step < 3; ++step) {
+      NDArray g0 = nd::ones({5, 5}) * (rank + 1.0), g1 = nd::ones({3}) * (rank + 1.0);
+      store->Push({0, 1}, {{g0}, {g1}});
+      store->Pull({0, 1}, {{w0}, {w1}});
+      // Each round subtracts lr * (1 + 2): the servers summed both workers exactly once.
+      for (double v : Values(w0)) EXPECT_NEAR(v, 1.0 - 0.3 * (step + 1), 1e-6);
+      for (double v : Values(w1)) EXPECT_NEAR(v, 2.0 - 0.3 * (step + 1), 1e-6);
+    }
+  });
+}
+
+TEST(ParameterServer, AsyncAppliesEachPush) {
+  RunJob("async", "dist_async", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
+    NDArray w = nd::zeros({4});
+    store->Init({3}, {w});
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 1.0}}));
+    store->Push({3}, {{nd::ones({4}) * (rank + 1.0)}});
+    store->Barrier();  // both pushes have been sent; the server applies them in order
+    store->Barrier();
+    store->Pull({3}, {{w}});
+    for (double v : Values(w)) EXPECT_NEAR(v, -3.0, 1e-6);
+  });
+}
+
+TEST(ParameterServer, WithoutOptimizerStoresTheSum) {
+  RunJob("plain", "dist_sync", 3, 1, 1000000, [](int rank, kv::KVStore* store) {
+    NDArray w = nd::zeros({2});
+    store->Init({0}, {w});
+    store->Push({0}, {{nd::ones({2}) * (rank + 1.0), nd::ones({2})}});  // two local devices
+    store->Pull({0}, {{w}});
+    for (double v : Values(w)) EXPECT_NEAR(v, 1 + 2 + 3 + 3, 1e-6);
+  });
+}
+
+TEST(ParameterServer, UnknownTypeListsTheValidOnes) {
+  try {
+    kv::Create("dist_fancy");
+    FAIL() << "no error";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("dist_sync"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ParameterServer, DistTypeOutsideAJobSaysHowToLaunch) {
+  try {
+    kv::Create("dist_sync");
+    FAIL() << "no error";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("launch"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace mx
