@@ -87,8 +87,8 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   ip.allow_missing = o.allow_missing;
   ip.force_init = o.force_init;
   InitParams(ip);
-  InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params);
-  if (o.lr_scheduler) optimizer()->set_lr_scheduler(o.lr_scheduler);
+  InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params, false, o.lr_scheduler,
+                o.kvstore_instance);
   int begin_epoch = o.begin_epoch;
   int64_t skip_batches = 0;
   MX_CHECK_AS(ValueError, !o.resume || !o.checkpoint_prefix.empty())

@@ -172,13 +172,17 @@ void Module::Broadcast() {
 }
 
 void Module::InitOptimizer(const std::string& kvstore, const std::string& optimizer,
-                           const Params& optimizer_params, bool force_init) {
+                           const Params& optimizer_params, bool force_init,
+                           std::shared_ptr<opt::LRScheduler> lr_scheduler,
+                           std::shared_ptr<kv::KVStore> instance) {
   Require(binded(), "InitOptimizer", "Bind(...)");
   Require(params_initialized_, "InitOptimizer", "InitParams()");
   if (optimizer_initialized() && !force_init) return;
   // As MXNet: one device updates locally; several reduce and update on the store.
   kvstore_.reset();
-  if (execs_.size() > 1 || (!kvstore.empty() && kvstore != "local"))
+  if (instance)
+    kvstore_ = std::move(instance);
+  else if (execs_.size() > 1 || (!kvstore.empty() && kvstore != "local"))
     kvstore_ = kv::Create(kvstore.empty() ? "local" : kvstore);
   Params p = optimizer_params;
   bool has_rescale = false;
@@ -208,6 +212,7 @@ void Module::InitOptimizer(const std::string& kvstore, const std::string& optimi
   optimizer_->SetWdMult(wd_mult);
   optimizer_->SetParamNames(names);
   optimizer_->SetLrMult(lr_mult);
+  if (lr_scheduler) optimizer_->set_lr_scheduler(lr_scheduler);
   ParamDict args = execs_[0].arg_dict();
   states_.clear();
   if (kvstore_) {

@@ -65,6 +65,9 @@ struct FitOptions {
   std::vector<EpochEndCallback> epoch_end_callback;
   std::vector<BatchEndCallback> batch_end_callback;
   std::string kvstore = "local";
+  // A store created beforehand (for example a dist store whose rank() chose the data shard);
+  // when set it is used instead of `kvstore`.
+  std::shared_ptr<kv::KVStore> kvstore_instance;
   std::string optimizer = "sgd";
   Params optimizer_params = {{"learning_rate", 0.01}};
   std::shared_ptr<opt::LRScheduler> lr_scheduler;  // none: a constant rate
@@ -99,9 +102,13 @@ class Module {
             bool inputs_need_grad = false, bool force_rebind = false,
             GradReq grad_req = GradReq::kWrite);
   void InitParams(const InitParamsOptions& options = {});
+  // `lr_scheduler` is attached before the optimizer goes to the store (a dist store ships it
+  // to the servers); `instance`, when set, is used instead of creating a `kvstore`.
   void InitOptimizer(const std::string& kvstore = "local", const std::string& optimizer = "sgd",
                      const Params& optimizer_params = {{"learning_rate", 0.01}},
-                     bool force_init = false);
+                     bool force_init = false,
+                     std::shared_ptr<opt::LRScheduler> lr_scheduler = nullptr,
+                     std::shared_ptr<kv::KVStore> instance = nullptr);
   // is_train default: how the module was bound (for_training).
   void Forward(const io::DataBatch& batch, std::optional<bool> is_train = std::nullopt);
   void Backward(const std::vector<NDArray>& out_grads = {});
@@ -156,7 +163,7 @@ class Module {
   std::vector<std::string> param_names_, aux_names_;
   std::vector<Executor> execs_;
   std::vector<std::pair<int64_t, int64_t>> slices_;
-  std::unique_ptr<kv::KVStore> kvstore_;
+  std::shared_ptr<kv::KVStore> kvstore_;
   std::vector<io::DataDesc> data_shapes_, label_shapes_;
   bool for_training_ = false, inputs_need_grad_ = false;
   bool params_initialized_ = false;

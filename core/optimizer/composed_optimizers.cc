@@ -26,7 +26,8 @@ NDArray Prepare(const NDArray& g, double rescale, double clip, const NDArray* w 
 class AdaDelta : public Optimizer {
  public:
   explicit AdaDelta(const ParamMap& p)
-      : Optimizer("adadelta", p, {"rho", "epsilon"}), rho_(Get("rho", 0.9)),
+      : Optimizer("adadelta", p, {"rho", "epsilon"}),
+        rho_(Get("rho", 0.9)),
         eps_(Get("epsilon", 1e-5)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return {Zeros(w), Zeros(w)};  // accumulated g^2, accumulated delta^2
@@ -51,7 +52,8 @@ class AdaDelta : public Optimizer {
 class Adamax : public Optimizer {
  public:
   explicit Adamax(const ParamMap& p)
-      : Optimizer("adamax", p, {"beta1", "beta2"}), beta1_(Get("beta1", 0.9)),
+      : Optimizer("adamax", p, {"beta1", "beta2"}),
+        beta1_(Get("beta1", 0.9)),
         beta2_(Get("beta2", 0.999)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return {Zeros(w), Zeros(w)};  // mean, infinity norm
@@ -77,7 +79,9 @@ class Nadam : public Optimizer {
  public:
   explicit Nadam(const ParamMap& p)
       : Optimizer("nadam", p, {"beta1", "beta2", "epsilon", "schedule_decay"}),
-        beta1_(Get("beta1", 0.9)), beta2_(Get("beta2", 0.999)), eps_(Get("epsilon", 1e-8)),
+        beta1_(Get("beta1", 0.9)),
+        beta2_(Get("beta2", 0.999)),
+        eps_(Get("epsilon", 1e-8)),
         decay_(Get("schedule_decay", 0.004)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return {Zeros(w), Zeros(w)};
@@ -111,7 +115,8 @@ class Nadam : public Optimizer {
 class Ftrl : public Optimizer {
  public:
   explicit Ftrl(const ParamMap& p)
-      : Optimizer("ftrl", p, {"lamda1", "beta"}), lamda1_(Get("lamda1", 0.01)),
+      : Optimizer("ftrl", p, {"lamda1", "beta"}),
+        lamda1_(Get("lamda1", 0.01)),
         beta_(Get("beta", 1)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return {Zeros(w), Zeros(w)};  // z, n

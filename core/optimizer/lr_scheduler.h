@@ -6,6 +6,7 @@
 #define TESSERA_CORE_OPTIMIZER_LR_SCHEDULER_H_
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace mx {
@@ -19,9 +20,13 @@ class LRScheduler {
   double operator()(int num_update) const;
   double base_lr() const { return base_lr_; }
   void set_base_lr(double lr) { base_lr_ = lr; }
+  // The schedule as one line of text (kind and every setting), for SchedulerFromSpec.
+  virtual std::string Spec() const = 0;
 
  protected:
   virtual double After(int num_update) const = 0;
+  // "base_lr warmup_steps warmup_begin_lr" at full precision.
+  std::string BaseSpec() const;
   double base_lr_;
 
  private:
@@ -32,6 +37,7 @@ class LRScheduler {
 // base_lr * factor^floor((n - 1) / step), not below stop_factor_lr.
 class FactorScheduler : public LRScheduler {
  public:
+  std::string Spec() const override;
   FactorScheduler(int step, double factor = 1, double stop_factor_lr = 1e-8, double base_lr = 0.01,
                   int warmup_steps = 0, double warmup_begin_lr = 0);
 
@@ -46,6 +52,7 @@ class FactorScheduler : public LRScheduler {
 // base_lr * factor^(number of steps passed).
 class MultiFactorScheduler : public LRScheduler {
  public:
+  std::string Spec() const override;
   MultiFactorScheduler(std::vector<int> steps, double factor = 1, double base_lr = 0.01,
                        int warmup_steps = 0, double warmup_begin_lr = 0);
 
@@ -60,6 +67,7 @@ class MultiFactorScheduler : public LRScheduler {
 // final_lr + (base_lr - final_lr) * (1 - t/T)^pwr, t counted after warm-up.
 class PolyScheduler : public LRScheduler {
  public:
+  std::string Spec() const override;
   PolyScheduler(int max_update, double base_lr = 0.01, double pwr = 2, double final_lr = 0,
                 int warmup_steps = 0, double warmup_begin_lr = 0);
 
@@ -74,8 +82,9 @@ class PolyScheduler : public LRScheduler {
 // final_lr + (base_lr - final_lr) * (1 + cos(pi t / T)) / 2.
 class CosineScheduler : public LRScheduler {
  public:
-  CosineScheduler(int max_update, double base_lr = 0.01, double final_lr = 0,
-                  int warmup_steps = 0, double warmup_begin_lr = 0);
+  std::string Spec() const override;
+  CosineScheduler(int max_update, double base_lr = 0.01, double final_lr = 0, int warmup_steps = 0,
+                  double warmup_begin_lr = 0);
 
  protected:
   double After(int num_update) const override;
@@ -84,6 +93,9 @@ class CosineScheduler : public LRScheduler {
   int max_update_;
   double final_lr_;
 };
+
+// Rebuilds a schedule from LRScheduler::Spec(); ValueError for malformed text.
+std::shared_ptr<LRScheduler> SchedulerFromSpec(const std::string& spec);
 
 }  // namespace opt
 }  // namespace mx

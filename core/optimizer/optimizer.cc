@@ -263,9 +263,6 @@ void Optimizer::RestoreCounts(const std::map<int, int>& counts) {
 }
 
 std::string Optimizer::Spec() const {
-  MX_CHECK_AS(NotImplementedError, !scheduler_)
-      << "optimizer " << name_ << ": a learning-rate schedule cannot be shipped to parameter "
-      << "servers yet; use a fixed learning_rate with a dist KVStore, or kvstore \"local\".";
   std::ostringstream out;
   out.precision(17);
   out << "name " << name_ << "\n";
@@ -281,6 +278,7 @@ std::string Optimizer::Spec() const {
   for (const auto& [i, n] : names_) out << "index " << i << " " << n << "\n";
   for (const auto& [n, v] : lr_mult_) out << "lr_mult " << n << " " << v << "\n";
   for (const auto& [n, v] : wd_mult_) out << "wd_mult " << n << " " << v << "\n";
+  if (scheduler_) out << "scheduler " << scheduler_->Spec() << "\n";
   return out.str();
 }
 
@@ -290,6 +288,7 @@ std::unique_ptr<Optimizer> FromSpec(const std::string& spec) {
   ParamMap params;
   std::map<int, std::string> names;
   std::map<std::string, double> lr_mult, wd_mult;
+  std::shared_ptr<LRScheduler> scheduler;
   while (std::getline(in, line)) {
     std::istringstream l(line);
     std::string what, a;
@@ -307,6 +306,8 @@ std::unique_ptr<Optimizer> FromSpec(const std::string& spec) {
       lr_mult[a] = std::stod(rest);
     else if (what == "wd_mult")
       wd_mult[a] = std::stod(rest);
+    else if (what == "scheduler")
+      scheduler = SchedulerFromSpec(a + " " + rest);
     else if (!what.empty())
       MX_THROW(ValueError) << "optimizer specification: unknown line '" << line << "'.";
   }
@@ -315,6 +316,7 @@ std::unique_ptr<Optimizer> FromSpec(const std::string& spec) {
   o->SetWdMult(wd_mult);
   o->SetParamNames(names);
   o->SetLrMult(lr_mult);
+  if (scheduler) o->set_lr_scheduler(scheduler);
   return o;
 }
 

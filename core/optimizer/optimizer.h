@@ -53,7 +53,7 @@ class Optimizer {
   void RestoreCounts(const std::map<int, int>& counts);
 
   // The optimizer as text (name, parameters, parameter names, multipliers), for a parameter
-  // server to rebuild with FromSpec. NotImplementedError when a learning-rate schedule is set.
+  // server to rebuild with FromSpec (a learning-rate schedule included).
   std::string Spec() const;
 
  protected:

@@ -1,8 +1,12 @@
 // LeNet on Fashion-MNIST (Debian's dataset-fashion-mnist) with Module::Fit: a Speedometer,
 // validation on the test set after each epoch and a final "Test-accuracy=" line. SGD with
 // momentum 0.9, the rate halved every two epochs.
-//   train [--data DIR] [--epochs N] [--batch-size B] [--lr R] [--kvstore local|device]
-//         [--contexts cpu(0),cpu(1)] [--checkpoint PREFIX] [--resume]
+//   train [--data DIR] [--epochs N] [--batch-size B] [--lr R]
+//         [--kvstore local|device|dist_sync|dist_async|dist_sync_device]
+//         [--contexts cpu(0),cpu(1)] [--checkpoint PREFIX] [--resume] [--max-batches N]
+// (--max-batches: stop after N batches in all, for quick runs.) With a dist kvstore, run it under `launch -n WORKERS -s SERVERS -- train ...`: each worker
+// trains on its 1/WORKERS of the training set with batches of --batch-size (the global batch is
+// WORKERS times that) and only worker 0 writes checkpoints.
 // With --checkpoint each epoch end writes PREFIX-symbol.json, PREFIX-%04d.params (MXNet's
 // files) and PREFIX-%04d.states, and every 200 batches PREFIX-latest.*; --resume continues
 // exactly from the newest intact one (core/module/checkpoint.h).
@@ -23,6 +27,7 @@ struct Args {
   std::string contexts = "cpu(0)";
   std::string checkpoint;
   bool resume = false;
+  int64_t max_batches = -1;  // -1: no limit
 };
 
 Args Parse(int argc, char** argv) {
@@ -42,6 +47,7 @@ Args Parse(int argc, char** argv) {
     else if (f == "--kvstore") a.kvstore = v;
     else if (f == "--contexts") a.contexts = v;
     else if (f == "--checkpoint") a.checkpoint = v;
+    else if (f == "--max-batches") a.max_batches = std::stoll(v);
     else MX_THROW(ValueError) << "unknown flag " << f << "; see the comment at the top of train.cc.";
   }
   return a;
@@ -83,12 +89,26 @@ mx::Symbol LeNet() {
 int main(int argc, char** argv) {
   try {
     Args a = Parse(argc, argv);
+    // A dist store first: in the scheduler and server processes this call runs their role and
+    // exits; in a worker it tells which shard of the data is this worker's.
+    std::shared_ptr<mx::kv::KVStore> store;
+    if (a.kvstore.rfind("dist", 0) == 0) {
+      store = mx::kv::Create(a.kvstore);
+      MX_CHECK_AS(NotImplementedError, !a.resume)
+          << "--resume with a dist kvstore needs the servers' optimizer states, which are not "
+          << "checkpointed yet; resume with kvstore local.";
+    }
+    int rank = store ? store->rank() : 0;
     mx::io::MNISTIterOptions o;
     o.image = a.data + "/train-images-idx3-ubyte.gz";
     o.label = a.data + "/train-labels-idx1-ubyte.gz";
     o.batch_size = a.batch_size;
     o.seed = 1;
+    o.num_parts = store ? store->num_workers() : 1;
+    o.part_index = rank;
     mx::io::MNISTIter train(o);
+    o.num_parts = 1;
+    o.part_index = 0;
     o.image = a.data + "/t10k-images-idx3-ubyte.gz";
     o.label = a.data + "/t10k-labels-idx1-ubyte.gz";
     o.batch_size = 100;
@@ -100,14 +120,16 @@ int main(int argc, char** argv) {
     fit.eval_data = &test;
     fit.num_epoch = a.epochs;
     fit.kvstore = a.kvstore;
+    fit.kvstore_instance = store;
+    fit.max_batches = a.max_batches;
     fit.optimizer_params = {{"learning_rate", a.lr}, {"momentum", 0.9}, {"wd", 1e-4}};
     fit.initializer = std::make_shared<mx::init::Xavier>();
     fit.batch_end_callback.push_back(mx::mod::Speedometer(a.batch_size, 200));
     int64_t epoch_batches = train.num_samples() / a.batch_size;
     fit.lr_scheduler =
         std::make_shared<mx::opt::FactorScheduler>(2 * epoch_batches, 0.5, 1e-8, a.lr);
-    fit.checkpoint_prefix = a.checkpoint;
-    fit.checkpoint_every = a.checkpoint.empty() ? 0 : 200;
+    fit.checkpoint_prefix = rank == 0 ? a.checkpoint : "";
+    fit.checkpoint_every = fit.checkpoint_prefix.empty() ? 0 : 200;
     MX_CHECK_AS(ValueError, !a.resume || !a.checkpoint.empty())
         << "--resume needs --checkpoint PREFIX.";
     fit.resume = a.resume;

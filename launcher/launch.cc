@@ -1,0 +1,227 @@
+// launch: starts a distributed Tessera job (scheduler, servers, workers).
+//
+//   launch -n WORKERS [-s SERVERS] [--launcher local|mpi] [-H HOSTFILE] [--env K=V]...
+//          [--port P] -- CMD ARGS...
+//
+// Every process runs CMD ARGS; the role comes from DMLC_ROLE (and the DMLC_* variables of
+// MXNet's launcher), so the program's kv::Create("dist_sync") runs the scheduler or a server
+// in those processes and returns a worker store in the others. Output is forwarded with a
+// "[worker 0]" style prefix; the exit code is the first non-zero exit of any process, after
+// which the rest of the job is stopped; 0 when every worker exited 0.
+//   --launcher local  (default) forks every process on this machine (DMLC_PS_ROOT_URI 127.0.0.1).
+//   --launcher mpi    runs ONE mpirun for all 1 + S + W ranks (rank 0 the scheduler, then the
+//                     servers, then the workers); -H passes a hostfile, whose first host runs
+//                     the scheduler. As root it adds --allow-run-as-root; it always allows
+//                     oversubscription. A plain `mpirun -np N CMD` works too (see
+//                     dist/ps/config.h).
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/base/error.h"
+#include "launcher/process_group.h"
+
+namespace {
+
+using mx::launcher::ProcessGroup;
+
+struct Options {
+  int workers = 0, servers = 1, port = 0;
+  std::string launcher = "local", hostfile;
+  std::map<std::string, std::string> env;
+  std::vector<std::string> command;
+  bool mpi_child = false;
+};
+
+[[noreturn]] void Usage(const std::string& why) {
+  std::fprintf(stderr,
+               "launch: %s\nusage: launch -n WORKERS [-s SERVERS] [--launcher local|mpi] "
+               "[-H HOSTFILE] [--env K=V]... [--port P] -- CMD ARGS...\n",
+               why.c_str());
+  std::exit(2);
+}
+
+int PositiveInt(const std::string& flag, const std::string& v) {
+  char* end = nullptr;
+  long x = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end || x <= 0 || x > 10000)
+    Usage(flag + " needs a positive number, got '" + v + "'");
+  return static_cast<int>(x);
+}
+
+Options Parse(int argc, char** argv) {
+  Options o;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) Usage(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "-n" || a == "--num-workers")
+      o.workers = PositiveInt(a, value());
+    else if (a == "-s" || a == "--num-servers")
+      o.servers = PositiveInt(a, value());
+    else if (a == "--launcher")
+      o.launcher = value();
+    else if (a == "-H" || a == "--hostfile")
+      o.hostfile = value();
+    else if (a == "--port")
+      o.port = PositiveInt(a, value());
+    else if (a == "--mpi-child")
+      o.mpi_child = true;
+    else if (a == "--env") {
+      std::string kv = value();
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) Usage("--env needs K=V, got '" + kv + "'");
+      o.env[kv.substr(0, eq)] = kv.substr(eq + 1);
+    } else {
+      Usage("unknown option '" + a + "' (put the command after --)");
+    }
+  }
+  for (; i < argc; ++i) o.command.push_back(argv[i]);
+  if (o.command.empty()) Usage("no command given after --");
+  if (!o.mpi_child && o.workers <= 0) Usage("-n WORKERS is required");
+  if (o.launcher != "local" && o.launcher != "mpi")
+    Usage("--launcher " + o.launcher +
+          " is not supported; use local or mpi (ssh: run "
+          "`--launcher mpi -H HOSTFILE`, Open MPI starts remote processes over ssh)");
+  return o;
+}
+
+// A TCP port that was free a moment ago.
+int FreePort() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = 0;
+  socklen_t len = sizeof(a);
+  if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
+      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    close(s);
+    return 9091;
+  }
+  int port = ntohs(a.sin_port);
+  close(s);
+  return port;
+}
+
+std::string RandomToken() {
+  std::random_device rd;
+  std::ostringstream s;
+  s << std::hex << rd() << rd() << rd();
+  return s.str();
+}
+
+std::string FirstHost(const std::string& hostfile) {
+  std::ifstream in(hostfile);
+  if (!in) Usage("cannot read hostfile " + hostfile);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream l(line);
+    std::string host;
+    if (l >> host && host[0] != '#') return host;
+  }
+  Usage("hostfile " + hostfile + " lists no host");
+}
+
+void OnSignal(int) { mx::launcher::TerminateAllChildren(); }
+
+int RunLocal(const Options& o) {
+  std::map<std::string, std::string> env = o.env;
+  env["DMLC_PS_ROOT_URI"] = "127.0.0.1";
+  env["DMLC_PS_ROOT_PORT"] = std::to_string(o.port ? o.port : FreePort());
+  env["DMLC_NUM_WORKER"] = std::to_string(o.workers);
+  env["DMLC_NUM_SERVER"] = std::to_string(o.servers);
+  if (!env.count("TESSERA_PS_TOKEN")) env["TESSERA_PS_TOKEN"] = RandomToken();
+  ProcessGroup group;
+  auto role_env = [&](const char* role) {
+    std::map<std::string, std::string> e = env;
+    e["DMLC_ROLE"] = role;
+    return e;
+  };
+  group.Start("scheduler", o.command, role_env("scheduler"), false);
+  for (int s = 0; s < o.servers; ++s)
+    group.Start("server " + std::to_string(s), o.command, role_env("server"), false);
+  for (int w = 0; w < o.workers; ++w) {
+    std::map<std::string, std::string> e = role_env("worker");
+    e["TESSERA_RANK"] = std::to_string(w);
+    group.Start("worker " + std::to_string(w), o.command, e, true);
+  }
+  return group.Wait();
+}
+
+int RunMpi(const Options& o, const char* self) {
+  std::vector<std::string> cmd = {"mpirun"};
+  if (geteuid() == 0) cmd.push_back("--allow-run-as-root");
+  cmd.insert(cmd.end(), {"--oversubscribe", "-np", std::to_string(1 + o.servers + o.workers)});
+  if (!o.hostfile.empty()) cmd.insert(cmd.end(), {"--hostfile", o.hostfile});
+  std::map<std::string, std::string> env = o.env;
+  env["DMLC_PS_ROOT_URI"] = o.hostfile.empty() ? "127.0.0.1" : FirstHost(o.hostfile);
+  env["DMLC_PS_ROOT_PORT"] = std::to_string(o.port ? o.port : FreePort());
+  env["DMLC_NUM_WORKER"] = std::to_string(o.workers);
+  env["DMLC_NUM_SERVER"] = std::to_string(o.servers);
+  if (!env.count("TESSERA_PS_TOKEN")) env["TESSERA_PS_TOKEN"] = RandomToken();
+  for (const auto& [k, v] : env) cmd.insert(cmd.end(), {"-x", k + "=" + v});
+  cmd.insert(cmd.end(), {self, "--mpi-child", "-s", std::to_string(o.servers), "--"});
+  cmd.insert(cmd.end(), o.command.begin(), o.command.end());
+  ProcessGroup group;
+  group.Start("mpirun", cmd, {}, true);
+  return group.Wait();
+}
+
+// One rank of `launch --launcher mpi`: its role from OMPI_COMM_WORLD_RANK, then CMD with the
+// output prefixed by role and rank.
+int RunMpiChild(const Options& o) {
+  const char* r = std::getenv("OMPI_COMM_WORLD_RANK");
+  if (!r) Usage("--mpi-child runs under mpirun only (OMPI_COMM_WORLD_RANK is not set)");
+  int rank = std::atoi(r);
+  std::map<std::string, std::string> env;
+  std::string name;
+  if (rank == 0) {
+    env["DMLC_ROLE"] = "scheduler";
+    name = "scheduler";
+  } else if (rank <= o.servers) {
+    env["DMLC_ROLE"] = "server";
+    name = "server " + std::to_string(rank - 1);
+  } else {
+    env["DMLC_ROLE"] = "worker";
+    env["TESSERA_RANK"] = std::to_string(rank - 1 - o.servers);
+    name = "worker " + std::to_string(rank - 1 - o.servers);
+  }
+  ProcessGroup group;
+  group.Start(name, o.command, env, true);
+  return group.Wait();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o = Parse(argc, argv);
+  signal(SIGINT, OnSignal);
+  signal(SIGTERM, OnSignal);
+  try {
+    if (o.mpi_child) return RunMpiChild(o);
+    if (o.launcher == "mpi") return RunMpi(o, argv[0]);
+    return RunLocal(o);
+  } catch (const mx::Error& e) {
+    std::fprintf(stderr, "launch: %s\n", e.what());
+    return 1;
+  }
+}
