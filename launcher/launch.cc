@@ -52,10 +52,10 @@ struct Options {
   std::exit(2);
 }
 
-int PositiveInt(const std::string& flag, const std::string& v) {
+int PositiveInt(const std::string& flag, const std::string& v, long max = 10000) {
   char* end = nullptr;
   long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end || x <= 0 || x > 10000)
+  if (v.empty() || *end || x <= 0 || x > max)
     Usage(flag + " needs a positive number, got '" + v + "'");
   return static_cast<int>(x);
 }
@@ -82,7 +82,7 @@ Options Parse(int argc, char** argv) {
     else if (a == "-H" || a == "--hostfile")
       o.hostfile = value();
     else if (a == "--port")
-      o.port = PositiveInt(a, value());
+      o.port = PositiveInt(a, value(), 65535);
     else if (a == "--mpi-child")
       o.mpi_child = true;
     else if (a == "--env") {

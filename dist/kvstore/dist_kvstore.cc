@@ -274,7 +274,7 @@ class DistKVStore : public KVStore {
   void Receive() {
     Message m;
     while (!stop_) {
-      if (!link_->transport()->Receive(100, &m)) continue;
+      if (!link_->Receive(100, &m)) continue;
       if (m.sender == 0) link_->HeardFromScheduler();
       std::lock_guard<std::mutex> lock(mu_);
       switch (m.type) {

@@ -48,6 +48,8 @@ NodeLink::NodeLink(const PsConfig& config)
     if (m.type == MsgType::kError && m.request == nonce)
       MX_THROW(DistError) << "the scheduler refused this " << RoleName(config_.role) << ": "
                           << m.meta;
+    // A peer that got its address book first may already talk to us: keep its messages.
+    if (m.type != MsgType::kAddressBook && m.type != MsgType::kError) early_.push_back(m);
   }
   id_ = m.key;
   std::istringstream book(m.meta);
@@ -75,6 +77,15 @@ NodeLink::~NodeLink() {
 void NodeLink::Send(int peer, Message m) {
   m.sender = id_;
   transport_->Send(peer, m);
+}
+
+bool NodeLink::Receive(int timeout_ms, Message* out) {
+  if (!early_.empty()) {
+    *out = std::move(early_.front());
+    early_.erase(early_.begin());
+    return true;
+  }
+  return transport_->Receive(timeout_ms, out);
 }
 
 void NodeLink::HeardFromScheduler() {

@@ -2,7 +2,7 @@
 // registers with the scheduler (retrying; DistError naming the scheduler's address when no
 // address book comes within the start-up time), learns every node's id and address, connects
 // to the peers its role talks to, and sends heartbeats to the scheduler from a thread of its
-// own. The owner receives all messages (transport()->Receive) and reports scheduler contact
+// own. The owner receives all messages (Receive) and reports scheduler contact
 // with HeardFromScheduler(), so SchedulerSilentFor() can tell when the scheduler is gone.
 #ifndef TESSERA_DIST_PS_NODE_H_
 #define TESSERA_DIST_PS_NODE_H_
@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "dist/ps/config.h"
 #include "dist/ps/transport.h"
@@ -35,6 +36,9 @@ class NodeLink {
   const std::string& address_of(int id) const { return addresses_.at(id); }
   // Sends with this node as the sender.
   void Send(int peer, Message m);
+  // The next message: first those that arrived during registration (before the address
+  // book), then the transport's.
+  bool Receive(int timeout_ms, Message* out);
 
   void HeardFromScheduler();
   double SchedulerSilentFor() const;
@@ -46,6 +50,7 @@ class NodeLink {
   std::unique_ptr<Transport> transport_;
   int id_ = -1;
   std::map<int, std::string> addresses_;
+  std::vector<Message> early_;
   std::atomic<int64_t> last_heard_ns_{0};
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;

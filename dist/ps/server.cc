@@ -44,7 +44,7 @@ class Server {
   void Run() {
     Message m;
     for (;;) {
-      if (link_.transport()->Receive(200, &m)) {
+      if (link_.Receive(200, &m)) {
         if (m.sender == 0) link_.HeardFromScheduler();
         if (m.type == MsgType::kShutdown) {
           std::this_thread::sleep_for(std::chrono::milliseconds(200));
