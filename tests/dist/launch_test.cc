@@ -41,6 +41,19 @@ std::string ReadFile(const std::string& path) {
   return s.str();
 }
 
+// A TCP port that was free a moment ago (tests may run side by side).
+int FreePort() {
+  int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(a);
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
 bool HaveMpirun() { return std::system("command -v mpirun > /dev/null 2>&1") == 0; }
 
 // The reference: one process, two CPU contexts, the same global batches.
@@ -99,7 +112,8 @@ TEST(Launch, ThroughMpiLauncherAndPlainMpirun) {
   std::string plain = TempPath("plain_mpirun.params");
   std::string root = geteuid() == 0 ? " --allow-run-as-root" : "";
   out = RunCommand("mpirun" + root + " --oversubscribe -np 5 -x DMLC_NUM_SERVER=2 -x " +
-                       "DMLC_PS_ROOT_PORT=29517 -x MXNET_KVSTORE_BIGARRAY_BOUND=100 " + kTrain +
+                       "DMLC_PS_ROOT_PORT=" + std::to_string(FreePort()) +
+                       " -x MXNET_KVSTORE_BIGARRAY_BOUND=100 " + kTrain +
                        " --kvstore dist_sync --out " + plain + " 2>&1",
                    &rc);
   ASSERT_EQ(rc, 0) << out;
@@ -175,8 +189,9 @@ TEST(Launch, KilledServerWithoutLauncherFailsWorkersWithDistError) {
   std::string dir = TempPath("by_hand");
   std::string script =
       "mkdir -p " + dir + " && cd " + dir + " && " +
-      "export DMLC_PS_ROOT_URI=127.0.0.1 DMLC_PS_ROOT_PORT=29613 DMLC_NUM_WORKER=2 "
-      "DMLC_NUM_SERVER=1 TESSERA_PS_TOKEN=byhand TESSERA_PS_HEARTBEAT_TIMEOUT_S=4; "
+      "export DMLC_PS_ROOT_URI=127.0.0.1 DMLC_PS_ROOT_PORT=" + std::to_string(FreePort()) +
+      " DMLC_NUM_WORKER=2 "
+      "DMLC_NUM_SERVER=1 TESSERA_PS_TOKEN=byhand$$ TESSERA_PS_HEARTBEAT_TIMEOUT_S=4; "
       "T=$OLDPWD/" +
       kTrain +
       "; ARGS=\"--kvstore dist_sync --steps 100000 --sleep-ms 5\"; "
@@ -213,7 +228,7 @@ void SendRaw(int port, const std::string& bytes) {
 }
 
 TEST(Launch, RandomBytesAtTheSchedulerPortAreRejectedAndTheJobFinishes) {
-  const int port = 29611;
+  const int port = FreePort();
   std::string path = TempPath("noise.params");
   auto job = std::async(std::launch::async, [&] {
     int rc = -1;
