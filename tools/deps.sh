@@ -3,7 +3,7 @@
 # Sourced by tools/test and tools/run. Needs root (or sudo) only when something is missing.
 TESSERA_PACKAGES=(
   bazel-bootstrap g++ libopenblas-dev googletest libgtest-dev libgmock-dev python3 zlib1g-dev
-  libdnnl-dev libzmq3-dev openmpi-bin openssh-client
+  libdnnl-dev libzmq3-dev openmpi-bin libopenmpi-dev openssh-client
   dataset-fashion-mnist
 )
 

@@ -1,0 +1,156 @@
+// Parameter-server throughput against its peers, measured in the same run (DESIGN.md section 7):
+//   - dist_sync push + pull of one float32 key of 1, 16 and 100 MB by 2 workers, with 1 and 2
+//     servers (scheduler, servers and workers as threads of this process, over TCP on
+//     127.0.0.1, the same code path as separate processes);
+//   - Open MPI's MPI_Allreduce of the same buffer over 2 processes (mpi_allreduce_peer under
+//     mpirun), the operation a push + pull replaces;
+//   - raw ZeroMQ: the same bytes sent to another thread and back over a PUSH/PULL pair.
+// Prints BENCH lines; ratio = our throughput / the peer's (goal >= 0.8 of MPI_Allreduce).
+// Usage: kvstore_bench [--quick]
+#include <unistd.h>
+#include <zmq.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/tessera.h"
+#include "dist/kvstore/dist_kvstore.h"
+#include "dist/ps/roles.h"
+#include "tools/bench/bench_util.h"
+
+namespace {
+
+int FreeishPort(int i) { return 30000 + (getpid() * 7 + i * 13) % 20000; }
+
+// Median seconds of one push + pull of an `mb` MB key, as seen by worker 0 of 2.
+double DistSyncSeconds(int mb, int servers, int reps, int port) {
+  mx::ps::PsConfig c;
+  c.num_workers = 2;
+  c.num_servers = servers;
+  c.root_port = port;
+  c.host = "127.0.0.1";
+  c.token = "kvstore-bench";
+  c.bigarray_bound = 1000000;
+  std::vector<std::thread> roles;
+  mx::ps::PsConfig sc = c;
+  sc.role = mx::ps::Role::kScheduler;
+  roles.emplace_back([sc] { mx::ps::RunScheduler(sc); });
+  for (int s = 0; s < servers; ++s) {
+    mx::ps::PsConfig cc = c;
+    cc.role = mx::ps::Role::kServer;
+    roles.emplace_back([cc] { mx::ps::RunServer(cc); });
+  }
+  int64_t n = static_cast<int64_t>(mb) * (1 << 20) / 4;
+  double result = 0;
+  for (int w = 0; w < 2; ++w) {
+    mx::ps::PsConfig cc = c;
+    cc.role = mx::ps::Role::kWorker;
+    cc.preferred_rank = w;
+    roles.emplace_back([cc, n, reps, w, &result] {
+      std::unique_ptr<mx::kv::KVStore> store = mx::kv::CreateDistWorker("dist_sync", cc);
+      mx::NDArray value = mx::nd::ones({n}), grad = mx::nd::ones({n});
+      store->Init({0}, {value});
+      double t = bench::MedianSeconds(reps, [&] {
+        store->Push({0}, {{grad}});
+        store->Pull({0}, {{value}});
+        value.WaitToRead();
+      });
+      if (w == 0) result = t;
+    });
+  }
+  for (std::thread& t : roles) t.join();
+  return result;
+}
+
+// Median seconds to send `mb` MB to another thread and receive them back over ZeroMQ TCP.
+double RawZmqSeconds(int mb, int reps, int port) {
+  void* ctx = zmq_ctx_new();
+  std::string a = "tcp://127.0.0.1:" + std::to_string(port),
+              b = "tcp://127.0.0.1:" + std::to_string(port + 1);
+  size_t bytes = static_cast<size_t>(mb) << 20;
+  std::thread echo([&] {
+    void* in = zmq_socket(ctx, ZMQ_PULL);
+    void* out = zmq_socket(ctx, ZMQ_PUSH);
+    zmq_bind(in, a.c_str());
+    zmq_connect(out, b.c_str());
+    for (int r = 0; r <= reps; ++r) {
+      zmq_msg_t m;
+      zmq_msg_init(&m);
+      zmq_msg_recv(&m, in, 0);
+      zmq_msg_send(&m, out, 0);
+    }
+    zmq_close(in);
+    zmq_close(out);
+  });
+  void* out = zmq_socket(ctx, ZMQ_PUSH);
+  void* in = zmq_socket(ctx, ZMQ_PULL);
+  zmq_bind(in, b.c_str());
+  zmq_connect(out, a.c_str());
+  std::vector<char> data(bytes, 1), back(bytes);
+  double t = bench::MedianSeconds(reps, [&] {
+    zmq_send(out, data.data(), bytes, 0);
+    zmq_recv(in, back.data(), bytes, 0);
+  });
+  echo.join();
+  zmq_close(in);
+  zmq_close(out);
+  zmq_ctx_term(ctx);
+  return t;
+}
+
+// MPI_Allreduce timings from mpi_allreduce_peer; `mca` restricts Open MPI's transports.
+std::map<std::string, double> MpiPeer(int mb, int reps, const std::string& mca = "") {
+  std::string dir = "tools/bench/";
+  if (const char* w = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
+    dir = std::string(w) + "/bazel-bin/tools/bench/";
+  std::string cmd = "mpirun --allow-run-as-root --oversubscribe " + mca + " -np 2 " + dir +
+                    "mpi_allreduce_peer " + std::to_string(mb) + " " + std::to_string(reps) +
+                    " 2>/dev/null";
+  std::map<std::string, double> out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char key[64];
+  double v;
+  while (std::fscanf(p, "%63s %lf", key, &v) == 2) out[key] = v;
+  pclose(p);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  std::vector<int> sizes = quick ? std::vector<int>{1} : std::vector<int>{1, 16, 100};
+  int port = FreeishPort(0);
+  std::printf("# 2 workers on 127.0.0.1; throughput = key bytes per second of one push+pull\n");
+  for (int mb : sizes) {
+    int reps = mb >= 100 ? 5 : mb >= 16 ? 10 : 30;
+    std::map<std::string, double> mpi = MpiPeer(mb, reps);
+    double allreduce =
+        mpi.count("allreduce_" + std::to_string(mb)) ? mpi["allreduce_" + std::to_string(mb)] : 0;
+    // The same over TCP only (Open MPI picks shared memory on one machine by default).
+    std::map<std::string, double> tcp = MpiPeer(mb, reps, "--mca btl tcp,self");
+    double allreduce_tcp =
+        tcp.count("allreduce_" + std::to_string(mb)) ? tcp["allreduce_" + std::to_string(mb)] : 0;
+    double zmq = RawZmqSeconds(mb, reps, port += 10);
+    for (int servers : {1, 2}) {
+      double ours = DistSyncSeconds(mb, servers, reps, port += 10);
+      double mbps = mb / ours;
+      std::printf(
+          "BENCH dist_sync_%dMB_%dserver ours=%.1f peer=%.1f unit=MB/s ratio=%.3f "
+          "peer_name=mpi_allreduce\n",
+          mb, servers, mbps, allreduce > 0 ? mb / allreduce : 0.0,
+          allreduce > 0 ? allreduce / ours : 0.0);
+      std::printf(
+          "BENCH dist_sync_%dMB_%dserver_vs_zmq ours=%.1f peer=%.1f unit=MB/s "
+          "ratio=%.3f peer_name=raw_zeromq_roundtrip\n",
+          mb, servers, mbps, mb / zmq, zmq / ours);
+      std::fflush(stdout);
+    }
+  }
+  return 0;
+}
