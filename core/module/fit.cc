@@ -49,11 +49,10 @@ BatchEndCallback Speedometer(int64_t batch_size, int frequent, Logger logger) {
       return;
     }
     if (p.nbatch % frequent != 0) return;
-    double secs =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - s->tic).count();
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - s->tic).count();
     double speed = frequent * static_cast<double>(batch_size) / secs;
-    std::string msg = Format("Epoch[%d] Batch [%d]\tSpeed: %.2f samples/sec", p.epoch, p.nbatch,
-                             speed);
+    std::string msg =
+        Format("Epoch[%d] Batch [%d]\tSpeed: %.2f samples/sec", p.epoch, p.nbatch, speed);
     if (p.eval_metric)
       for (const auto& [name, value] : p.eval_metric->GetNameValue())
         msg += Format("\t%s=%f", name.c_str(), value);
@@ -76,8 +75,8 @@ EpochEndCallback DoCheckpoint(const std::string& prefix, int period) {
 void Module::Fit(io::DataIter* train, const FitOptions& o) {
   MX_CHECK_AS(ValueError, train != nullptr) << "Module::Fit: no training data iterator.";
   MX_CHECK_AS(ValueError, o.num_epoch > o.begin_epoch)
-      << "Module::Fit: num_epoch (" << o.num_epoch << ") must exceed begin_epoch ("
-      << o.begin_epoch << ").";
+      << "Module::Fit: num_epoch (" << o.num_epoch << ") must exceed begin_epoch (" << o.begin_epoch
+      << ").";
   Logger log = o.logger ? o.logger : DefaultLogger();
   Bind(train->ProvideData(), train->ProvideLabel(), true, false, o.force_rebind);
   InitParamsOptions ip;
@@ -117,7 +116,8 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
       Backward();
       Update();
       UpdateMetric(train_metric.get(), batch.label);
-      for (const auto& cb : o.batch_end_callback) cb(BatchEndParam{epoch, nbatch, train_metric.get()});
+      for (const auto& cb : o.batch_end_callback)
+        cb(BatchEndParam{epoch, nbatch, train_metric.get()});
       ++nbatch;
       ++batches_run;
       bool stop = o.max_batches >= 0 && batches_run >= o.max_batches;
@@ -127,9 +127,11 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
                                TrainingPosition{epoch, nbatch});
       if (stop) {
         log(Format("Epoch[%d] Stopped after batch %d (max_batches)", epoch, nbatch));
+        if (kvstore_) kvstore_->EpochEnd();
         return;
       }
     }
+    if (kvstore_) kvstore_->EpochEnd();  // dist_sync: workers with fewer batches end cleanly
     for (const auto& [name, value] : train_metric->GetNameValue())
       log(Format("Epoch[%d] Train-%s=%f", epoch, name.c_str(), value));
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - tic).count();
@@ -149,8 +151,8 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   }
 }
 
-std::vector<std::pair<std::string, double>> Module::Score(io::DataIter* eval,
-                                                          metric::EvalMetric* m, int num_batch) {
+std::vector<std::pair<std::string, double>> Module::Score(io::DataIter* eval, metric::EvalMetric* m,
+                                                          int num_batch) {
   Require(binded() && params_initialized_, "Score", "Bind(...) and InitParams()");
   eval->Reset();
   m->Reset();

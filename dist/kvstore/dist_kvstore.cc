@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include "core/base/error.h"
@@ -182,6 +183,28 @@ class DistKVStore : public KVStore {
     KVStore::SetOptimizer(std::move(optimizer));
   }
 
+  void EpochEnd() override {
+    if (sync_) {
+      std::vector<std::pair<int64_t, int>> waits;
+      for (int s = 0; s < c_.num_servers; ++s) {
+        Message m;
+        m.type = MsgType::kEpochDone;
+        m.request = NewRequest();
+        waits.emplace_back(m.request, c_.server_id(s));
+        link_->Send(c_.server_id(s), m);
+      }
+      for (const auto& [req, id] : waits) {
+        Message r = Await(req, "end of epoch on " + c_.NodeName(id));
+        std::istringstream rounds(r.meta);
+        int key;
+        int64_t round;
+        while (rounds >> key >> round)
+          if (keys_.count(key)) keys_[key].pushes = round;
+      }
+    }
+    Barrier();
+  }
+
   void Barrier() override {
     Message m;
     m.type = MsgType::kBarrier;
@@ -248,6 +271,8 @@ class DistKVStore : public KVStore {
     while (!replies_.count(req)) {
       MX_CHECK_AS(DistError, dead_.empty())
           << "worker " << rank() << ": " << what << " cannot finish: " << dead_;
+      MX_CHECK_AS(DistError, server_error_.empty())
+          << "worker " << rank() << ": " << what << " cannot finish: " << server_error_;
       MX_CHECK_AS(DistError, link_->SchedulerSilentFor() < c_.dead_after_s)
           << "worker " << rank() << ": " << what << " cannot finish: the scheduler at "
           << c_.root_endpoint() << " has been silent for "
@@ -278,10 +303,15 @@ class DistKVStore : public KVStore {
       if (m.sender == 0) link_->HeardFromScheduler();
       std::lock_guard<std::mutex> lock(mu_);
       switch (m.type) {
+        case MsgType::kError:
+          // Also fails every wait: the request may be a push, which nobody waits for.
+          server_error_ = c_.NodeName(m.sender) + " refused a request: " + m.meta;
+          replies_[m.request] = std::move(m);
+          m = Message();
+          break;
         case MsgType::kPullReply:
         case MsgType::kAck:
         case MsgType::kBarrierDone:
-        case MsgType::kError:
           replies_[m.request] = std::move(m);
           m = Message();
           break;
@@ -304,6 +334,7 @@ class DistKVStore : public KVStore {
   std::condition_variable cv_;
   std::map<int64_t, Message> replies_;
   std::string dead_;
+  std::string server_error_;
   std::atomic<bool> stop_{false};
   std::thread receiver_;
 };

@@ -48,6 +48,11 @@ class KVStore {
   // The per-key optimizer states (for checkpoints).
   std::map<int, std::vector<NDArray>>& optimizer_states() { return states_; }
   virtual void Barrier() {}
+  // Called by every worker at the end of its epoch (Module::Fit does). dist_sync: a worker that
+  // ran out of data stops taking part in the rounds of the others (their updates use the
+  // gradients of the workers still training), and all meet at a barrier, so uneven data ends
+  // the epoch cleanly instead of waiting forever. Nothing to do for the other stores.
+  virtual void EpochEnd() {}
 
  protected:
   explicit KVStore(std::string type) : type_(std::move(type)) {}

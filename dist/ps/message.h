@@ -35,7 +35,8 @@ enum class MsgType : uint16_t {
   kShutdown,      // scheduler -> servers: the job is over
   kNodeDead,      // scheduler -> nodes: meta names the node that stopped answering
   kError,         // reply carrying an error text in meta
-  kLast = kError,
+  kEpochDone,     // worker -> server: no more pushes from me this epoch; ack meta "key round"
+  kLast = kEpochDone,
 };
 
 const char* MsgTypeName(MsgType t);

@@ -131,6 +131,8 @@ class Server {
         return Reply(m, MsgType::kAck);
       case MsgType::kPush:
         return Push(m, WorkerRank(m));
+      case MsgType::kEpochDone:
+        return EpochDone(m, WorkerRank(m));
       case MsgType::kPull: {
         Slice& s = Find(m);
         PendingPull p{m.sender, m.request, m.round};
@@ -155,15 +157,29 @@ class Server {
         << ", but the server is collecting round " << s.round + 1;
     MX_CHECK_AS(ValueError, !s.pushed[rank])
         << "worker " << rank << " pushed key " << m.key << " twice in round " << m.round;
+    MX_CHECK_AS(ValueError, !done_.count(rank))
+        << "worker " << rank << " pushed key " << m.key << " after ending its epoch";
     FromBytes(m, s);  // validates the size
     s.pushed[rank] = m.data;
     if (s.received++ == 0) s.first_push = NowSeconds();
-    if (s.received < c_.num_workers) return;
-    // Every worker's gradient is in: sum in rank order (bit-reproducible), then update.
-    NDArray sum(s.pushed[0]->data(), s.weight.shape(), s.dtype);
-    for (int r = 1; r < c_.num_workers; ++r)
-      sum += NDArray(s.pushed[r]->data(), s.weight.shape(), s.dtype);
-    Apply(m.key, s, sum);
+    MaybeCompleteRound(m.key, s);
+  }
+
+  // Once every worker still in this epoch has pushed the round: sum in rank order
+  // (bit-reproducible), update, answer the pulls waiting for it.
+  void MaybeCompleteRound(int key, Slice& s) {
+    int active = c_.num_workers - static_cast<int>(done_.size());
+    if (s.received == 0 || s.received < active) return;
+    NDArray sum;
+    for (int r = 0; r < c_.num_workers; ++r) {
+      if (!s.pushed[r]) continue;
+      NDArray g(s.pushed[r]->data(), s.weight.shape(), s.dtype);
+      if (sum.is_none())
+        sum = g;
+      else
+        sum += g;
+    }
+    Apply(key, s, sum);
     s.pushed.assign(c_.num_workers, nullptr);
     s.received = 0;
     ++s.round;
@@ -171,7 +187,28 @@ class Server {
     std::vector<PendingPull> waiting;
     for (const PendingPull& p : s.pulls) (p.round <= s.round ? ready : waiting).push_back(p);
     s.pulls = waiting;
-    for (const PendingPull& p : ready) Answer(m.key, s, p);
+    for (const PendingPull& p : ready) Answer(key, s, p);
+  }
+
+  // A worker out of data for this epoch: rounds complete without it until every worker is done.
+  // The replies wait for the last worker, then tell every worker each key's round to continue
+  // from, and all take part again.
+  void EpochDone(const Message& m, int rank) {
+    done_.insert(rank);
+    epoch_done_requests_.emplace_back(m.sender, m.request);
+    for (auto& [key, s] : slices_) MaybeCompleteRound(key, s);
+    if (static_cast<int>(done_.size()) < c_.num_workers) return;
+    std::ostringstream rounds;
+    for (const auto& [key, s] : slices_) rounds << key << " " << s.round << "\n";
+    for (const auto& [worker, request] : epoch_done_requests_) {
+      Message r;
+      r.type = MsgType::kAck;
+      r.request = request;
+      r.meta = rounds.str();
+      link_.Send(worker, r);
+    }
+    done_.clear();
+    epoch_done_requests_.clear();
   }
 
   // Updates the slice with the summed gradient, or stores the sum without an optimizer.
@@ -219,6 +256,8 @@ class Server {
   NodeLink link_;
   const PsConfig& c_;
   std::map<int, Slice> slices_;
+  std::set<int> done_;  // worker ranks that ended the current epoch
+  std::vector<std::pair<int, int64_t>> epoch_done_requests_;  // (worker id, request) to answer
   std::unique_ptr<opt::Optimizer> optimizer_;
 };
 

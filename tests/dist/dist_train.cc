@@ -1,12 +1,13 @@
 // A small deterministic training job for the multi-process dist tests: an MLP on synthetic data
 // (every value a fixed function of its row, so every process can build any batch).
 //   dist_train --kvstore TYPE [--contexts N] [--batch B] [--steps S] [--out FILE]
-//              [--die-at STEP] [--sleep-ms MS]
+//              [--die-at STEP] [--sleep-ms MS] [--uneven K]
 // With a dist kvstore (under launch or mpirun) worker r of W trains step s on global rows
 // [s*B*W + r*B, s*B*W + (r+1)*B); with "local" and --contexts N one process trains the same
 // global batches of B*N rows split over N CPU contexts, which is the same arithmetic. Worker 0
 // (or the single process) writes the final parameters to --out. --die-at makes worker 1 kill
-// itself with SIGKILL at that step; --sleep-ms slows every step down.
+// itself with SIGKILL at that step; --sleep-ms slows every step down; --uneven K gives worker 1
+// K fewer steps (uneven data: the epoch must still end cleanly).
 #include <signal.h>
 #include <unistd.h>
 
@@ -50,7 +51,7 @@ mx::Symbol Mlp() {
 
 int main(int argc, char** argv) {
   std::string kvstore = "local", out;
-  int contexts = 1, steps = 20, die_at = -1, sleep_ms = 0;
+  int contexts = 1, steps = 20, die_at = -1, sleep_ms = 0, uneven = 0;
   int64_t batch = 8;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string f = argv[i], v = argv[i + 1];
@@ -68,6 +69,8 @@ int main(int argc, char** argv) {
       die_at = std::stoi(v);
     else if (f == "--sleep-ms")
       sleep_ms = std::stoi(v);
+    else if (f == "--uneven")
+      uneven = std::stoi(v);
     else {
       std::cerr << "dist_train: unknown flag " << f << "\n";
       return 2;
@@ -88,7 +91,8 @@ int main(int argc, char** argv) {
     mod.InitParams(ip);
     mod.InitOptimizer(kvstore, "sgd", {{"learning_rate", 0.1}, {"momentum", 0.9}, {"wd", 1e-4}},
                       false, nullptr, store);
-    for (int s = 0; s < steps; ++s) {
+    int my_steps = rank == 1 ? steps - uneven : steps;
+    for (int s = 0; s < my_steps; ++s) {
       if (s == die_at && rank == 1) {
         std::printf("worker 1 kills itself at step %d\n", s);
         std::fflush(stdout);
@@ -101,9 +105,10 @@ int main(int argc, char** argv) {
       mod.Backward();
       mod.Update();
     }
+    if (store) store->EpochEnd();
     auto [args, aux] = mod.GetParams();
     if (rank == 0 && !out.empty()) mx::mod::SaveParamsFile(out, args, aux);
-    std::printf("rank %d of %d done after %d steps\n", rank, workers, steps);
+    std::printf("rank %d of %d done after %d steps\n", rank, workers, my_steps);
   } catch (const mx::Error& e) {
     std::cerr << "dist_train failed: " << e.what() << "\n";
     return 1;

@@ -87,6 +87,17 @@ TEST(Launch, DistSyncTwoWorkersTwoServersIsBitIdenticalToOneProcess) {
   EXPECT_TRUE(ReadFile(path) == ref) << "parameters differ from the one-process run";
 }
 
+TEST(Launch, UnevenDataEndsTheEpochInsteadOfHanging) {
+  int rc = -1;
+  auto start = std::chrono::steady_clock::now();
+  std::string out =
+      RunCommand(kLaunch + " -n 2 -s 1 -- " + kTrain + " --kvstore dist_sync --uneven 5 2>&1", &rc);
+  EXPECT_LT(Seconds(start), 30) << out;
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("[worker 1] rank 1 of 2 done after 15 steps"), std::string::npos) << out;
+  EXPECT_NE(out.find("[worker 0] rank 0 of 2 done after 20 steps"), std::string::npos) << out;
+}
+
 TEST(Launch, DistAsyncConverges) {
   std::string path = TempPath("async.params");
   int rc = -1;

@@ -139,6 +139,27 @@ TEST(ParameterServer, SyncSumsEveryWorkerOnceAndSlicesBigKeys) {
   });
 }
 
+// Uneven data: worker 1 runs out after one round; worker 0's later rounds complete without it,
+// and in the next epoch both take part again.
+TEST(ParameterServer, WorkerThatRunsOutEndsTheEpochCleanly) {
+  RunJob("uneven", "dist_sync", 2, 2, 10, [](int rank, kv::KVStore* store) {
+    NDArray w = nd::zeros({12});  // sliced over both servers
+    store->Init({0}, {w});
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 1.0}}));
+    int rounds = rank == 0 ? 3 : 1;
+    for (int r = 0; r < rounds; ++r) {
+      store->Push({0}, {{nd::ones({12}) * (rank + 1.0)}});
+      store->Pull({0}, {{w}});
+    }
+    store->EpochEnd();
+    store->Pull({0}, {{w}});
+    for (double v : Values(w)) EXPECT_NEAR(v, -(1 + 2) - 1 - 1, 1e-6);  // -5
+    store->Push({0}, {{nd::ones({12}) * (rank + 1.0)}});                // next epoch: both again
+    store->Pull({0}, {{w}});
+    for (double v : Values(w)) EXPECT_NEAR(v, -8, 1e-6);
+  });
+}
+
 TEST(ParameterServer, AsyncAppliesEachPush) {
   RunJob("async", "dist_async", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
     NDArray w = nd::zeros({4});

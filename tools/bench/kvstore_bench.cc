@@ -104,9 +104,11 @@ double RawZmqSeconds(int mb, int reps, int port) {
 
 // MPI_Allreduce timings from mpi_allreduce_peer; `mca` restricts Open MPI's transports.
 std::map<std::string, double> MpiPeer(int mb, int reps, const std::string& mca = "") {
-  std::string dir = "tools/bench/";
-  if (const char* w = std::getenv("BUILD_WORKSPACE_DIRECTORY"))
-    dir = std::string(w) + "/bazel-bin/tools/bench/";
+  // The peer is built next to this binary.
+  char self[4096] = {0};
+  ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  std::string dir = len > 0 ? std::string(self, len) : std::string("tools/bench/x");
+  dir = dir.substr(0, dir.rfind('/') + 1);
   std::string cmd = "mpirun --allow-run-as-root --oversubscribe " + mca + " -np 2 " + dir +
                     "mpi_allreduce_peer " + std::to_string(mb) + " " + std::to_string(reps) +
                     " 2>/dev/null";
@@ -145,6 +147,11 @@ int main(int argc, char** argv) {
           "peer_name=mpi_allreduce\n",
           mb, servers, mbps, allreduce > 0 ? mb / allreduce : 0.0,
           allreduce > 0 ? allreduce / ours : 0.0);
+      std::printf(
+          "BENCH dist_sync_%dMB_%dserver_vs_tcp ours=%.1f peer=%.1f unit=MB/s ratio=%.3f "
+          "peer_name=mpi_allreduce_btl_tcp\n",
+          mb, servers, mbps, allreduce_tcp > 0 ? mb / allreduce_tcp : 0.0,
+          allreduce_tcp > 0 ? allreduce_tcp / ours : 0.0);
       std::printf(
           "BENCH dist_sync_%dMB_%dserver_vs_zmq ours=%.1f peer=%.1f unit=MB/s "
           "ratio=%.3f peer_name=raw_zeromq_roundtrip\n",
