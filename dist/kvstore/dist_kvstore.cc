@@ -73,7 +73,7 @@ class DistKVStore : public KVStore {
       std::vector<std::pair<int64_t, std::string>> waits;
       for (size_t k = 0; k < keys.size(); ++k) {
         const KeyInfo& info = keys_[keys[k]];
-        std::vector<char> bytes = HostBytes(values[k].AsInContext(cpu()), info);
+        auto bytes = HostBytes(values[k], info);
         for (const SliceInfo& s : info.slices) {
           Message m = SliceMessage(MsgType::kInit, keys[k], info, s, bytes);
           m.meta = std::to_string(s.size) + " " + (sync_ ? "1" : "0");
@@ -104,9 +104,12 @@ class DistKVStore : public KVStore {
             << "KVStore::Push: key " << keys[k] << " holds shape " << info.shape
             << " but a pushed value has shape " << a.shape() << ".";
       Context where = device_ ? v[0].context() : cpu();
-      NDArray sum = v[0].CopyTo(where);
-      for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
-      std::vector<char> bytes = HostBytes(sum, info);
+      NDArray sum = v[0];
+      if (v.size() > 1) {
+        sum = v[0].CopyTo(where);
+        for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
+      }
+      auto bytes = HostBytes(sum, info);
       ++info.pushes;
       for (const SliceInfo& s : info.slices) {
         Message m = SliceMessage(MsgType::kPush, keys[k], info, s, bytes);
@@ -143,11 +146,8 @@ class DistKVStore : public KVStore {
         link_->Send(s.server, m);
       }
     }
-    std::vector<std::vector<char>> buffers(keys.size());
-    for (size_t k = 0; k < keys.size(); ++k) {
-      const KeyInfo& info = keys_.at(keys[k]);
-      buffers[k].resize(info.shape.Size() * DTypeSize(info.dtype));
-    }
+    // One buffer per key: a key in one slice keeps the reply's bytes, others are assembled.
+    std::vector<std::shared_ptr<std::vector<char>>> buffers(keys.size());
     for (const Wait& w : waits) {
       const KeyInfo& info = keys_.at(keys[w.k]);
       Message r = Await(
@@ -156,12 +156,23 @@ class DistKVStore : public KVStore {
       MX_CHECK_AS(DistError, r.data_size() == static_cast<size_t>(w.s.size) * elem)
           << "pull of key " << keys[w.k] << ": " << c_.NodeName(w.s.server) << " sent "
           << r.data_size() << " bytes, expected " << w.s.size * elem;
-      std::copy(r.data->begin(), r.data->end(), buffers[w.k].begin() + w.s.offset * elem);
+      if (info.slices.size() == 1) {
+        buffers[w.k] = r.data;
+        continue;
+      }
+      if (!buffers[w.k])
+        buffers[w.k] = std::make_shared<std::vector<char>>(info.shape.Size() * elem);
+      std::copy(r.data->begin(), r.data->end(), buffers[w.k]->begin() + w.s.offset * elem);
     }
     for (size_t k = 0; k < keys.size(); ++k) {
       const KeyInfo& info = keys_.at(keys[k]);
-      NDArray value(buffers[k].data(), info.shape, info.dtype);
-      for (const NDArray& o : outs[k]) value.CopyTo(o);
+      for (const NDArray& o : outs[k]) {
+        if (o.dtype() == info.dtype) {
+          o.SyncCopyFromCPU(buffers[k]->data(), info.shape.Size());
+        } else {
+          NDArray(buffers[k]->data(), info.shape, info.dtype).CopyTo(o);
+        }
+      }
     }
   }
 
@@ -240,14 +251,15 @@ class DistKVStore : public KVStore {
     return it->second;
   }
 
-  static std::vector<char> HostBytes(const NDArray& a, const KeyInfo& info) {
-    std::vector<char> bytes(info.shape.Size() * DTypeSize(info.dtype));
-    a.SyncCopyToCPU(bytes.data(), info.shape.Size());
+  static std::shared_ptr<std::vector<char>> HostBytes(const NDArray& a, const KeyInfo& info) {
+    auto bytes = std::make_shared<std::vector<char>>(info.shape.Size() * DTypeSize(info.dtype));
+    a.SyncCopyToCPU(bytes->data(), info.shape.Size());
     return bytes;
   }
 
+  // The message for one slice; a key in one slice shares `bytes` instead of copying them.
   Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
-                       const std::vector<char>& bytes) {
+                       const std::shared_ptr<std::vector<char>>& bytes) {
     Message m;
     m.type = type;
     m.key = key;
@@ -255,8 +267,11 @@ class DistKVStore : public KVStore {
     m.dtype = static_cast<int>(info.dtype);
     m.request = NewRequest();
     size_t elem = DTypeSize(info.dtype);
-    m.data = std::make_shared<std::vector<char>>(bytes.begin() + s.offset * elem,
-                                                 bytes.begin() + (s.offset + s.size) * elem);
+    if (info.slices.size() == 1)
+      m.data = bytes;
+    else
+      m.data = std::make_shared<std::vector<char>>(bytes->begin() + s.offset * elem,
+                                                   bytes->begin() + (s.offset + s.size) * elem);
     return m;
   }
 

@@ -35,6 +35,8 @@ struct Slice {
   std::vector<PendingPull> pulls;
   std::vector<NDArray> state;
   bool has_state = false;
+  std::shared_ptr<std::vector<char>> reply;  // the weights as last sent, for round reply_round
+  int64_t reply_round = -1;
 };
 
 class Server {
@@ -93,12 +95,16 @@ class Server {
     return it->second;
   }
 
-  NDArray FromBytes(const Message& m, const Slice& s) {
+  void CheckSize(const Message& m, const Slice& s) {
     size_t elem = DTypeSize(s.dtype);
     MX_CHECK_AS(ValueError, m.data && m.data->size() == s.weight.size() * elem)
         << MsgTypeName(m.type) << " of key " << m.key << " carries " << m.data_size()
         << " bytes; this server holds " << s.weight.size() << " elements of " << DTypeName(s.dtype)
         << " for it";
+  }
+
+  NDArray FromBytes(const Message& m, const Slice& s) {
+    CheckSize(m, s);
     return NDArray(m.data->data(), s.weight.shape(), s.dtype);
   }
 
@@ -159,7 +165,7 @@ class Server {
         << "worker " << rank << " pushed key " << m.key << " twice in round " << m.round;
     MX_CHECK_AS(ValueError, !done_.count(rank))
         << "worker " << rank << " pushed key " << m.key << " after ending its epoch";
-    FromBytes(m, s);  // validates the size
+    CheckSize(m, s);
     s.pushed[rank] = m.data;
     if (s.received++ == 0) s.first_push = NowSeconds();
     MaybeCompleteRound(m.key, s);
@@ -170,16 +176,7 @@ class Server {
   void MaybeCompleteRound(int key, Slice& s) {
     int active = c_.num_workers - static_cast<int>(done_.size());
     if (s.received == 0 || s.received < active) return;
-    NDArray sum;
-    for (int r = 0; r < c_.num_workers; ++r) {
-      if (!s.pushed[r]) continue;
-      NDArray g(s.pushed[r]->data(), s.weight.shape(), s.dtype);
-      if (sum.is_none())
-        sum = g;
-      else
-        sum += g;
-    }
-    Apply(key, s, sum);
+    Apply(key, s, SumInRankOrder(s));
     s.pushed.assign(c_.num_workers, nullptr);
     s.received = 0;
     ++s.round;
@@ -188,6 +185,27 @@ class Server {
     for (const PendingPull& p : s.pulls) (p.round <= s.round ? ready : waiting).push_back(p);
     s.pulls = waiting;
     for (const PendingPull& p : ready) Answer(key, s, p);
+  }
+
+  // The pushed gradients of this round added in worker-rank order. float32 adds in place in the
+  // first buffer (the same a + b per element as NDArray's +=, without the copies).
+  NDArray SumInRankOrder(Slice& s) {
+    std::vector<std::shared_ptr<std::vector<char>>> parts;
+    for (const auto& p : s.pushed)
+      if (p) parts.push_back(p);
+    if (s.dtype == kFloat32) {
+      float* acc = reinterpret_cast<float*>(parts[0]->data());
+      int64_t n = s.weight.size();
+      for (size_t i = 1; i < parts.size(); ++i) {
+        const float* g = reinterpret_cast<const float*>(parts[i]->data());
+        for (int64_t e = 0; e < n; ++e) acc[e] += g[e];
+      }
+      return NDArray(acc, s.weight.shape(), s.dtype);
+    }
+    NDArray sum(parts[0]->data(), s.weight.shape(), s.dtype);
+    for (size_t i = 1; i < parts.size(); ++i)
+      sum += NDArray(parts[i]->data(), s.weight.shape(), s.dtype);
+    return sum;
   }
 
   // A worker out of data for this epoch: rounds complete without it until every worker is done.
@@ -232,8 +250,12 @@ class Server {
     r.round = s.round;
     r.offset = s.offset;
     r.dtype = static_cast<int>(s.dtype);
-    r.data = std::make_shared<std::vector<char>>(s.weight.size() * DTypeSize(s.dtype));
-    s.weight.SyncCopyToCPU(r.data->data(), s.weight.size());
+    if (!s.sync || !s.reply || s.reply_round != s.round) {
+      s.reply = std::make_shared<std::vector<char>>(s.weight.size() * DTypeSize(s.dtype));
+      s.weight.SyncCopyToCPU(s.reply->data(), s.weight.size());
+      s.reply_round = s.round;
+    }
+    r.data = s.reply;  // one copy of the new weights serves every pull of the round
     link_.Send(p.worker, r);
   }
 
