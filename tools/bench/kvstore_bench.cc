@@ -5,13 +5,18 @@
 //   - Open MPI's MPI_Allreduce of the same buffer over 2 processes (mpi_allreduce_peer under
 //     mpirun), the operation a push + pull replaces;
 //   - raw ZeroMQ: the same bytes sent to another thread and back over a PUSH/PULL pair.
+//   - LeNet on Fashion-MNIST with 1, 2 and 4 dist_sync workers and one server (weak scaling:
+//     64 images a batch per worker), launched with //launcher:launch; samples/s summed over the
+//     workers from the Speedometer at batch 200, against one process without a KVStore.
 // Prints BENCH lines; ratio = our throughput / the peer's (goal >= 0.8 of MPI_Allreduce).
-// Usage: kvstore_bench [--quick]
+// Usage: kvstore_bench [--quick] [--no-lenet]
 #include <unistd.h>
 #include <zmq.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 #include <string>
 #include <thread>
@@ -23,6 +28,14 @@
 #include "tools/bench/bench_util.h"
 
 namespace {
+
+// The directory of this binary (bazel-bin/tools/bench/).
+std::string SelfDir() {
+  char self[4096] = {0};
+  ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  std::string dir = len > 0 ? std::string(self, len) : std::string("tools/bench/x");
+  return dir.substr(0, dir.rfind('/') + 1);
+}
 
 int FreeishPort(int i) { return 30000 + (getpid() * 7 + i * 13) % 20000; }
 
@@ -104,11 +117,7 @@ double RawZmqSeconds(int mb, int reps, int port) {
 
 // MPI_Allreduce timings from mpi_allreduce_peer; `mca` restricts Open MPI's transports.
 std::map<std::string, double> MpiPeer(int mb, int reps, const std::string& mca = "") {
-  // The peer is built next to this binary.
-  char self[4096] = {0};
-  ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  std::string dir = len > 0 ? std::string(self, len) : std::string("tools/bench/x");
-  dir = dir.substr(0, dir.rfind('/') + 1);
+  std::string dir = SelfDir();  // the peer is built next to this binary
   std::string cmd = "mpirun --allow-run-as-root --oversubscribe " + mca + " -np 2 " + dir +
                     "mpi_allreduce_peer " + std::to_string(mb) + " " + std::to_string(reps) +
                     " 2>/dev/null";
@@ -122,10 +131,38 @@ std::map<std::string, double> MpiPeer(int mb, int reps, const std::string& mca =
   return out;
 }
 
+// Samples/s of LeNet training summed over `workers` dist_sync workers (0: one process, no
+// KVStore), read from each worker's Speedometer line at batch 200.
+double LenetSamplesPerSecond(int workers) {
+  std::string bin = SelfDir() + "../../";
+  std::string train = bin + "examples/fashion_mnist/train --epochs 1 --max-batches 260 ";
+  std::string cmd = workers == 0
+                        ? "OMP_WAIT_POLICY=passive " + train + "--kvstore local"
+                        : bin + "launcher/launch -n " + std::to_string(workers) +
+                              " -s 1 --env OMP_WAIT_POLICY=passive --env MXNET_OMP_MAX_THREADS=" +
+                              std::to_string(std::max(1u, std::thread::hardware_concurrency() /
+                                                              static_cast<unsigned>(workers))) +
+                              " -- " + train + "--kvstore dist_sync";
+  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return 0;
+  char line[1024];
+  double total = 0;
+  while (std::fgets(line, sizeof(line), p)) {
+    const char* s = std::strstr(line, "Speed: ");
+    if (s && std::strstr(line, "Batch [200]")) total += std::atof(s + 7);
+  }
+  pclose(p);
+  return total;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+  bool quick = false, lenet = true;
+  for (int i = 1; i < argc; ++i) {
+    quick |= std::string(argv[i]) == "--quick";
+    lenet &= std::string(argv[i]) != "--no-lenet";
+  }
   std::vector<int> sizes = quick ? std::vector<int>{1} : std::vector<int>{1, 16, 100};
   int port = FreeishPort(0);
   std::printf("# 2 workers on 127.0.0.1; throughput = key bytes per second of one push+pull\n");
@@ -156,6 +193,18 @@ int main(int argc, char** argv) {
           "BENCH dist_sync_%dMB_%dserver_vs_zmq ours=%.1f peer=%.1f unit=MB/s "
           "ratio=%.3f peer_name=raw_zeromq_roundtrip\n",
           mb, servers, mbps, mb / zmq, zmq / ours);
+      std::fflush(stdout);
+    }
+  }
+  if (lenet) {
+    double single = LenetSamplesPerSecond(0);
+    for (int w : {1, 2, 4}) {
+      double ours = LenetSamplesPerSecond(w);
+      std::printf(
+          "BENCH lenet_fashion_mnist_%dworkers ours=%.1f peer=%.1f unit=samples/s "
+          "ratio=%.3f peer_name=one_process_no_kvstore scaling_efficiency=%.3f\n",
+          w, ours, single, single > 0 ? ours / single : 0.0,
+          single > 0 ? ours / (w * single) : 0.0);
       std::fflush(stdout);
     }
   }
