@@ -1,13 +1,16 @@
 // launch: starts a distributed Tessera job (scheduler, servers, workers).
 //
 //   launch -n WORKERS [-s SERVERS] [--launcher local|mpi] [-H HOSTFILE] [--env K=V]...
-//          [--port P] -- CMD ARGS...
+//          [--port P] [--resume] [--max-restarts K] -- CMD ARGS...
 //
 // Every process runs CMD ARGS; the role comes from DMLC_ROLE (and the DMLC_* variables of
 // MXNet's launcher), so the program's kv::Create("dist_sync") runs the scheduler or a server
 // in those processes and returns a worker store in the others. Output is forwarded with a
 // "[worker 0]" style prefix; the exit code is the first non-zero exit of any process, after
 // which the rest of the job is stopped; 0 when every worker exited 0.
+//   --resume          every process gets TESSERA_RESUME=1: Module::Fit continues from the newest
+//                     intact checkpoint (core/module/dist_checkpoint.h).
+//   --max-restarts K  when the job fails, start it again with --resume, up to K times, saying so.
 //   --launcher local  (default) forks every process on this machine (DMLC_PS_ROOT_URI 127.0.0.1).
 //   --launcher mpi    runs ONE mpirun for all 1 + S + W ranks (rank 0 the scheduler, then the
 //                     servers, then the workers); -H passes a hostfile, whose first host runs
@@ -39,6 +42,8 @@ using mx::launcher::ProcessGroup;
 struct Options {
   int workers = 0, servers = 1, port = 0;
   std::string launcher = "local", hostfile;
+  bool resume = false;
+  int max_restarts = 0;
   std::map<std::string, std::string> env;
   std::vector<std::string> command;
   bool mpi_child = false;
@@ -83,6 +88,10 @@ Options Parse(int argc, char** argv) {
       o.hostfile = value();
     else if (a == "--port")
       o.port = PositiveInt(a, value(), 65535);
+    else if (a == "--resume")
+      o.resume = true;
+    else if (a == "--max-restarts")
+      o.max_restarts = PositiveInt(a, value());
     else if (a == "--mpi-child")
       o.mpi_child = true;
     else if (a == "--env") {
@@ -218,8 +227,17 @@ int main(int argc, char** argv) {
   signal(SIGTERM, OnSignal);
   try {
     if (o.mpi_child) return RunMpiChild(o);
-    if (o.launcher == "mpi") return RunMpi(o, argv[0]);
-    return RunLocal(o);
+    for (int attempt = 0;; ++attempt) {
+      Options run = o;
+      if (o.resume || attempt > 0) run.env["TESSERA_RESUME"] = "1";
+      int code = o.launcher == "mpi" ? RunMpi(run, argv[0]) : RunLocal(run);
+      if (code == 0 || attempt >= o.max_restarts) return code;
+      std::printf(
+          "launch: the job failed (exit code %d); restart %d of %d, resuming from the "
+          "last checkpoint\n",
+          code, attempt + 1, o.max_restarts);
+      std::fflush(stdout);
+    }
   } catch (const mx::Error& e) {
     std::fprintf(stderr, "launch: %s\n", e.what());
     return 1;

@@ -42,6 +42,9 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "a push/pull waiting this many seconds is logged with the keys and workers it waits for"},
       {"TESSERA_PS_TIMEOUT_S", "600", "a push/pull/barrier waiting this long fails with DistError"},
       {"TESSERA_PS_MAX_MESSAGE_MB", "2048", "largest parameter-server message accepted"},
+      {"TESSERA_RESUME", "0",
+       "1: Module::Fit with a checkpoint_prefix resumes from the newest intact checkpoint (set "
+       "by launch --resume and --max-restarts)"},
       {"MXNET_KVSTORE_BIGARRAY_BOUND", "1000000",
        "keys with more elements are sliced evenly over all servers"},
       {"MXNET_GPU_MEM_POOL_TYPE", "Naive",

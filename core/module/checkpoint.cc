@@ -39,8 +39,8 @@ const NDArray& Get(const std::map<std::string, NDArray>& m, const std::string& k
 
 }  // namespace
 
-void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag,
-                            const Module& module, const io::DataIter& iter, TrainingPosition pos) {
+void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag, const Module& module,
+                            const io::DataIter& iter, TrainingPosition pos) {
   std::map<std::string, NDArray> states = module.OptimizerStateArrays();
   states["epoch"] = Int64(pos.epoch);
   states["nbatch"] = Int64(pos.nbatch);
@@ -96,7 +96,8 @@ bool ResumeFromNewest(const std::string& prefix, Module* module, io::DataIter* i
     }
     closedir(d);
   }
-  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
   for (const auto& f : found) {
     try {
       *pos = LoadTrainingCheckpoint(prefix, f.second, module, iter);

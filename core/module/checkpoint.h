@@ -25,8 +25,8 @@ struct TrainingPosition {
   int64_t nbatch = 0;  // batches already done in `epoch`
 };
 
-void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag,
-                            const Module& module, const io::DataIter& iter, TrainingPosition pos);
+void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag, const Module& module,
+                            const io::DataIter& iter, TrainingPosition pos);
 // Restores parameters, optimizer, generator and iterator (the module must be bound with its
 // optimizer initialized). IOError when a file is missing, truncated or corrupt.
 TrainingPosition LoadTrainingCheckpoint(const std::string& prefix, const std::string& tag,

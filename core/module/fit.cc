@@ -4,8 +4,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "core/base/env.h"
 #include "core/base/error.h"
 #include "core/module/checkpoint.h"
+#include "core/module/dist_checkpoint.h"
 #include "core/module/module.h"
 #include "core/ndarray/io.h"
 #include "core/ops/nd_api.h"
@@ -92,9 +94,20 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   int64_t skip_batches = 0;
   MX_CHECK_AS(ValueError, !o.resume || !o.checkpoint_prefix.empty())
       << "Module::Fit: resume needs checkpoint_prefix.";
-  if (o.resume) {
+  // A dist store checkpoints every worker and server together (dist_checkpoint.h).
+  bool dist = kvstore_ && kvstore_->type().rfind("dist", 0) == 0;
+  auto checkpoint = [&](const std::string& tag, TrainingPosition pos) {
+    if (dist)
+      SaveDistCheckpoint(o.checkpoint_prefix, tag, *this, *train, pos);
+    else
+      SaveTrainingCheckpoint(o.checkpoint_prefix, tag, *this, *train, pos);
+  };
+  // `launch --resume` / `--max-restarts` ask every process to resume through TESSERA_RESUME.
+  bool resume = o.resume || (!o.checkpoint_prefix.empty() && EnvBool("TESSERA_RESUME"));
+  if (resume) {
     TrainingPosition pos;
-    if (ResumeFromNewest(o.checkpoint_prefix, this, train, &pos, log)) {
+    if (dist ? ResumeDistFromNewest(o.checkpoint_prefix, this, train, &pos, log)
+             : ResumeFromNewest(o.checkpoint_prefix, this, train, &pos, log)) {
       begin_epoch = pos.epoch;
       skip_batches = pos.nbatch;
     } else {
@@ -123,8 +136,7 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
       bool stop = o.max_batches >= 0 && batches_run >= o.max_batches;
       if (!o.checkpoint_prefix.empty() &&
           ((o.checkpoint_every > 0 && nbatch % o.checkpoint_every == 0) || stop))
-        SaveTrainingCheckpoint(o.checkpoint_prefix, "latest", *this, *train,
-                               TrainingPosition{epoch, nbatch});
+        checkpoint("latest", TrainingPosition{epoch, nbatch});
       if (stop) {
         log(Format("Epoch[%d] Stopped after batch %d (max_batches)", epoch, nbatch));
         if (kvstore_) kvstore_->EpochEnd();
@@ -146,8 +158,7 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
     }
     train->Reset();
     if (!o.checkpoint_prefix.empty())
-      SaveTrainingCheckpoint(o.checkpoint_prefix, Format("%04d", epoch + 1), *this, *train,
-                             TrainingPosition{epoch + 1, 0});
+      checkpoint(Format("%04d", epoch + 1), TrainingPosition{epoch + 1, 0});
   }
 }
 

@@ -29,8 +29,7 @@ void LoadInput(const NDArray& src, const NDArray& dst) {
 double AttrNumber(const std::string& var, const std::string& key, const std::string& text) {
   double v;
   MX_CHECK_AS(ValueError, ParseValue(text, &v))
-      << "variable " << var << ": attribute " << key << " is '" << text
-      << "', expected a number.";
+      << "variable " << var << ": attribute " << key << " is '" << text << "', expected a number.";
   return v;
 }
 
@@ -44,8 +43,10 @@ std::string Join(const std::vector<std::string>& v) {
 
 Module::Module(Symbol symbol, std::vector<Context> contexts, std::vector<std::string> data_names,
                std::vector<std::string> label_names, std::vector<std::string> fixed_param_names)
-    : symbol_(std::move(symbol)), contexts_(std::move(contexts)),
-      data_names_(std::move(data_names)), label_names_(std::move(label_names)),
+    : symbol_(std::move(symbol)),
+      contexts_(std::move(contexts)),
+      data_names_(std::move(data_names)),
+      label_names_(std::move(label_names)),
       fixed_param_names_(std::move(fixed_param_names)) {
   MX_CHECK_AS(ValueError, !contexts_.empty()) << "Module: give at least one context.";
   std::vector<std::string> args = symbol_.ListArguments();
@@ -62,14 +63,14 @@ Module::Module(Symbol symbol, std::vector<Context> contexts, std::vector<std::st
     if (!Contains(data_names_, a) && !Contains(label_names_, a)) param_names_.push_back(a);
   for (const std::string& f : fixed_param_names_)
     MX_CHECK_AS(ValueError, Contains(param_names_, f))
-        << "Module: fixed parameter '" << f << "' is not a parameter; parameters: "
-        << Join(param_names_) << ".";
+        << "Module: fixed parameter '" << f
+        << "' is not a parameter; parameters: " << Join(param_names_) << ".";
   aux_names_ = symbol_.ListAuxiliaryStates();
 }
 
 void Module::Require(bool ok, const char* method, const char* step) const {
-  MX_CHECK_AS(ValueError, ok) << "Module::" << method << " called before " << step
-                              << "; call " << step << " first.";
+  MX_CHECK_AS(ValueError, ok) << "Module::" << method << " called before " << step << "; call "
+                              << step << " first.";
 }
 
 void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
@@ -100,8 +101,8 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
   if (binded() && params_initialized_) keep = GetParams();
   int64_t total = data_shapes[0].shape[0];
   MX_CHECK_AS(ValueError, total >= static_cast<int64_t>(contexts_.size()))
-      << "Module::Bind: a batch of " << total << " cannot be split across "
-      << contexts_.size() << " contexts.";
+      << "Module::Bind: a batch of " << total << " cannot be split across " << contexts_.size()
+      << " contexts.";
   execs_.clear();
   slices_ = Slices(total);
   for (size_t k = 0; k < contexts_.size(); ++k) {
@@ -125,7 +126,8 @@ void Module::InitParams(const InitParamsOptions& o) {
   Require(binded(), "InitParams", "Bind(...)");
   if (params_initialized_ && !o.force_init) return;
   std::shared_ptr<init::Initializer> initializer =
-      o.initializer ? o.initializer : std::make_shared<init::Uniform>(0.01);  // MXNet Module default
+      o.initializer ? o.initializer
+                    : std::make_shared<init::Uniform>(0.01);  // MXNet Module default
   std::map<std::string, ParamMap> attrs = symbol_.AttrDict();
   ParamDict args = execs_[0].arg_dict(), aux = execs_[0].aux_dict();
   auto fill = [&](const std::string& name, NDArray target, const ParamDict& given) {
@@ -239,8 +241,8 @@ void Module::Forward(const io::DataBatch& batch, std::optional<bool> is_train) {
   int64_t total = batch.data[0].shape()[0];
   if (total != slices_.back().second) {
     MX_CHECK_AS(ValueError, total >= static_cast<int64_t>(execs_.size()))
-        << "Module::Forward: a batch of " << total << " cannot be split across "
-        << execs_.size() << " contexts.";
+        << "Module::Forward: a batch of " << total << " cannot be split across " << execs_.size()
+        << " contexts.";
     slices_ = Slices(total);
   }
   for (size_t k = 0; k < execs_.size(); ++k) {
@@ -425,8 +427,8 @@ void Module::LoadOptimizerStates(const std::string& path) {
   SetOptimizerStateArrays(nd::LoadDict(path));
 }
 
-void Module::SetParams(const ParamDict& arg_params, const ParamDict& aux_params,
-                       bool allow_missing, bool force_init) {
+void Module::SetParams(const ParamDict& arg_params, const ParamDict& aux_params, bool allow_missing,
+                       bool force_init) {
   InitParamsOptions o;
   o.arg_params = arg_params;
   o.aux_params = aux_params;

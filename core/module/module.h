@@ -125,8 +125,7 @@ class Module {
   void Fit(io::DataIter* train_data, const FitOptions& options = {});
   // The metric over `eval_data` (from its start; at most num_batch batches when >= 0).
   std::vector<std::pair<std::string, double>> Score(io::DataIter* eval_data,
-                                                    metric::EvalMetric* metric,
-                                                    int num_batch = -1);
+                                                    metric::EvalMetric* metric, int num_batch = -1);
   // Outputs over `eval_data`, concatenated along the batch axis, padding removed.
   std::vector<NDArray> Predict(io::DataIter* eval_data, int num_batch = -1);
 
@@ -149,6 +148,8 @@ class Module {
   bool optimizer_initialized() const { return optimizer_ != nullptr || kvstore_ != nullptr; }
   // The optimizer in use (on the KVStore when there is one).
   opt::Optimizer* optimizer() { return kvstore_ ? kvstore_->optimizer() : optimizer_.get(); }
+  // The store updates go through (null when one device updates locally).
+  kv::KVStore* kvstore() const { return kvstore_.get(); }
 
  private:
   void Require(bool ok, const char* method, const char* step) const;

@@ -216,6 +216,52 @@ class DistKVStore : public KVStore {
     Barrier();
   }
 
+  std::vector<std::string> SaveServerShards(const std::string& path_prefix) override {
+    std::vector<std::string> paths;
+    if (rank() != 0) return paths;
+    std::vector<std::pair<int64_t, int>> waits;
+    for (int s = 0; s < c_.num_servers; ++s) {
+      Message m;
+      m.type = MsgType::kSaveShard;
+      m.request = NewRequest();
+      m.meta = path_prefix + ".server" + std::to_string(s) + ".states";
+      paths.push_back(m.meta);
+      waits.emplace_back(m.request, c_.server_id(s));
+      link_->Send(c_.server_id(s), m);
+    }
+    for (const auto& [req, id] : waits) Await(req, "checkpoint of " + c_.NodeName(id));
+    return paths;
+  }
+
+  void LoadServerShards(const std::string& path_prefix) override {
+    if (rank() == 0) {
+      std::vector<std::pair<int64_t, int>> waits;
+      for (int s = 0; s < c_.num_servers; ++s) {
+        Message m;
+        m.type = MsgType::kLoadShard;
+        m.request = NewRequest();
+        m.meta = path_prefix + ".server" + std::to_string(s) + ".states";
+        waits.emplace_back(m.request, c_.server_id(s));
+        link_->Send(c_.server_id(s), m);
+      }
+      for (const auto& [req, id] : waits) Await(req, "restore of " + c_.NodeName(id));
+    }
+    Barrier();
+    // Every worker continues from the servers' rounds: one pull of each key says where.
+    for (auto& [key, info] : keys_) {
+      for (const SliceInfo& s : info.slices) {
+        Message m;
+        m.type = MsgType::kPull;
+        m.key = key;
+        m.round = 0;
+        m.request = NewRequest();
+        link_->Send(s.server, m);
+        info.pushes = Await(m.request, "round of key " + std::to_string(key)).round;
+      }
+    }
+    Barrier();
+  }
+
   void Barrier() override {
     Message m;
     m.type = MsgType::kBarrier;

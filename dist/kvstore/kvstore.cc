@@ -100,6 +100,14 @@ void KVStore::PushPull(const std::vector<int>& keys,
   Pull(keys, outs, priority);
 }
 
+std::vector<std::string> KVStore::SaveServerShards(const std::string&) {
+  MX_THROW(NotImplementedError) << "KVStore '" << type_ << "' has no servers to checkpoint.";
+}
+
+void KVStore::LoadServerShards(const std::string&) {
+  MX_THROW(NotImplementedError) << "KVStore '" << type_ << "' has no servers to restore.";
+}
+
 void KVStore::SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer) {
   optimizer_ = std::move(optimizer);
   states_.clear();

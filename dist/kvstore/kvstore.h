@@ -53,6 +53,13 @@ class KVStore {
   // gradients of the workers still training), and all meet at a barrier, so uneven data ends
   // the epoch cleanly instead of waiting forever. Nothing to do for the other stores.
   virtual void EpochEnd() {}
+  // Distributed checkpoints (core/module/dist_checkpoint.h). SaveServerShards: worker 0 has
+  // every server write its keys' weights, optimizer states, update counts and rounds to
+  // `path_prefix`.server<r>.states and returns those paths (other workers: empty).
+  // LoadServerShards: worker 0 has the servers load them back, and every worker continues
+  // from the loaded rounds. Call both on every worker. NotImplementedError for other stores.
+  virtual std::vector<std::string> SaveServerShards(const std::string& path_prefix);
+  virtual void LoadServerShards(const std::string& path_prefix);
 
  protected:
   explicit KVStore(std::string type) : type_(std::move(type)) {}

@@ -36,7 +36,9 @@ enum class MsgType : uint16_t {
   kNodeDead,      // scheduler -> nodes: meta names the node that stopped answering
   kError,         // reply carrying an error text in meta
   kEpochDone,     // worker -> server: no more pushes from me this epoch; ack meta "key round"
-  kLast = kEpochDone,
+  kSaveShard,     // worker 0 -> server: write your shard to meta (a path); ack meta the path
+  kLoadShard,     // worker 0 -> server: load your shard from meta (a path)
+  kLast = kLoadShard,
 };
 
 const char* MsgTypeName(MsgType t);

@@ -8,6 +8,7 @@
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
+#include "core/ndarray/io.h"
 #include "core/ndarray/ndarray.h"
 #include "core/ops/nd_api.h"
 #include "core/optimizer/optimizer.h"
@@ -139,6 +140,14 @@ class Server {
         return Push(m, WorkerRank(m));
       case MsgType::kEpochDone:
         return EpochDone(m, WorkerRank(m));
+      case MsgType::kSaveShard:
+        WorkerRank(m);
+        SaveShard(m.meta);
+        return Reply(m, MsgType::kAck, m.meta);
+      case MsgType::kLoadShard:
+        WorkerRank(m);
+        LoadShard(m.meta);
+        return Reply(m, MsgType::kAck, m.meta);
       case MsgType::kPull: {
         Slice& s = Find(m);
         PendingPull p{m.sender, m.request, m.round};
@@ -227,6 +236,61 @@ class Server {
     }
     done_.clear();
     epoch_done_requests_.clear();
+  }
+
+  // This server's part of a checkpoint: every key's weights, optimizer states and round, and
+  // the optimizer's update counts, as one NDArray dict file (atomic, CRC-checked).
+  void SaveShard(const std::string& path) {
+    std::map<std::string, NDArray> out;
+    for (auto& [key, s] : slices_) {
+      MX_CHECK_AS(ValueError, s.received == 0)
+          << "checkpoint requested while key " << key << " has pushes of an unfinished round";
+      std::string k = "key:" + std::to_string(key) + ":";
+      out[k + "weight"] = s.weight;
+      int64_t round = s.round, offset = s.offset;
+      out[k + "round"] = NDArray(&round, Shape{1}, kInt64);
+      out[k + "offset"] = NDArray(&offset, Shape{1}, kInt64);
+      if (s.has_state)
+        for (size_t i = 0; i < s.state.size(); ++i)
+          out[k + "state:" + std::to_string(i)] = s.state[i];
+    }
+    std::vector<int64_t> counts;
+    if (optimizer_)
+      for (const auto& [index, count] : optimizer_->update_counts()) {
+        counts.push_back(index);
+        counts.push_back(count);
+      }
+    if (counts.empty()) counts = {-1, 0};
+    out["counts"] = NDArray(counts.data(), Shape{static_cast<int64_t>(counts.size())}, kInt64);
+    nd::Save(path, out);
+  }
+
+  void LoadShard(const std::string& path) {
+    std::map<std::string, NDArray> in = nd::LoadDict(path);
+    for (auto& [key, s] : slices_) {
+      std::string k = "key:" + std::to_string(key) + ":";
+      auto w = in.find(k + "weight");
+      MX_CHECK_AS(IOError,
+                  w != in.end() && w->second.shape() == s.weight.shape() && in.count(k + "round"))
+          << path << " holds no matching entry for key " << key << " (" << s.weight.size()
+          << " elements here); was it written by another job?";
+      w->second.CopyTo(s.weight);
+      s.round = in.at(k + "round").ToVector<int64_t>()[0];
+      s.pushed.assign(c_.num_workers, nullptr);
+      s.received = 0;
+      s.reply.reset();
+      s.state.clear();
+      for (int i = 0; in.count(k + "state:" + std::to_string(i)); ++i)
+        s.state.push_back(in.at(k + "state:" + std::to_string(i)).Copy());
+      s.has_state = !s.state.empty();
+      s.weight.WaitToRead();
+    }
+    std::vector<int64_t> c =
+        in.count("counts") ? in.at("counts").ToVector<int64_t>() : std::vector<int64_t>();
+    std::map<int, int> counts;
+    for (size_t i = 0; i + 1 < c.size(); i += 2)
+      if (c[i] >= 0) counts[static_cast<int>(c[i])] = static_cast<int>(c[i + 1]);
+    if (optimizer_) optimizer_->RestoreCounts(counts);
   }
 
   // Updates the slice with the summed gradient, or stores the sum without an optimizer.

@@ -4,11 +4,13 @@
 //   train [--data DIR] [--epochs N] [--batch-size B] [--lr R]
 //         [--kvstore local|device|dist_sync|dist_async|dist_sync_device]
 //         [--contexts cpu(0),cpu(1)] [--checkpoint PREFIX] [--resume] [--max-batches N]
-// (--max-batches: stop after N batches in all, for quick runs.) With a dist kvstore, run it under `launch -n WORKERS -s SERVERS -- train ...`: each worker
-// trains on its 1/WORKERS of the training set with batches of --batch-size (the global batch is
-// WORKERS times that) and only worker 0 writes checkpoints.
-// With --checkpoint each epoch end writes PREFIX-symbol.json, PREFIX-%04d.params (MXNet's
-// files) and PREFIX-%04d.states, and every 200 batches PREFIX-latest.*; --resume continues
+// (--max-batches: stop after N batches in all, for quick runs; --checkpoint-every N: the
+// mid-epoch checkpoint interval, default 200.) With a dist kvstore, run it under
+// `launch -n WORKERS -s SERVERS -- train ...`: each worker trains on its 1/WORKERS of the training
+// set with batches of --batch-size (the global batch is WORKERS times that); checkpoints then hold
+// every worker's and server's part (core/module/dist_checkpoint.h) and --resume continues the whole
+// job exactly. With --checkpoint each epoch end writes PREFIX-symbol.json, PREFIX-%04d.params
+// (MXNet's files) and PREFIX-%04d.states, and every 200 batches PREFIX-latest.*; --resume continues
 // exactly from the newest intact one (core/module/checkpoint.h).
 #include <cstdio>
 #include <iostream>
@@ -28,6 +30,7 @@ struct Args {
   std::string checkpoint;
   bool resume = false;
   int64_t max_batches = -1;  // -1: no limit
+  int checkpoint_every = 200;
 };
 
 Args Parse(int argc, char** argv) {
@@ -40,15 +43,26 @@ Args Parse(int argc, char** argv) {
     }
     MX_CHECK_AS(ValueError, i + 1 < argc) << f << " needs a value.";
     std::string v = argv[++i];
-    if (f == "--data") a.data = v;
-    else if (f == "--epochs") a.epochs = std::stoi(v);
-    else if (f == "--batch-size") a.batch_size = std::stoll(v);
-    else if (f == "--lr") a.lr = std::stod(v);
-    else if (f == "--kvstore") a.kvstore = v;
-    else if (f == "--contexts") a.contexts = v;
-    else if (f == "--checkpoint") a.checkpoint = v;
-    else if (f == "--max-batches") a.max_batches = std::stoll(v);
-    else MX_THROW(ValueError) << "unknown flag " << f << "; see the comment at the top of train.cc.";
+    if (f == "--data")
+      a.data = v;
+    else if (f == "--epochs")
+      a.epochs = std::stoi(v);
+    else if (f == "--batch-size")
+      a.batch_size = std::stoll(v);
+    else if (f == "--lr")
+      a.lr = std::stod(v);
+    else if (f == "--kvstore")
+      a.kvstore = v;
+    else if (f == "--contexts")
+      a.contexts = v;
+    else if (f == "--checkpoint")
+      a.checkpoint = v;
+    else if (f == "--checkpoint-every")
+      a.checkpoint_every = std::stoi(v);
+    else if (f == "--max-batches")
+      a.max_batches = std::stoll(v);
+    else
+      MX_THROW(ValueError) << "unknown flag " << f << "; see the comment at the top of train.cc.";
   }
   return a;
 }
@@ -60,9 +74,12 @@ std::vector<mx::Context> Contexts(const std::string& list) {
     size_t end = list.find(',', pos);
     std::string c = list.substr(pos, end == std::string::npos ? std::string::npos : end - pos);
     int id = 0;
-    if (std::sscanf(c.c_str(), "cpu(%d)", &id) == 1) out.push_back(mx::cpu(id));
-    else if (std::sscanf(c.c_str(), "gpu(%d)", &id) == 1) out.push_back(mx::gpu(id));
-    else MX_THROW(ValueError) << "--contexts: '" << c << "' is not cpu(N) or gpu(N).";
+    if (std::sscanf(c.c_str(), "cpu(%d)", &id) == 1)
+      out.push_back(mx::cpu(id));
+    else if (std::sscanf(c.c_str(), "gpu(%d)", &id) == 1)
+      out.push_back(mx::gpu(id));
+    else
+      MX_THROW(ValueError) << "--contexts: '" << c << "' is not cpu(N) or gpu(N).";
     if (end == std::string::npos) break;
     pos = end + 1;
   }
@@ -92,12 +109,7 @@ int main(int argc, char** argv) {
     // A dist store first: in the scheduler and server processes this call runs their role and
     // exits; in a worker it tells which shard of the data is this worker's.
     std::shared_ptr<mx::kv::KVStore> store;
-    if (a.kvstore.rfind("dist", 0) == 0) {
-      store = mx::kv::Create(a.kvstore);
-      MX_CHECK_AS(NotImplementedError, !a.resume)
-          << "--resume with a dist kvstore needs the servers' optimizer states, which are not "
-          << "checkpointed yet; resume with kvstore local.";
-    }
+    if (a.kvstore.rfind("dist", 0) == 0) store = mx::kv::Create(a.kvstore);
     int rank = store ? store->rank() : 0;
     mx::io::MNISTIterOptions o;
     o.image = a.data + "/train-images-idx3-ubyte.gz";
@@ -128,8 +140,8 @@ int main(int argc, char** argv) {
     int64_t epoch_batches = train.num_samples() / a.batch_size;
     fit.lr_scheduler =
         std::make_shared<mx::opt::FactorScheduler>(2 * epoch_batches, 0.5, 1e-8, a.lr);
-    fit.checkpoint_prefix = rank == 0 ? a.checkpoint : "";
-    fit.checkpoint_every = fit.checkpoint_prefix.empty() ? 0 : 200;
+    fit.checkpoint_prefix = a.checkpoint;  // dist: every worker and server writes its part
+    fit.checkpoint_every = fit.checkpoint_prefix.empty() ? 0 : a.checkpoint_every;
     MX_CHECK_AS(ValueError, !a.resume || !a.checkpoint.empty())
         << "--resume needs --checkpoint PREFIX.";
     fit.resume = a.resume;

@@ -1,0 +1,187 @@
+#include "core/module/dist_checkpoint.h"
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "core/base/error.h"
+#include "core/ndarray/init.h"
+#include "core/ndarray/io.h"
+#include "core/symbol/symbol_json.h"
+
+namespace mx {
+namespace mod {
+namespace {
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  MX_CHECK_AS(IOError, in.good()) << "cannot read " << path;
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+NDArray Bytes(const std::string& s) {
+  std::vector<uint8_t> b(s.begin(), s.end());
+  if (b.empty()) b.push_back(0);
+  return NDArray(b.data(), {static_cast<int64_t>(b.size())}, kUint8);
+}
+
+std::string Text(const NDArray& a) {
+  std::vector<uint8_t> b = a.ToVector<uint8_t>();
+  std::string s(b.begin(), b.end());
+  if (s.size() == 1 && s[0] == '\0') s.clear();
+  return s;
+}
+
+NDArray Int64(int64_t v) { return NDArray(&v, {1}, kInt64); }
+
+std::string WorkerFile(const std::string& base, int rank) {
+  return base + ".worker" + std::to_string(rank) + ".states";
+}
+
+struct Manifest {
+  TrainingPosition pos;
+  int workers = 0, servers = 0;
+  std::vector<std::string> files;  // names relative to the checkpoint's directory
+};
+
+std::string DirOf(const std::string& prefix) {
+  size_t slash = prefix.find_last_of('/');
+  return slash == std::string::npos ? "." : prefix.substr(0, slash);
+}
+
+std::string NameOf(const std::string& path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Parses a manifest and checks every file it lists (size and CRC-32); IOError naming the first
+// problem otherwise.
+Manifest ReadManifest(const std::string& path) {
+  std::istringstream in(ReadAll(path));
+  std::string word;
+  int version = 0;
+  in >> word >> version;
+  MX_CHECK_AS(IOError, word == "tessera-dist-checkpoint" && version == 1)
+      << path << " is not a Tessera distributed-checkpoint manifest";
+  Manifest m;
+  std::string dir = DirOf(path);
+  while (in >> word) {
+    if (word == "epoch") {
+      in >> m.pos.epoch;
+    } else if (word == "nbatch") {
+      in >> m.pos.nbatch;
+    } else if (word == "workers") {
+      in >> m.workers;
+    } else if (word == "servers") {
+      in >> m.servers;
+    } else if (word == "file") {
+      std::string name;
+      size_t bytes = 0;
+      uint32_t crc = 0;
+      in >> name >> bytes >> crc;
+      std::string data = ReadAll(dir + "/" + name);
+      MX_CHECK_AS(IOError, data.size() == bytes)
+          << dir << "/" << name << " has " << data.size() << " bytes, the manifest says " << bytes
+          << " (truncated?)";
+      MX_CHECK_AS(IOError, nd::Checksum(data) == crc)
+          << dir << "/" << name << " does not match its CRC-32 in the manifest (corrupt)";
+      m.files.push_back(name);
+    } else {
+      MX_THROW(IOError) << path << ": unknown manifest entry '" << word << "'";
+    }
+  }
+  MX_CHECK_AS(IOError, in.eof() && m.workers > 0) << path << " is incomplete";
+  return m;
+}
+
+}  // namespace
+
+void SaveDistCheckpoint(const std::string& prefix, const std::string& tag, const Module& module,
+                        const io::DataIter& iter, TrainingPosition pos) {
+  kv::KVStore* kv = module.kvstore();
+  MX_CHECK_AS(ValueError, kv && kv->type().rfind("dist", 0) == 0)
+      << "SaveDistCheckpoint needs a module trained through a dist KVStore.";
+  int rank = kv->rank();
+  std::string base = prefix + "-" + tag;
+  kv->Barrier();  // every worker has finished this step
+  auto [arg, aux] = module.GetParams();
+  if (rank == 0) {
+    SaveSymbolFile(module.symbol(), prefix + "-symbol.json");
+    SaveParamsFile(base + ".params", arg, aux);
+  }
+  std::map<std::string, NDArray> mine;
+  mine["epoch"] = Int64(pos.epoch);
+  mine["nbatch"] = Int64(pos.nbatch);
+  mine["rng"] = Bytes(random::GetState());
+  mine["iter"] = Bytes(iter.SaveState());
+  for (const auto& [name, value] : aux) mine["aux:" + name] = value;
+  nd::Save(WorkerFile(base, rank), mine);
+  std::vector<std::string> shards = kv->SaveServerShards(base);
+  kv->Barrier();  // every worker's file is written
+  if (rank != 0) return;
+  std::ostringstream m;
+  m << "tessera-dist-checkpoint 1\nepoch " << pos.epoch << "\nnbatch " << pos.nbatch << "\nworkers "
+    << kv->num_workers() << "\nservers " << shards.size() << "\n";
+  std::vector<std::string> files = {prefix + "-symbol.json", base + ".params"};
+  for (int r = 0; r < kv->num_workers(); ++r) files.push_back(WorkerFile(base, r));
+  files.insert(files.end(), shards.begin(), shards.end());
+  for (const std::string& f : files) {
+    std::string data = ReadAll(f);
+    m << "file " << NameOf(f) << " " << data.size() << " " << nd::Checksum(data) << "\n";
+  }
+  nd::WriteFileAtomically(base + ".manifest", m.str());
+}
+
+bool ResumeDistFromNewest(const std::string& prefix, Module* module, io::DataIter* iter,
+                          TrainingPosition* pos, const Logger& logger) {
+  kv::KVStore* kv = module->kvstore();
+  MX_CHECK_AS(ValueError, kv && kv->type().rfind("dist", 0) == 0)
+      << "ResumeDistFromNewest needs a module trained through a dist KVStore.";
+  std::string dir = DirOf(prefix), head = NameOf(prefix) + "-", tail = ".manifest";
+  std::vector<std::pair<std::pair<int, int64_t>, std::string>> found;  // position, tag
+  if (DIR* d = opendir(dir.c_str())) {
+    while (dirent* e = readdir(d)) {
+      std::string name = e->d_name;
+      if (name.size() <= head.size() + tail.size() || name.rfind(head, 0) != 0 ||
+          name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
+        continue;
+      std::string tag = name.substr(head.size(), name.size() - head.size() - tail.size());
+      try {
+        Manifest m = ReadManifest(dir + "/" + name);
+        MX_CHECK_AS(IOError, m.workers == kv->num_workers())
+            << "written by " << m.workers << " workers, this job has " << kv->num_workers();
+        found.push_back({{m.pos.epoch, m.pos.nbatch}, tag});
+      } catch (const Error& err) {
+        if (kv->rank() == 0) logger("Skipping checkpoint " + dir + "/" + name + ": " + err.what());
+      }
+    }
+    closedir(d);
+  }
+  if (found.empty()) return false;
+  std::sort(found.begin(), found.end(),
+            [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string base = prefix + "-" + found[0].second;
+  auto [arg, aux] = LoadParamsFile(base + ".params");
+  std::map<std::string, NDArray> mine = nd::LoadDict(WorkerFile(base, kv->rank()));
+  for (auto& [name, value] : aux) {
+    auto it = mine.find("aux:" + name);
+    if (it != mine.end()) value = it->second;  // this worker's own statistics
+  }
+  module->SetParams(arg, aux);
+  kv->LoadServerShards(base);
+  pos->epoch = static_cast<int>(mine.at("epoch").ToVector<int64_t>()[0]);
+  pos->nbatch = mine.at("nbatch").ToVector<int64_t>()[0];
+  random::SetState(Text(mine.at("rng")));
+  iter->LoadState(Text(mine.at("iter")));
+  logger("Resuming from " + base + " at epoch " + std::to_string(pos->epoch) + ", batch " +
+         std::to_string(pos->nbatch));
+  return true;
+}
+
+}  // namespace mod
+}  // namespace mx
