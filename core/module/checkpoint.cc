@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/module/state_codec.h"
 #include "core/ndarray/init.h"
 #include "core/ndarray/io.h"
 #include "core/symbol/symbol_json.h"
@@ -13,21 +14,6 @@
 namespace mx {
 namespace mod {
 namespace {
-
-NDArray Bytes(const std::string& s) {
-  std::vector<uint8_t> b(s.begin(), s.end());
-  if (b.empty()) b.push_back(0);
-  return NDArray(b.data(), {static_cast<int64_t>(s.size() ? s.size() : 1)}, kUint8);
-}
-
-std::string Text(const NDArray& a) {
-  std::vector<uint8_t> b = a.ToVector<uint8_t>();
-  std::string s(b.begin(), b.end());
-  if (s.size() == 1 && s[0] == '\0') s.clear();
-  return s;
-}
-
-NDArray Int64(int64_t v) { return NDArray(&v, {1}, kInt64); }
 
 const NDArray& Get(const std::map<std::string, NDArray>& m, const std::string& key,
                    const std::string& file) {
@@ -42,10 +28,10 @@ const NDArray& Get(const std::map<std::string, NDArray>& m, const std::string& k
 void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag, const Module& module,
                             const io::DataIter& iter, TrainingPosition pos) {
   std::map<std::string, NDArray> states = module.OptimizerStateArrays();
-  states["epoch"] = Int64(pos.epoch);
-  states["nbatch"] = Int64(pos.nbatch);
-  states["rng"] = Bytes(random::GetState());
-  states["iter"] = Bytes(iter.SaveState());
+  states["epoch"] = Int64Array(pos.epoch);
+  states["nbatch"] = Int64Array(pos.nbatch);
+  states["rng"] = TextArray(random::GetState());
+  states["iter"] = TextArray(iter.SaveState());
   SaveSymbolFile(module.symbol(), prefix + "-symbol.json");
   auto [arg, aux] = module.GetParams();
   // Parameters first: a states file never points at parameters that were not written.
@@ -61,8 +47,8 @@ TrainingPosition LoadTrainingCheckpoint(const std::string& prefix, const std::st
   TrainingPosition pos;
   pos.epoch = static_cast<int>(Get(states, "epoch", states_path).ToVector<int64_t>()[0]);
   pos.nbatch = Get(states, "nbatch", states_path).ToVector<int64_t>()[0];
-  std::string rng = Text(Get(states, "rng", states_path));
-  std::string it = Text(Get(states, "iter", states_path));
+  std::string rng = ArrayText(Get(states, "rng", states_path));
+  std::string it = ArrayText(Get(states, "iter", states_path));
   module->SetParams(arg, aux);
   module->SetOptimizerStateArrays(states);
   random::SetState(rng);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/module/state_codec.h"
 #include "core/ndarray/init.h"
 #include "core/ndarray/io.h"
 #include "core/symbol/symbol_json.h"
@@ -23,21 +24,6 @@ std::string ReadAll(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-NDArray Bytes(const std::string& s) {
-  std::vector<uint8_t> b(s.begin(), s.end());
-  if (b.empty()) b.push_back(0);
-  return NDArray(b.data(), {static_cast<int64_t>(b.size())}, kUint8);
-}
-
-std::string Text(const NDArray& a) {
-  std::vector<uint8_t> b = a.ToVector<uint8_t>();
-  std::string s(b.begin(), b.end());
-  if (s.size() == 1 && s[0] == '\0') s.clear();
-  return s;
-}
-
-NDArray Int64(int64_t v) { return NDArray(&v, {1}, kInt64); }
 
 std::string WorkerFile(const std::string& base, int rank) {
   return base + ".worker" + std::to_string(rank) + ".states";
@@ -115,10 +101,10 @@ void SaveDistCheckpoint(const std::string& prefix, const std::string& tag, const
     SaveParamsFile(base + ".params", arg, aux);
   }
   std::map<std::string, NDArray> mine;
-  mine["epoch"] = Int64(pos.epoch);
-  mine["nbatch"] = Int64(pos.nbatch);
-  mine["rng"] = Bytes(random::GetState());
-  mine["iter"] = Bytes(iter.SaveState());
+  mine["epoch"] = Int64Array(pos.epoch);
+  mine["nbatch"] = Int64Array(pos.nbatch);
+  mine["rng"] = TextArray(random::GetState());
+  mine["iter"] = TextArray(iter.SaveState());
   for (const auto& [name, value] : aux) mine["aux:" + name] = value;
   nd::Save(WorkerFile(base, rank), mine);
   std::vector<std::string> shards = kv->SaveServerShards(base);
@@ -176,8 +162,8 @@ bool ResumeDistFromNewest(const std::string& prefix, Module* module, io::DataIte
   kv->LoadServerShards(base);
   pos->epoch = static_cast<int>(mine.at("epoch").ToVector<int64_t>()[0]);
   pos->nbatch = mine.at("nbatch").ToVector<int64_t>()[0];
-  random::SetState(Text(mine.at("rng")));
-  iter->LoadState(Text(mine.at("iter")));
+  random::SetState(ArrayText(mine.at("rng")));
+  iter->LoadState(ArrayText(mine.at("iter")));
   logger("Resuming from " + base + " at epoch " + std::to_string(pos->epoch) + ", batch " +
          std::to_string(pos->nbatch));
   return true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -179,16 +180,8 @@ class DistKVStore : public KVStore {
   void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer) override {
     if (rank() == 0) {
       std::string spec = optimizer->Spec();
-      std::vector<std::pair<int64_t, int>> waits;
-      for (int s = 0; s < c_.num_servers; ++s) {
-        Message m;
-        m.type = MsgType::kSetOptimizer;
-        m.request = NewRequest();
-        m.meta = spec;
-        waits.emplace_back(m.request, c_.server_id(s));
-        link_->Send(c_.server_id(s), m);
-      }
-      for (const auto& [req, id] : waits) Await(req, "optimizer on " + c_.NodeName(id));
+      AskServers(
+          MsgType::kSetOptimizer, [&](int) { return spec; }, "optimizer on");
     }
     Barrier();
     KVStore::SetOptimizer(std::move(optimizer));
@@ -196,16 +189,7 @@ class DistKVStore : public KVStore {
 
   void EpochEnd() override {
     if (sync_) {
-      std::vector<std::pair<int64_t, int>> waits;
-      for (int s = 0; s < c_.num_servers; ++s) {
-        Message m;
-        m.type = MsgType::kEpochDone;
-        m.request = NewRequest();
-        waits.emplace_back(m.request, c_.server_id(s));
-        link_->Send(c_.server_id(s), m);
-      }
-      for (const auto& [req, id] : waits) {
-        Message r = Await(req, "end of epoch on " + c_.NodeName(id));
+      for (const Message& r : AskServers(MsgType::kEpochDone, nullptr, "end of epoch on")) {
         std::istringstream rounds(r.meta);
         int key;
         int64_t round;
@@ -219,33 +203,16 @@ class DistKVStore : public KVStore {
   std::vector<std::string> SaveServerShards(const std::string& path_prefix) override {
     std::vector<std::string> paths;
     if (rank() != 0) return paths;
-    std::vector<std::pair<int64_t, int>> waits;
-    for (int s = 0; s < c_.num_servers; ++s) {
-      Message m;
-      m.type = MsgType::kSaveShard;
-      m.request = NewRequest();
-      m.meta = path_prefix + ".server" + std::to_string(s) + ".states";
-      paths.push_back(m.meta);
-      waits.emplace_back(m.request, c_.server_id(s));
-      link_->Send(c_.server_id(s), m);
-    }
-    for (const auto& [req, id] : waits) Await(req, "checkpoint of " + c_.NodeName(id));
+    for (int s = 0; s < c_.num_servers; ++s) paths.push_back(ShardPath(path_prefix, s));
+    AskServers(
+        MsgType::kSaveShard, [&](int s) { return paths[s]; }, "checkpoint of");
     return paths;
   }
 
   void LoadServerShards(const std::string& path_prefix) override {
-    if (rank() == 0) {
-      std::vector<std::pair<int64_t, int>> waits;
-      for (int s = 0; s < c_.num_servers; ++s) {
-        Message m;
-        m.type = MsgType::kLoadShard;
-        m.request = NewRequest();
-        m.meta = path_prefix + ".server" + std::to_string(s) + ".states";
-        waits.emplace_back(m.request, c_.server_id(s));
-        link_->Send(c_.server_id(s), m);
-      }
-      for (const auto& [req, id] : waits) Await(req, "restore of " + c_.NodeName(id));
-    }
+    if (rank() == 0)
+      AskServers(
+          MsgType::kLoadShard, [&](int s) { return ShardPath(path_prefix, s); }, "restore of");
     Barrier();
     // Every worker continues from the servers' rounds: one pull of each key says where.
     for (auto& [key, info] : keys_) {
@@ -322,6 +289,29 @@ class DistKVStore : public KVStore {
   }
 
   int64_t NewRequest() { return ++next_request_; }
+
+  static std::string ShardPath(const std::string& prefix, int server) {
+    return prefix + ".server" + std::to_string(server) + ".states";
+  }
+
+  // Sends `type` (meta from `meta(server rank)`, none when null) to every server and returns
+  // their answers in server order; `what` + the server's name describes each wait.
+  std::vector<Message> AskServers(MsgType type, const std::function<std::string(int)>& meta,
+                                  const std::string& what) {
+    std::vector<int64_t> requests;
+    for (int s = 0; s < c_.num_servers; ++s) {
+      Message m;
+      m.type = type;
+      m.request = NewRequest();
+      if (meta) m.meta = meta(s);
+      requests.push_back(m.request);
+      link_->Send(c_.server_id(s), m);
+    }
+    std::vector<Message> replies;
+    for (int s = 0; s < c_.num_servers; ++s)
+      replies.push_back(Await(requests[s], what + " " + c_.NodeName(c_.server_id(s))));
+    return replies;
+  }
 
   // The reply to request `req`; DistError when a node died, the scheduler went silent, the
   // server answered with an error, or `limit_s` (default TESSERA_PS_TIMEOUT_S) passed.
