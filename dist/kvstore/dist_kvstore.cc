@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "core/base/error.h"
 #include "core/base/logging.h"
 #include "core/ops/nd_api.h"
+#include "dist/ps/compression.h"
 #include "dist/ps/node.h"
 
 namespace mx {
@@ -115,6 +117,7 @@ class DistKVStore : public KVStore {
       for (const SliceInfo& s : info.slices) {
         Message m = SliceMessage(MsgType::kPush, keys[k], info, s, bytes);
         m.round = info.pushes;
+        if (compression_.type != ps::Compression::kNone) Compress(keys[k], info, s, &m);
         link_->Send(s.server, m);
       }
     }
@@ -198,6 +201,34 @@ class DistKVStore : public KVStore {
       }
     }
     Barrier();
+  }
+
+  void SetGradientCompression(const ParamMap& params) override {
+    ps::CompressionConfig c;
+    std::string type = "none";
+    for (const auto& [k, v] : params) {
+      if (k == "type") {
+        type = v;
+      } else if (k == "threshold") {
+        char* end = nullptr;
+        c.threshold = std::strtof(v.c_str(), &end);
+        MX_CHECK_AS(ValueError, *end == '\0' && c.threshold > 0)
+            << "gradient compression: threshold must be a positive number, found '" << v << "'.";
+      } else {
+        MX_THROW(ValueError) << "gradient compression: unknown key '" << k
+                             << "'; valid keys: type, threshold.";
+      }
+    }
+    if (type == "2bit")
+      c.type = ps::Compression::kTwoBit;
+    else if (type == "fp16")
+      c.type = ps::Compression::kFp16;
+    else
+      MX_CHECK_AS(ValueError, type == "none")
+          << "gradient compression: type '" << type << "' is not 2bit, fp16 or none.";
+    c.workers = c_.num_workers;
+    compression_ = c;
+    residuals_.clear();
   }
 
   std::vector<std::string> SaveServerShards(const std::string& path_prefix) override {
@@ -290,6 +321,19 @@ class DistKVStore : public KVStore {
 
   int64_t NewRequest() { return ++next_request_; }
 
+  // Replaces a push's float32 payload by its compressed form (2bit keeps a residual per key).
+  void Compress(int key, const KeyInfo& info, const SliceInfo& s, Message* m) {
+    MX_CHECK_AS(ValueError, info.dtype == kFloat32)
+        << "gradient compression handles float32 gradients; key " << key << " is "
+        << DTypeName(info.dtype) << ".";
+    std::vector<float>& residual = residuals_[key];
+    residual.resize(static_cast<size_t>(info.shape.Size()), 0.0f);
+    const float* grad = reinterpret_cast<const float*>(m->data->data());
+    m->data = std::make_shared<std::vector<char>>(
+        ps::Encode(compression_, grad, s.size, residual.data() + s.offset));
+    m->meta = ps::CompressionMeta(compression_);
+  }
+
   static std::string ShardPath(const std::string& prefix, int server) {
     return prefix + ".server" + std::to_string(server) + ".states";
   }
@@ -380,6 +424,8 @@ class DistKVStore : public KVStore {
   std::unique_ptr<ps::NodeLink> link_;
   const ps::PsConfig& c_;
   std::map<int, KeyInfo> keys_;
+  ps::CompressionConfig compression_;
+  std::map<int, std::vector<float>> residuals_;  // 2bit error feedback, per key
   std::atomic<int64_t> next_request_{0};
   std::mutex mu_;
   std::condition_variable cv_;

@@ -100,6 +100,11 @@ void KVStore::PushPull(const std::vector<int>& keys,
   Pull(keys, outs, priority);
 }
 
+void KVStore::SetGradientCompression(const ParamMap&) {
+  MX_THROW(ValueError) << "KVStore '" << type_ << "' does not compress gradients; compression "
+                       << "applies to dist_sync, dist_async and dist_sync_device.";
+}
+
 std::vector<std::string> KVStore::SaveServerShards(const std::string&) {
   MX_THROW(NotImplementedError) << "KVStore '" << type_ << "' has no servers to checkpoint.";
 }

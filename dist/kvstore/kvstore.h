@@ -48,6 +48,11 @@ class KVStore {
   // The per-key optimizer states (for checkpoints).
   std::map<int, std::vector<NDArray>>& optimizer_states() { return states_; }
   virtual void Barrier() {}
+  // Compression of pushed gradients, as MXNet's set_gradient_compression: {"type": "2bit",
+  // "threshold": "0.5"} (error feedback on the worker) or {"type": "fp16"} (float16 transport
+  // with pre-division), or {"type": "none"}; dist stores only (dist/ps/compression.h).
+  // ValueError for other stores, unknown keys or bad values.
+  virtual void SetGradientCompression(const ParamMap& params);
   // Called by every worker at the end of its epoch (Module::Fit does). dist_sync: a worker that
   // ran out of data stops taking part in the rounds of the others (their updates use the
   // gradients of the workers still training), and all meet at a barrier, so uneven data ends

@@ -12,6 +12,7 @@
 #include "core/ndarray/ndarray.h"
 #include "core/ops/nd_api.h"
 #include "core/optimizer/optimizer.h"
+#include "dist/ps/compression.h"
 #include "dist/ps/node.h"
 #include "dist/ps/roles.h"
 
@@ -104,9 +105,21 @@ class Server {
         << " for it";
   }
 
-  NDArray FromBytes(const Message& m, const Slice& s) {
-    CheckSize(m, s);
-    return NDArray(m.data->data(), s.weight.shape(), s.dtype);
+  // A push's gradient as raw elements of the slice's dtype: compressed pushes (meta names the
+  // compression) are decoded to float32 here.
+  std::shared_ptr<std::vector<char>> Payload(const Message& m, const Slice& s) {
+    if (m.meta.empty()) {
+      CheckSize(m, s);
+      return m.data;
+    }
+    CompressionConfig c = ParseCompressionMeta(m.meta);
+    int64_t n = s.weight.size();
+    MX_CHECK_AS(ValueError, s.dtype == kFloat32 && m.data && m.data->size() == EncodedBytes(c, n))
+        << "compressed push of key " << m.key << " (" << m.meta << "): " << m.data_size()
+        << " bytes for " << n << " float32 elements, expected " << EncodedBytes(c, n);
+    auto out = std::make_shared<std::vector<char>>(static_cast<size_t>(n) * 4);
+    Decode(c, m.data->data(), n, reinterpret_cast<float*>(out->data()));
+    return out;
   }
 
   void Handle(const Message& m) {
@@ -164,7 +177,8 @@ class Server {
   void Push(const Message& m, int rank) {
     Slice& s = Find(m);
     if (!s.sync) {
-      Apply(m.key, s, FromBytes(m, s));
+      auto g = Payload(m, s);
+      Apply(m.key, s, NDArray(g->data(), s.weight.shape(), s.dtype));
       return;
     }
     MX_CHECK_AS(ValueError, m.round == s.round + 1)
@@ -174,8 +188,7 @@ class Server {
         << "worker " << rank << " pushed key " << m.key << " twice in round " << m.round;
     MX_CHECK_AS(ValueError, !done_.count(rank))
         << "worker " << rank << " pushed key " << m.key << " after ending its epoch";
-    CheckSize(m, s);
-    s.pushed[rank] = m.data;
+    s.pushed[rank] = Payload(m, s);
     if (s.received++ == 0) s.first_push = NowSeconds();
     MaybeCompleteRound(m.key, s);
   }

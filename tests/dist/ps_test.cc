@@ -160,6 +160,61 @@ TEST(ParameterServer, WorkerThatRunsOutEndsTheEpochCleanly) {
   });
 }
 
+// 2-bit compression with error feedback against a reference written here: each worker keeps a
+// residual, sends +-threshold where residual + gradient reaches it, and the servers (no
+// optimizer) store the sum of what was sent. Key 0 is sliced over both servers.
+TEST(ParameterServer, TwoBitCompressionMatchesItsReference) {
+  const int kRounds = 4, kN = 21;
+  const double kThreshold = 0.5;
+  auto grad = [](int rank, int round, int i) {
+    return 0.3 * (rank + 1) * ((i % 3) - 1) + 0.05 * round - 0.01 * i;
+  };
+  // Reference: the sum after each round.
+  std::vector<std::vector<double>> want(kRounds, std::vector<double>(kN, 0));
+  for (int rank = 0; rank < 2; ++rank) {
+    std::vector<float> residual(kN, 0.0f);
+    for (int round = 0; round < kRounds; ++round)
+      for (int i = 0; i < kN; ++i) {
+        float r = residual[i] + static_cast<float>(grad(rank, round, i));
+        float sent = r >= kThreshold ? 0.5f : r <= -kThreshold ? -0.5f : 0.0f;
+        residual[i] = r - sent;
+        want[round][i] += sent;
+      }
+  }
+  RunJob("twobit", "dist_sync", 2, 2, 10, [&](int rank, kv::KVStore* store) {
+    NDArray w = nd::zeros({kN});
+    store->Init({0}, {w});
+    store->SetGradientCompression({{"type", "2bit"}, {"threshold", "0.5"}});
+    for (int round = 0; round < kRounds; ++round) {
+      std::vector<double> g(kN);
+      for (int i = 0; i < kN; ++i) g[i] = grad(rank, round, i);
+      store->Push({0}, {{NDArray(g.data(), {kN}, kFloat64).AsType(kFloat32)}});
+      store->Pull({0}, {{w}});
+      std::vector<double> got = Values(w);
+      for (int i = 0; i < kN; ++i)
+        EXPECT_EQ(got[i], want[round][i]) << "round " << round << " i " << i;
+    }
+  });
+}
+
+// float16 transport: 40000 + 40000 overflows float16 (max 65504), but pre-division by the
+// worker count keeps every transported value in range and the server sums in float32.
+TEST(ParameterServer, Float16TransportDoesNotOverflow) {
+  RunJob("fp16", "dist_sync", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
+    NDArray w = nd::zeros({3});
+    store->Init({0}, {w});
+    store->SetGradientCompression({{"type", "fp16"}});
+    store->Push({0}, {{nd::ones({3}) * 40000.0}});
+    store->Pull({0}, {{w}});
+    for (double v : Values(w)) EXPECT_EQ(v, 80000.0);
+    EXPECT_THROW(store->SetGradientCompression({{"type", "3bit"}}), ValueError);
+    EXPECT_THROW(store->SetGradientCompression({{"type", "2bit"}, {"threshold", "-1"}}),
+                 ValueError);
+    EXPECT_THROW(store->SetGradientCompression({{"kind", "2bit"}}), ValueError);
+    (void)rank;
+  });
+}
+
 TEST(ParameterServer, AsyncAppliesEachPush) {
   RunJob("async", "dist_async", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
     NDArray w = nd::zeros({4});

@@ -42,6 +42,7 @@ TEST(KVStore, ErrorsNameTheKeyOrType) {
   NDArray wrong = nd::zeros({3});
   EXPECT_THROW(kv->Pull({1}, {{wrong}}), ShapeError);
   EXPECT_THROW(kv::Create("dist_sync"), ValueError);  // outside a launched job
+  EXPECT_THROW(kv->SetGradientCompression({{"type", "2bit"}}), ValueError);  // dist stores only
   EXPECT_THROW(kv::Create("nccl"), NotImplementedError);
   EXPECT_THROW(kv::Create("locale"), ValueError);
 }
