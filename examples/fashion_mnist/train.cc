@@ -5,7 +5,8 @@
 //         [--kvstore local|device|dist_sync|dist_async|dist_sync_device]
 //         [--contexts cpu(0),cpu(1)] [--checkpoint PREFIX] [--resume] [--max-batches N]
 // (--max-batches: stop after N batches in all, for quick runs; --checkpoint-every N: the
-// mid-epoch checkpoint interval, default 200.) With a dist kvstore, run it under
+// mid-epoch checkpoint interval, default 200; --warmup-epochs E: the learning rate rises
+// linearly from 0 over the first E epochs.) With a dist kvstore, run it under
 // `launch -n WORKERS -s SERVERS -- train ...`: each worker trains on its 1/WORKERS of the training
 // set with batches of --batch-size (the global batch is WORKERS times that); checkpoints then hold
 // every worker's and server's part (core/module/dist_checkpoint.h) and --resume continues the whole
@@ -31,6 +32,7 @@ struct Args {
   bool resume = false;
   int64_t max_batches = -1;  // -1: no limit
   int checkpoint_every = 200;
+  double warmup_epochs = 0;  // linear warm-up of the learning rate from 0
 };
 
 Args Parse(int argc, char** argv) {
@@ -57,6 +59,8 @@ Args Parse(int argc, char** argv) {
       a.contexts = v;
     else if (f == "--checkpoint")
       a.checkpoint = v;
+    else if (f == "--warmup-epochs")
+      a.warmup_epochs = std::stod(v);
     else if (f == "--checkpoint-every")
       a.checkpoint_every = std::stoi(v);
     else if (f == "--max-batches")
@@ -138,8 +142,9 @@ int main(int argc, char** argv) {
     fit.initializer = std::make_shared<mx::init::Xavier>();
     fit.batch_end_callback.push_back(mx::mod::Speedometer(a.batch_size, 200));
     int64_t epoch_batches = train.num_samples() / a.batch_size;
+    int warmup = static_cast<int>(a.warmup_epochs * static_cast<double>(epoch_batches));
     fit.lr_scheduler =
-        std::make_shared<mx::opt::FactorScheduler>(2 * epoch_batches, 0.5, 1e-8, a.lr);
+        std::make_shared<mx::opt::FactorScheduler>(2 * epoch_batches, 0.5, 1e-8, a.lr, warmup, 0.0);
     fit.checkpoint_prefix = a.checkpoint;  // dist: every worker and server writes its part
     fit.checkpoint_every = fit.checkpoint_prefix.empty() ? 0 : a.checkpoint_every;
     MX_CHECK_AS(ValueError, !a.resume || !a.checkpoint.empty())
