@@ -1,7 +1,7 @@
 // launch: starts a distributed Tessera job (scheduler, servers, workers).
 //
 //   launch -n WORKERS [-s SERVERS] [--launcher local|mpi] [-H HOSTFILE] [--env K=V]...
-//          [--port P] [--resume] [--max-restarts K] -- CMD ARGS...
+//          [--port P] [--resume] [--max-restarts K] [--elastic] -- CMD ARGS...
 //
 // Every process runs CMD ARGS; the role comes from DMLC_ROLE (and the DMLC_* variables of
 // MXNet's launcher), so the program's kv::Create("dist_sync") runs the scheduler or a server
@@ -11,6 +11,8 @@
 //   --resume          every process gets TESSERA_RESUME=1: Module::Fit continues from the newest
 //                     intact checkpoint (core/module/dist_checkpoint.h).
 //   --max-restarts K  when the job fails, start it again with --resume, up to K times, saying so.
+//   --elastic         (local launcher) a worker that dies is dropped: the others go on
+//                     (TESSERA_PS_ELASTIC=1; see dist/ps/server.cc for the gradient scaling).
 //   --launcher local  (default) forks every process on this machine (DMLC_PS_ROOT_URI 127.0.0.1).
 //   --launcher mpi    runs ONE mpirun for all 1 + S + W ranks (rank 0 the scheduler, then the
 //                     servers, then the workers); -H passes a hostfile, whose first host runs
@@ -42,7 +44,7 @@ using mx::launcher::ProcessGroup;
 struct Options {
   int workers = 0, servers = 1, port = 0;
   std::string launcher = "local", hostfile;
-  bool resume = false;
+  bool resume = false, elastic = false;
   int max_restarts = 0;
   std::map<std::string, std::string> env;
   std::vector<std::string> command;
@@ -90,6 +92,8 @@ Options Parse(int argc, char** argv) {
       o.port = PositiveInt(a, value(), 65535);
     else if (a == "--resume")
       o.resume = true;
+    else if (a == "--elastic")
+      o.elastic = true;
     else if (a == "--max-restarts")
       o.max_restarts = PositiveInt(a, value());
     else if (a == "--mpi-child")
@@ -159,6 +163,7 @@ int RunLocal(const Options& o) {
   env["DMLC_NUM_WORKER"] = std::to_string(o.workers);
   env["DMLC_NUM_SERVER"] = std::to_string(o.servers);
   if (!env.count("TESSERA_PS_TOKEN")) env["TESSERA_PS_TOKEN"] = RandomToken();
+  if (o.elastic) env["TESSERA_PS_ELASTIC"] = "1";
   ProcessGroup group;
   auto role_env = [&](const char* role) {
     std::map<std::string, std::string> e = env;
@@ -171,7 +176,7 @@ int RunLocal(const Options& o) {
   for (int w = 0; w < o.workers; ++w) {
     std::map<std::string, std::string> e = role_env("worker");
     e["TESSERA_RANK"] = std::to_string(w);
-    group.Start("worker " + std::to_string(w), o.command, e, true);
+    group.Start("worker " + std::to_string(w), o.command, e, true, o.elastic);
   }
   return group.Wait();
 }

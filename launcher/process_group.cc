@@ -41,7 +41,8 @@ void TerminateAllChildren() {
 ProcessGroup::~ProcessGroup() { StopAll(2); }
 
 void ProcessGroup::Start(const std::string& name, const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env, bool essential) {
+                         const std::map<std::string, std::string>& env, bool essential,
+                         bool tolerated) {
   MX_CHECK_AS(ValueError, !argv.empty()) << "launch: no command to run.";
   int fds[2];
   MX_CHECK_AS(Error, pipe(fds) == 0) << "launch: pipe failed: " << std::strerror(errno);
@@ -69,6 +70,7 @@ void ProcessGroup::Start(const std::string& name, const std::vector<std::string>
   c.pid = pid;
   c.fd = fds[0];
   c.essential = essential;
+  c.tolerated = tolerated;
   children_.push_back(c);
   std::lock_guard<std::mutex> lock(g_mu);
   g_pids.push_back(pid);
@@ -127,9 +129,14 @@ int ProcessGroup::Wait(double grace_s) {
     for (Child& c : children_) {
       Forward(&c, false);
       if (c.running && Reap(&c, false) && c.code != 0 && result < 0) {
-        std::printf("launch: %s exited with code %d; stopping the job\n", c.name.c_str(), c.code);
+        if (c.tolerated) {
+          std::printf("launch: %s exited with code %d; the job goes on without it (--elastic)\n",
+                      c.name.c_str(), c.code);
+        } else {
+          std::printf("launch: %s exited with code %d; stopping the job\n", c.name.c_str(), c.code);
+          result = c.code;
+        }
         std::fflush(stdout);
-        result = c.code;
       }
       essential_running = essential_running || (c.running && c.essential);
       any_running = any_running || c.running;
@@ -138,15 +145,25 @@ int ProcessGroup::Wait(double grace_s) {
       StopAll(grace_s);
       return result;
     }
-    if (!any_running) return 0;
+    if (!any_running) return EssentialResult();
     if (!essential_running) {
       if (done_at < 0) done_at = Now();
       if (Now() - done_at > grace_s) {
         StopAll(1);
-        return 0;
+        return EssentialResult();
       }
     }
   }
+}
+
+int ProcessGroup::EssentialResult() const {
+  int first_failure = 0;
+  for (const Child& c : children_) {
+    if (!c.essential) continue;
+    if (c.code == 0) return 0;  // at least one essential child succeeded
+    if (!first_failure) first_failure = c.code;
+  }
+  return first_failure;
 }
 
 void ProcessGroup::StopAll(double grace_s) {

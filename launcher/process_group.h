@@ -21,8 +21,10 @@ class ProcessGroup {
   ~ProcessGroup();
   // Starts `argv` with `env` added to this process's environment. Throws mx::Error when the
   // command cannot be started.
+  // A `tolerated` child's failure is reported but does not stop the job (elastic workers);
+  // the job then fails only if every essential child failed.
   void Start(const std::string& name, const std::vector<std::string>& argv,
-             const std::map<std::string, std::string>& env, bool essential);
+             const std::map<std::string, std::string>& env, bool essential, bool tolerated = false);
   // Forwards output until the job ends; returns its exit code.
   int Wait(double grace_s = 10);
   // Stops every child still running (SIGTERM, then SIGKILL after `grace_s`).
@@ -34,11 +36,13 @@ class ProcessGroup {
     pid_t pid = -1;
     int fd = -1;
     std::string partial;
-    bool essential = false, running = true;
+    bool essential = false, tolerated = false, running = true;
     int code = 0;
   };
   void Forward(Child* c, bool flush);
   bool Reap(Child* c, bool block);
+  // 0 when an essential child exited 0, else the first essential failure.
+  int EssentialResult() const;
   std::vector<Child> children_;
 };
 

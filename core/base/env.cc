@@ -42,6 +42,8 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "a push/pull waiting this many seconds is logged with the keys and workers it waits for"},
       {"TESSERA_PS_TIMEOUT_S", "600", "a push/pull/barrier waiting this long fails with DistError"},
       {"TESSERA_PS_MAX_MESSAGE_MB", "2048", "largest parameter-server message accepted"},
+      {"TESSERA_PS_ELASTIC", "0",
+       "1: a dist_sync job that loses a worker goes on with the others (set by launch --elastic)"},
       {"TESSERA_RESUME", "0",
        "1: Module::Fit with a checkpoint_prefix resumes from the newest intact checkpoint (set "
        "by launch --resume and --max-restarts)"},

@@ -411,6 +411,11 @@ class DistKVStore : public KVStore {
           m = Message();
           break;
         case MsgType::kNodeDead:
+          if (c_.elastic && m.key > c_.num_servers && m.key != link_->id()) {
+            MX_LOG(WARNING) << "worker " << rank() << ": " << m.meta
+                            << "; going on without it (elastic)";
+            break;
+          }
           dead_ = m.meta;
           break;
         default:

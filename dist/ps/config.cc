@@ -118,6 +118,7 @@ PsConfig ConfigFromEnv() {
   c.startup_s = Seconds("TESSERA_PS_STARTUP_TIMEOUT_S");
   c.stall_s = Seconds("TESSERA_PS_STALL_S");
   c.timeout_s = Seconds("TESSERA_PS_TIMEOUT_S");
+  c.elastic = EnvBool("TESSERA_PS_ELASTIC");
   c.max_message_bytes = static_cast<uint64_t>(EnvInt("TESSERA_PS_MAX_MESSAGE_MB")) << 20;
   c.bigarray_bound = EnvInt("MXNET_KVSTORE_BIGARRAY_BOUND");
   std::string host = EnvString("DMLC_NODE_HOST");

@@ -31,6 +31,7 @@ struct PsConfig {
   double startup_s = 60;     // registration must finish within this
   double stall_s = 20;       // a wait this long is logged with what it waits for
   double timeout_s = 600;    // a wait this long fails
+  bool elastic = false;      // a lost worker is dropped instead of stopping the job
   uint64_t max_message_bytes = uint64_t(2048) << 20;
   int64_t bigarray_bound = 1000000;  // keys with more elements are sliced over all servers
   // In-process jobs (tests): endpoints "inproc://<prefix>-<id>" instead of TCP.

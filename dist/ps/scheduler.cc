@@ -123,58 +123,75 @@ class Scheduler {
 
   void Serve() {
     Message m;
-    std::map<int, int64_t> barrier;  // worker id -> request
-    std::set<int> finalized;
     for (;;) {
       if (t_->Receive(200, &m)) {
-        if (address_.count(m.sender)) last_seen_[m.sender] = NowSeconds();
-        if (m.type == MsgType::kHeartbeat) {
+        if (address_.count(m.sender) && !lost_.count(m.sender)) last_seen_[m.sender] = NowSeconds();
+        if (lost_.count(m.sender)) {
+          MX_LOG(WARNING) << "scheduler: ignored " << MsgTypeName(m.type) << " from "
+                          << c_.NodeName(m.sender) << ", which the job has lost";
+        } else if (m.type == MsgType::kHeartbeat) {
           Message r;
           r.type = MsgType::kHeartbeat;
           if (address_.count(m.sender)) Send(m.sender, r);
         } else if (m.type == MsgType::kBarrier) {
-          barrier[m.sender] = m.request;
-          if (static_cast<int>(barrier.size()) == c_.num_workers) {
-            for (const auto& [id, req] : barrier) {
-              Message r;
-              r.type = MsgType::kBarrierDone;
-              r.request = req;
-              Send(id, r);
-            }
-            barrier.clear();
-          }
+          barrier_[m.sender] = m.request;
+          MaybeReleaseBarrier();
         } else if (m.type == MsgType::kFinalize) {
-          finalized.insert(m.sender);
+          finalized_.insert(m.sender);
           Message r;
           r.type = MsgType::kAck;
           r.request = m.request;
           Send(m.sender, r);
-          if (static_cast<int>(finalized.size()) == c_.num_workers) {
-            for (int s = 0; s < c_.num_servers; ++s) {
-              Message r2;
-              r2.type = MsgType::kShutdown;
-              Send(c_.server_id(s), r2);
-            }
-            MX_LOG(INFO) << "scheduler: all workers finished; job done";
-            std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let them go out
-            return;
-          }
+          if (MaybeFinish()) return;
         }
       }
-      CheckHeartbeats(finalized);
+      CheckHeartbeats();
+      if (MaybeFinish()) return;
     }
   }
 
-  void CheckHeartbeats(const std::set<int>& finalized) {
+  int LiveWorkers() const { return c_.num_workers - static_cast<int>(lost_.size()); }
+
+  void MaybeReleaseBarrier() {
+    if (barrier_.empty() || static_cast<int>(barrier_.size()) < LiveWorkers()) return;
+    for (const auto& [id, req] : barrier_) {
+      Message r;
+      r.type = MsgType::kBarrierDone;
+      r.request = req;
+      Send(id, r);
+    }
+    barrier_.clear();
+  }
+
+  // Every live worker finalized: the servers stop, and so does the scheduler.
+  bool MaybeFinish() {
+    if (static_cast<int>(finalized_.size()) < LiveWorkers()) return false;
+    for (int s = 0; s < c_.num_servers; ++s) {
+      Message r;
+      r.type = MsgType::kShutdown;
+      Send(c_.server_id(s), r);
+    }
+    MX_LOG(INFO) << "scheduler: all workers finished; job done";
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let them go out
+    return true;
+  }
+
+  // A node silent past the limit is dead: everyone is told. Without elasticity, or for the
+  // scheduler's servers, or when no worker would be left, the job stops; with it (elastic) a
+  // lost worker is dropped and the others go on.
+  void CheckHeartbeats() {
     double now = NowSeconds();
     for (const auto& [id, seen] : last_seen_) {
-      if (finalized.count(id) || now - seen <= c_.dead_after_s) continue;
+      if (finalized_.count(id) || lost_.count(id) || now - seen <= c_.dead_after_s) continue;
       std::ostringstream what;
       what << c_.NodeName(id) << " at " << address_[id] << " sent no heartbeat for "
            << static_cast<int>(now - seen)
            << " s (limit TESSERA_PS_HEARTBEAT_TIMEOUT_S=" << c_.dead_after_s << ")";
+      bool is_worker = id > c_.num_servers;
+      bool go_on = c_.elastic && is_worker && LiveWorkers() > 1;
+      if (go_on) lost_.insert(id);
       for (const auto& [other, unused] : address_) {
-        if (other == id || finalized.count(other)) continue;
+        if (other == id || finalized_.count(other) || lost_.count(other)) continue;
         Message d;
         d.type = MsgType::kNodeDead;
         d.key = id;
@@ -184,7 +201,12 @@ class Scheduler {
         } catch (const Error&) {
         }
       }
-      MX_THROW(DistError) << "scheduler: " << what.str() << "; the job stops";
+      if (!go_on) MX_THROW(DistError) << "scheduler: " << what.str() << "; the job stops";
+      MX_LOG(WARNING) << "scheduler: " << what.str() << "; the job goes on with " << LiveWorkers()
+                      << " worker(s) (elastic)";
+      barrier_.erase(id);
+      MaybeReleaseBarrier();
+      return;  // last_seen_ may be iterated again next time
     }
   }
 
@@ -192,6 +214,8 @@ class Scheduler {
   std::unique_ptr<Transport> t_;
   std::map<int, std::string> address_;
   std::map<int, double> last_seen_;
+  std::map<int, int64_t> barrier_;  // worker id -> barrier request
+  std::set<int> finalized_, lost_;  // worker ids
 };
 
 }  // namespace

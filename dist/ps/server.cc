@@ -127,6 +127,8 @@ class Server {
       case MsgType::kHeartbeat:
         return;
       case MsgType::kNodeDead:
+        if (c_.elastic && m.key > c_.num_servers && m.key < c_.num_nodes())
+          return LoseWorker(c_.worker_rank(m.key), m.meta);
         MX_THROW(DistError) << "server " << link_.id() - 1 << ": " << m.meta << "; stopping";
       case MsgType::kInit: {
         WorkerRank(m);
@@ -188,6 +190,8 @@ class Server {
         << "worker " << rank << " pushed key " << m.key << " twice in round " << m.round;
     MX_CHECK_AS(ValueError, !done_.count(rank))
         << "worker " << rank << " pushed key " << m.key << " after ending its epoch";
+    MX_CHECK_AS(ValueError, !gone_.count(rank))
+        << "worker " << rank << " pushed key " << m.key << ", but the job has lost it";
     s.pushed[rank] = Payload(m, s);
     if (s.received++ == 0) s.first_push = NowSeconds();
     MaybeCompleteRound(m.key, s);
@@ -196,9 +200,12 @@ class Server {
   // Once every worker still in this epoch has pushed the round: sum in rank order
   // (bit-reproducible), update, answer the pulls waiting for it.
   void MaybeCompleteRound(int key, Slice& s) {
-    int active = c_.num_workers - static_cast<int>(done_.size());
-    if (s.received == 0 || s.received < active) return;
-    Apply(key, s, SumInRankOrder(s));
+    if (s.received == 0 || s.received < c_.num_workers - Absent()) return;
+    NDArray sum = SumInRankOrder(s);
+    // Elastic: the gradient of the workers left is scaled up to the job's full size.
+    if (!gone_.empty())
+      sum *= static_cast<double>(c_.num_workers) / (c_.num_workers - gone_.size());
+    Apply(key, s, sum);
     s.pushed.assign(c_.num_workers, nullptr);
     s.received = 0;
     ++s.round;
@@ -237,7 +244,19 @@ class Server {
     done_.insert(rank);
     epoch_done_requests_.emplace_back(m.sender, m.request);
     for (auto& [key, s] : slices_) MaybeCompleteRound(key, s);
-    if (static_cast<int>(done_.size()) < c_.num_workers) return;
+    MaybeFinishEpoch();
+  }
+
+  // Workers not taking part in the current rounds: ended their epoch, or lost.
+  int Absent() const {
+    std::set<int> absent = done_;
+    absent.insert(gone_.begin(), gone_.end());
+    return static_cast<int>(absent.size());
+  }
+
+  // Once every worker ended the epoch or is lost: all learn the rounds to continue from.
+  void MaybeFinishEpoch() {
+    if (done_.empty() || Absent() < c_.num_workers) return;
     std::ostringstream rounds;
     for (const auto& [key, s] : slices_) rounds << key << " " << s.round << "\n";
     for (const auto& [worker, request] : epoch_done_requests_) {
@@ -249,6 +268,16 @@ class Server {
     }
     done_.clear();
     epoch_done_requests_.clear();
+  }
+
+  // Elastic: a dead worker no longer counts; its pushes of the open round stay in it.
+  void LoseWorker(int rank, const std::string& why) {
+    gone_.insert(rank);
+    MX_LOG(WARNING) << "server " << link_.id() - 1 << ": " << why << "; rounds go on with "
+                    << c_.num_workers - gone_.size() << " worker(s), gradients scaled by "
+                    << c_.num_workers << "/" << c_.num_workers - gone_.size();
+    for (auto& [key, s] : slices_) MaybeCompleteRound(key, s);
+    MaybeFinishEpoch();
   }
 
   // This server's part of a checkpoint: every key's weights, optimizer states and round, and
@@ -356,6 +385,7 @@ class Server {
   const PsConfig& c_;
   std::map<int, Slice> slices_;
   std::set<int> done_;  // worker ranks that ended the current epoch
+  std::set<int> gone_;  // worker ranks the job lost (elastic)
   std::vector<std::pair<int, int64_t>> epoch_done_requests_;  // (worker id, request) to answer
   std::unique_ptr<opt::Optimizer> optimizer_;
 };
