@@ -15,18 +15,12 @@
 #include <string>
 #include <thread>
 
+#include "tests/testing/job_process.h"
 #include "tests/testing/run_command.h"
 
 namespace {
 
 using mx::testing::RunCommand;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::string Job(const std::string& token, const std::string& extra) {
   return "launcher/launch -n 3 -s 1 --env TESSERA_PS_TOKEN=" + token +
@@ -38,25 +32,6 @@ std::string Job(const std::string& token, const std::string& extra) {
 double Accuracy(const std::string& out) {
   size_t p = out.find("[worker 0] Test-accuracy=");
   return p == std::string::npos ? -1 : std::stod(out.substr(out.find('=', p) + 1));
-}
-
-pid_t FindWorker(const std::string& token, int rank) {
-  pid_t found = 0;
-  DIR* d = opendir("/proc");
-  while (dirent* e = d ? readdir(d) : nullptr) {
-    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::string env = ReadFile("/proc/" + std::to_string(pid) + "/environ");
-    if (env.find("TESSERA_PS_TOKEN=" + token + '\0') != std::string::npos &&
-        env.find(std::string("DMLC_ROLE=worker") + '\0') != std::string::npos &&
-        env.find("TESSERA_RANK=" + std::to_string(rank) + '\0') != std::string::npos &&
-        ReadFile("/proc/" + std::to_string(pid) + "/cmdline").find("train") != std::string::npos) {
-      found = pid;
-      break;
-    }
-  }
-  if (d) closedir(d);
-  return found;
 }
 
 TEST(Elastic, LosingOneOfThreeWorkersKeepsTrainingAndAccuracy) {
@@ -78,7 +53,7 @@ TEST(Elastic, LosingOneOfThreeWorkersKeepsTrainingAndAccuracy) {
   pid_t victim = 0;
   for (int i = 0; i < 600 && !victim; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    victim = FindWorker(token, 2);
+    victim = mx::testing::FindJobProcess(token, "worker", 2, "train");
   }
   ASSERT_GT(victim, 0) << "worker 2 never started";
   std::this_thread::sleep_for(std::chrono::seconds(15));  // well into the first epoch

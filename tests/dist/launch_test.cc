@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "dist/ps/message.h"
+#include "tests/testing/job_process.h"
 #include "tests/testing/run_command.h"
 
 namespace {
@@ -32,13 +33,6 @@ const std::string kTrain = "tests/dist/dist_train";
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
   return std::string(dir ? dir : "/tmp") + "/" + name;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
 }
 
 // A TCP port that was free a moment ago (tests may run side by side).
@@ -63,7 +57,7 @@ std::string Reference() {
     int rc = -1;
     std::string out = RunCommand(kTrain + " --kvstore local --contexts 2 --out " + path, &rc);
     EXPECT_EQ(rc, 0) << out;
-    return ReadFile(path);
+    return mx::testing::ReadWholeFile(path);
   }();
   return bytes;
 }
@@ -84,7 +78,8 @@ TEST(Launch, DistSyncTwoWorkersTwoServersIsBitIdenticalToOneProcess) {
   EXPECT_NE(out.find("[scheduler]"), std::string::npos) << out;
   std::string ref = Reference();
   ASSERT_GT(ref.size(), 1000u);
-  EXPECT_TRUE(ReadFile(path) == ref) << "parameters differ from the one-process run";
+  EXPECT_TRUE(mx::testing::ReadWholeFile(path) == ref)
+      << "parameters differ from the one-process run";
 }
 
 TEST(Launch, UnevenDataEndsTheEpochInsteadOfHanging) {
@@ -105,7 +100,7 @@ TEST(Launch, DistAsyncConverges) {
       kLaunch + " -n 2 -s 1 -- " + kTrain + " --kvstore dist_async --out " + path + " 2>&1", &rc);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("[worker 0] rank 0 of 2 done"), std::string::npos) << out;
-  EXPECT_GT(ReadFile(path).size(), 1000u);
+  EXPECT_GT(mx::testing::ReadWholeFile(path).size(), 1000u);
 }
 
 TEST(Launch, ThroughMpiLauncherAndPlainMpirun) {
@@ -118,7 +113,7 @@ TEST(Launch, ThroughMpiLauncherAndPlainMpirun) {
                                &rc);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("[worker 1] rank 1 of 2 done"), std::string::npos) << out;
-  EXPECT_TRUE(ReadFile(path) == Reference()) << "mpi launcher: parameters differ";
+  EXPECT_TRUE(mx::testing::ReadWholeFile(path) == Reference()) << "mpi launcher: parameters differ";
 
   std::string plain = TempPath("plain_mpirun.params");
   std::string root = geteuid() == 0 ? " --allow-run-as-root" : "";
@@ -128,7 +123,8 @@ TEST(Launch, ThroughMpiLauncherAndPlainMpirun) {
                        " --kvstore dist_sync --out " + plain + " 2>&1",
                    &rc);
   ASSERT_EQ(rc, 0) << out;
-  EXPECT_TRUE(ReadFile(plain) == Reference()) << "plain mpirun: parameters differ";
+  EXPECT_TRUE(mx::testing::ReadWholeFile(plain) == Reference())
+      << "plain mpirun: parameters differ";
 }
 
 TEST(Launch, KilledWorkerFailsTheJobWithAClearErrorQuickly) {
@@ -146,26 +142,6 @@ TEST(Launch, KilledWorkerFailsTheJobWithAClearErrorQuickly) {
       << out;
 }
 
-// The pid of the process of this test's job with DMLC_ROLE=`role` (0 if none yet).
-pid_t FindRole(const std::string& token, const std::string& role) {
-  DIR* d = opendir("/proc");
-  pid_t found = 0;
-  while (dirent* e = d ? readdir(d) : nullptr) {
-    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::string env = ReadFile("/proc/" + std::to_string(pid) + "/environ");
-    if (env.find("TESSERA_PS_TOKEN=" + token) != std::string::npos &&
-        env.find(std::string("DMLC_ROLE=") + role + '\0') != std::string::npos &&
-        ReadFile("/proc/" + std::to_string(pid) + "/cmdline").find("dist_train") !=
-            std::string::npos) {
-      found = pid;
-      break;
-    }
-  }
-  if (d) closedir(d);
-  return found;
-}
-
 TEST(Launch, KilledServerStopsTheLaunchedJobQuickly) {
   std::string token = "kill-server-" + std::to_string(getpid());
   auto job = std::async(std::launch::async, [&] {
@@ -179,7 +155,7 @@ TEST(Launch, KilledServerStopsTheLaunchedJobQuickly) {
   pid_t server = 0;
   for (int i = 0; i < 200 && !server; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    server = FindRole(token, "server");
+    server = mx::testing::FindJobProcess(token, "server", -1, "dist_train");
   }
   ASSERT_GT(server, 0) << "the server never started";
   std::this_thread::sleep_for(std::chrono::seconds(2));  // training is under way

@@ -17,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/testing/job_process.h"
 #include "tests/testing/run_command.h"
 
 namespace {
@@ -32,13 +33,6 @@ std::string Tmp(const std::string& name) {
   return d;
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string Job(const std::string& dir, const std::string& token, const std::string& extra) {
   return "launcher/launch -n 2 -s 2 --env TESSERA_PS_TOKEN=" + token +
          " --env MXNET_OMP_MAX_THREADS=1 " + extra +
@@ -47,39 +41,17 @@ std::string Job(const std::string& dir, const std::string& token, const std::str
          dir + "/lenet 2>&1";
 }
 
-// Pid of this job's process with the given role (and worker rank), 0 when not found.
-pid_t FindProcess(const std::string& token, const std::string& role, int rank) {
-  pid_t found = 0;
-  DIR* d = opendir("/proc");
-  while (dirent* e = d ? readdir(d) : nullptr) {
-    pid_t pid = static_cast<pid_t>(std::atoi(e->d_name));
-    if (pid <= 0) continue;
-    std::string env = ReadFile("/proc/" + std::to_string(pid) + "/environ");
-    std::string want = std::string("TESSERA_PS_TOKEN=") + token + '\0';
-    if (env.find(want) == std::string::npos ||
-        env.find("DMLC_ROLE=" + role + '\0') == std::string::npos ||
-        ReadFile("/proc/" + std::to_string(pid) + "/cmdline").find("train") == std::string::npos)
-      continue;
-    if (rank >= 0 && env.find("TESSERA_RANK=" + std::to_string(rank) + '\0') == std::string::npos)
-      continue;
-    found = pid;
-    break;
-  }
-  if (d) closedir(d);
-  return found;
-}
-
 // Waits until the job's newest mid-epoch checkpoint is inside the second epoch, then kills.
 void KillInSecondEpoch(const std::string& dir, const std::string& token, const std::string& role,
                        int rank) {
   for (int i = 0; i < 1800; ++i) {
-    std::string m = ReadFile(dir + "/lenet-latest.manifest");
+    std::string m = mx::testing::ReadWholeFile(dir + "/lenet-latest.manifest");
     if (m.find("epoch 1\n") != std::string::npos && m.find("nbatch 0\n") == std::string::npos)
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   std::this_thread::sleep_for(std::chrono::seconds(2));  // a few batches past the checkpoint
-  pid_t pid = FindProcess(token, role, rank);
+  pid_t pid = mx::testing::FindJobProcess(token, role, rank, "train");
   ASSERT_GT(pid, 0) << "no " << role << " process to kill";
   kill(pid, SIGKILL);
 }
@@ -100,9 +72,10 @@ class DistResume : public ::testing::Test {
   void ExpectSameAsReference(const std::string& dir) {
     for (const char* f :
          {"lenet-0002.params", "lenet-0002.server0.states", "lenet-0002.server1.states"}) {
-      std::string want = ReadFile(reference_ + "/" + f);
+      std::string want = mx::testing::ReadWholeFile(reference_ + "/" + f);
       ASSERT_GT(want.size(), 1000u) << f;
-      EXPECT_TRUE(ReadFile(dir + "/" + f) == want) << f << " differs from the uninterrupted run";
+      EXPECT_TRUE(mx::testing::ReadWholeFile(dir + "/" + f) == want)
+          << f << " differs from the uninterrupted run";
     }
   }
   static std::string reference_;
@@ -142,7 +115,7 @@ TEST_F(DistResume, KilledServerResumesPastADamagedCheckpoint) {
   EXPECT_NE(out.find("exited with code 137"), std::string::npos) << out;
   // Damage the newest checkpoint: one flipped byte in a server shard.
   std::string shard = dir + "/lenet-latest.server1.states";
-  std::string bytes = ReadFile(shard);
+  std::string bytes = mx::testing::ReadWholeFile(shard);
   ASSERT_GT(bytes.size(), 100u);
   bytes[bytes.size() / 2] ^= 0x20;
   std::ofstream(shard, std::ios::binary) << bytes;
