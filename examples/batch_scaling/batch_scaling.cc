@@ -2,8 +2,8 @@
 // global batch sizes 64 .. 4096 with the linear learning-rate scaling rule (lr = base_lr x
 // batch / 64) and a linear warm-up (Goyal et al., "Accurate, Large Minibatch SGD"), each run a
 // job of //launcher:launch. Prints one table row per batch size: epochs to reach the target
-// test accuracy (88 % by default; "-" if never), training samples/s (summed over the workers,
-// from the Speedometer), and the final test accuracy.
+// test accuracy (88 % by default; "-" if never), training samples/s (60000 images an epoch over
+// worker 0's epoch time), and the final test accuracy.
 //   batch_scaling [--workers N] [--epochs E] [--sizes 64,256,1024,4096] [--base-lr R]
 //                 [--warmup-epochs W] [--target A] [--max-batches N] [--data DIR]
 // The validation set is the test set (as the training example reports it each epoch).
@@ -19,6 +19,8 @@
 #include <vector>
 
 namespace {
+
+constexpr double kTrainImages = 60000;  // Fashion-MNIST's training set
 
 struct Options {
   int workers = 2, epochs = 4;
@@ -105,34 +107,28 @@ Row Run(const Options& o, int batch) {
   FILE* p = popen(cmd.str().c_str(), "r");
   if (!p) return r;
   char line[2048];
-  double speed_sum = 0;
-  int speed_lines = 0;
+  double seconds = 0;
+  int epochs_timed = 0;
   while (std::fgets(line, sizeof(line), p)) {
-    if (std::strncmp(line, "[worker 0]", 10) != 0) {
-      if (const char* s = std::strstr(line, "Speed: ")) {  // other workers' speed
-        speed_sum += std::atof(s + 7);
-        ++speed_lines;
-      }
-      continue;
-    }
+    if (std::strncmp(line, "[worker 0]", 10) != 0) continue;
     int epoch = 0;
-    double acc = 0;
+    const char* e = std::strstr(line, "Epoch[");
+    if (e) std::sscanf(e, "Epoch[%d]", &epoch);
     if (const char* v = std::strstr(line, "Validation-accuracy=")) {
-      acc = std::atof(v + 20);
-      if (std::sscanf(std::strstr(line, "Epoch["), "Epoch[%d]", &epoch) == 1 &&
-          r.epochs_to_target < 0 && acc >= o.target)
-        r.epochs_to_target = epoch + 1;
+      double acc = std::atof(v + 20);
+      if (e && r.epochs_to_target < 0 && acc >= o.target) r.epochs_to_target = epoch + 1;
     }
-    if (const char* s = std::strstr(line, "Speed: ")) {
-      speed_sum += std::atof(s + 7);
-      ++speed_lines;
+    if (const char* t = std::strstr(line, "Time cost=")) {
+      seconds += std::atof(t + 10);
+      ++epochs_timed;
     }
     if (const char* t = std::strstr(line, "Test-accuracy=")) r.final_acc = std::atof(t + 14);
   }
   int status = pclose(p);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 1;
-  // Every worker prints its own rate; their mean times the workers is the job's rate.
-  if (speed_lines > 0) r.samples_per_s = speed_sum / speed_lines * o.workers;
+  // The workers train their shards side by side: a whole epoch (all training images) per
+  // epoch's time cost of worker 0.
+  if (epochs_timed > 0) r.samples_per_s = kTrainImages * epochs_timed / seconds;
   return r;
 }
 
