@@ -56,42 +56,53 @@ TrainingPosition LoadTrainingCheckpoint(const std::string& prefix, const std::st
   return pos;
 }
 
-bool ResumeFromNewest(const std::string& prefix, Module* module, io::DataIter* iter,
-                      TrainingPosition* pos, const Logger& logger) {
+std::vector<CheckpointCandidate> FindCheckpoints(
+    const std::string& prefix, const std::string& suffix,
+    const std::function<TrainingPosition(const std::string& dir, const std::string& name)>& read,
+    const Logger& logger) {
   size_t slash = prefix.find_last_of('/');
   std::string dir = slash == std::string::npos ? "." : prefix.substr(0, slash);
-  std::string base = slash == std::string::npos ? prefix : prefix.substr(slash + 1);
-  // Candidates: every prefix-TAG.states, newest position first.
-  std::vector<std::pair<std::pair<int, int64_t>, std::string>> found;
+  std::string head = (slash == std::string::npos ? prefix : prefix.substr(slash + 1)) + "-";
+  std::vector<CheckpointCandidate> found;
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
       std::string name = e->d_name;
-      std::string head = base + "-", tail = ".states";
-      if (name.size() <= head.size() + tail.size() || name.rfind(head, 0) != 0 ||
-          name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
+      if (name.size() <= head.size() + suffix.size() || name.rfind(head, 0) != 0 ||
+          name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
         continue;
-      std::string tag = name.substr(head.size(), name.size() - head.size() - tail.size());
+      std::string tag = name.substr(head.size(), name.size() - head.size() - suffix.size());
       try {
-        std::map<std::string, NDArray> s = nd::LoadDict(dir + "/" + name);
-        found.push_back({{static_cast<int>(Get(s, "epoch", name).ToVector<int64_t>()[0]),
-                          Get(s, "nbatch", name).ToVector<int64_t>()[0]},
-                         tag});
+        found.push_back({read(dir, name), tag});
       } catch (const Error& err) {
         logger("Skipping checkpoint " + dir + "/" + name + ": " + err.what());
       }
     }
     closedir(d);
   }
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (const auto& f : found) {
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::make_pair(a.pos.epoch, a.pos.nbatch) > std::make_pair(b.pos.epoch, b.pos.nbatch);
+  });
+  return found;
+}
+
+bool ResumeFromNewest(const std::string& prefix, Module* module, io::DataIter* iter,
+                      TrainingPosition* pos, const Logger& logger) {
+  // Candidates: every prefix-TAG.states, newest position first.
+  auto read = [](const std::string& dir, const std::string& name) {
+    std::map<std::string, NDArray> s = nd::LoadDict(dir + "/" + name);
+    TrainingPosition p;
+    p.epoch = static_cast<int>(Get(s, "epoch", name).ToVector<int64_t>()[0]);
+    p.nbatch = Get(s, "nbatch", name).ToVector<int64_t>()[0];
+    return p;
+  };
+  for (const CheckpointCandidate& f : FindCheckpoints(prefix, ".states", read, logger)) {
     try {
-      *pos = LoadTrainingCheckpoint(prefix, f.second, module, iter);
-      logger("Resuming from " + prefix + "-" + f.second + " at epoch " +
-             std::to_string(pos->epoch) + ", batch " + std::to_string(pos->nbatch));
+      *pos = LoadTrainingCheckpoint(prefix, f.tag, module, iter);
+      logger("Resuming from " + prefix + "-" + f.tag + " at epoch " + std::to_string(pos->epoch) +
+             ", batch " + std::to_string(pos->nbatch));
       return true;
     } catch (const Error& err) {
-      logger("Skipping checkpoint " + prefix + "-" + f.second + ": " + err.what());
+      logger("Skipping checkpoint " + prefix + "-" + f.tag + ": " + err.what());
     }
   }
   return false;

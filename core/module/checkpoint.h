@@ -12,7 +12,9 @@
 #ifndef TESSERA_CORE_MODULE_CHECKPOINT_H_
 #define TESSERA_CORE_MODULE_CHECKPOINT_H_
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/io/data_iter.h"
 #include "core/module/module.h"
@@ -31,6 +33,18 @@ void SaveTrainingCheckpoint(const std::string& prefix, const std::string& tag, c
 // optimizer initialized). IOError when a file is missing, truncated or corrupt.
 TrainingPosition LoadTrainingCheckpoint(const std::string& prefix, const std::string& tag,
                                         Module* module, io::DataIter* iter);
+// The checkpoints of `prefix` that have a file "prefix-TAG<suffix>" in its directory, newest
+// first by the position `read(dir, file name)` returns for that file. A file `read` throws for
+// is logged ("Skipping checkpoint DIR/NAME: why") and left out.
+struct CheckpointCandidate {
+  TrainingPosition pos;
+  std::string tag;
+};
+std::vector<CheckpointCandidate> FindCheckpoints(
+    const std::string& prefix, const std::string& suffix,
+    const std::function<TrainingPosition(const std::string& dir, const std::string& name)>& read,
+    const Logger& logger);
+
 // Loads the newest checkpoint of `prefix` that is intact (by position), logging the ones it
 // skips; returns false when there is none.
 bool ResumeFromNewest(const std::string& prefix, Module* module, io::DataIter* iter,

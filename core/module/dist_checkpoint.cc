@@ -1,8 +1,5 @@
 #include "core/module/dist_checkpoint.h"
 
-#include <dirent.h>
-
-#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <vector>
@@ -90,7 +87,7 @@ Manifest ReadManifest(const std::string& path) {
 void SaveDistCheckpoint(const std::string& prefix, const std::string& tag, const Module& module,
                         const io::DataIter& iter, TrainingPosition pos) {
   kv::KVStore* kv = module.kvstore();
-  MX_CHECK_AS(ValueError, kv && kv->type().rfind("dist", 0) == 0)
+  MX_CHECK_AS(ValueError, kv && kv->is_distributed())
       << "SaveDistCheckpoint needs a module trained through a dist KVStore.";
   int rank = kv->rank();
   std::string base = prefix + "-" + tag;
@@ -126,32 +123,19 @@ void SaveDistCheckpoint(const std::string& prefix, const std::string& tag, const
 bool ResumeDistFromNewest(const std::string& prefix, Module* module, io::DataIter* iter,
                           TrainingPosition* pos, const Logger& logger) {
   kv::KVStore* kv = module->kvstore();
-  MX_CHECK_AS(ValueError, kv && kv->type().rfind("dist", 0) == 0)
+  MX_CHECK_AS(ValueError, kv && kv->is_distributed())
       << "ResumeDistFromNewest needs a module trained through a dist KVStore.";
-  std::string dir = DirOf(prefix), head = NameOf(prefix) + "-", tail = ".manifest";
-  std::vector<std::pair<std::pair<int, int64_t>, std::string>> found;  // position, tag
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      std::string name = e->d_name;
-      if (name.size() <= head.size() + tail.size() || name.rfind(head, 0) != 0 ||
-          name.compare(name.size() - tail.size(), tail.size(), tail) != 0)
-        continue;
-      std::string tag = name.substr(head.size(), name.size() - head.size() - tail.size());
-      try {
-        Manifest m = ReadManifest(dir + "/" + name);
-        MX_CHECK_AS(IOError, m.workers == kv->num_workers())
-            << "written by " << m.workers << " workers, this job has " << kv->num_workers();
-        found.push_back({{m.pos.epoch, m.pos.nbatch}, tag});
-      } catch (const Error& err) {
-        if (kv->rank() == 0) logger("Skipping checkpoint " + dir + "/" + name + ": " + err.what());
-      }
-    }
-    closedir(d);
-  }
+  auto read = [&](const std::string& dir, const std::string& name) {
+    Manifest m = ReadManifest(dir + "/" + name);
+    MX_CHECK_AS(IOError, m.workers == kv->num_workers())
+        << "written by " << m.workers << " workers, this job has " << kv->num_workers();
+    return m.pos;
+  };
+  Logger quiet = [](const std::string&) {};  // one worker reports what all of them skip
+  std::vector<CheckpointCandidate> found =
+      FindCheckpoints(prefix, ".manifest", read, kv->rank() == 0 ? logger : quiet);
   if (found.empty()) return false;
-  std::sort(found.begin(), found.end(),
-            [](const auto& a, const auto& b) { return a.first > b.first; });
-  std::string base = prefix + "-" + found[0].second;
+  std::string base = prefix + "-" + found[0].tag;
   auto [arg, aux] = LoadParamsFile(base + ".params");
   std::map<std::string, NDArray> mine = nd::LoadDict(WorkerFile(base, kv->rank()));
   for (auto& [name, value] : aux) {

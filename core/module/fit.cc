@@ -95,7 +95,7 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   MX_CHECK_AS(ValueError, !o.resume || !o.checkpoint_prefix.empty())
       << "Module::Fit: resume needs checkpoint_prefix.";
   // A dist store checkpoints every worker and server together (dist_checkpoint.h).
-  bool dist = kvstore_ && kvstore_->type().rfind("dist", 0) == 0;
+  bool dist = kvstore_ && kvstore_->is_distributed();
   auto checkpoint = [&](const std::string& tag, TrainingPosition pos) {
     if (dist)
       SaveDistCheckpoint(o.checkpoint_prefix, tag, *this, *train, pos);

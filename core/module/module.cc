@@ -192,8 +192,7 @@ void Module::InitOptimizer(const std::string& kvstore, const std::string& optimi
   // MXNet divides the summed gradient by the batch size.
   // dist_sync sums every worker's gradient: divide by the global batch (MXNet does the same).
   double batch = static_cast<double>(data_shapes_[0].shape[0]);
-  if (kvstore_ && kvstore_->type().rfind("dist", 0) == 0 &&
-      kvstore_->type().find("_sync") != std::string::npos)
+  if (kvstore_ && kvstore_->is_distributed() && kvstore_->type().find("_sync") != std::string::npos)
     batch *= kvstore_->num_workers();
   if (!has_rescale) p.emplace_back("rescale_grad", 1.0 / batch);
   optimizer_ = opt::Create(optimizer, p);

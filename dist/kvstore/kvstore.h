@@ -28,6 +28,8 @@ class KVStore {
  public:
   virtual ~KVStore() = default;
   const std::string& type() const { return type_; }
+  // A store of a parameter-server job ("dist_sync", "dist_async", "dist_sync_device").
+  bool is_distributed() const { return type_.rfind("dist", 0) == 0; }
   virtual int rank() const { return 0; }
   virtual int num_workers() const { return 1; }
 

@@ -39,6 +39,19 @@ inline void UsePassiveOpenMP(char** argv) {
   execv("/proc/self/exe", argv);  // returns only on failure: then run as we are
 }
 
+// Runs the shell command `cmd` (a peer measured in the same run) and returns the
+// "<key> <number>" lines it prints, up to the first other line; empty when it cannot run.
+inline std::map<std::string, double> RunPeerCommand(const std::string& cmd) {
+  std::map<std::string, double> out;
+  FILE* p = popen(cmd.c_str(), "r");
+  if (!p) return out;
+  char key[128];
+  double v;
+  while (std::fscanf(p, "%127s %lf", key, &v) == 2) out[key] = v;
+  pclose(p);
+  return out;
+}
+
 // Runs the PyTorch peer tools/bench/<script> with `args` in its tuned configuration (jemalloc,
 // OPENBLAS_NUM_THREADS=1; see ../shared/docs/benchmarking.md) and returns its "<key> <number>"
 // lines; empty when python3 or torch is missing.
@@ -55,14 +68,7 @@ inline std::map<std::string, double> RunTorchPeer(const std::string& script,
                         : "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
                           "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " +
                               path + " " + args;
-  std::map<std::string, double> out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char key[128];
-  double v;
-  while (std::fscanf(p, "%127s %lf", key, &v) == 2) out[key] = v;
-  pclose(p);
-  return out;
+  return RunPeerCommand(cmd);
 }
 
 }  // namespace bench

@@ -121,14 +121,7 @@ std::map<std::string, double> MpiPeer(int mb, int reps, const std::string& mca =
   std::string cmd = "mpirun --allow-run-as-root --oversubscribe " + mca + " -np 2 " + dir +
                     "mpi_allreduce_peer " + std::to_string(mb) + " " + std::to_string(reps) +
                     " 2>/dev/null";
-  std::map<std::string, double> out;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char key[64];
-  double v;
-  while (std::fscanf(p, "%63s %lf", key, &v) == 2) out[key] = v;
-  pclose(p);
-  return out;
+  return bench::RunPeerCommand(cmd);
 }
 
 // Samples/s of LeNet training summed over `workers` dist_sync workers (0: one process, no
