@@ -1,7 +1,7 @@
 // launch: starts a distributed Tessera job (scheduler, servers, workers).
 //
 //   launch -n WORKERS [-s SERVERS] [--launcher local|mpi] [-H HOSTFILE] [--env K=V]...
-//          [--port P] [--resume] [--max-restarts K] [--elastic] -- CMD ARGS...
+//          [--port P] [--resume] [--max-restarts K] [--elastic [--replace K]] -- CMD ARGS...
 //
 // Every process runs CMD ARGS; the role comes from DMLC_ROLE (and the DMLC_* variables of
 // MXNet's launcher), so the program's kv::Create("dist_sync") runs the scheduler or a server
@@ -12,7 +12,10 @@
 //                     intact checkpoint (core/module/dist_checkpoint.h).
 //   --max-restarts K  when the job fails, start it again with --resume, up to K times, saying so.
 //   --elastic         (local launcher) a worker that dies is dropped: the others go on
-//                     (TESSERA_PS_ELASTIC=1; see dist/ps/server.cc for the gradient scaling).
+//                     (TESSERA_PS_ELASTIC=1; see dist/ps/server.cc for the gradient scaling);
+//                     from the next epoch on the live workers share the training data.
+//   --replace K       (with --elastic) start a new worker in place of one that died, up to K
+//                     in all; it joins at the start of the next epoch with the current weights.
 //   --launcher local  (default) forks every process on this machine (DMLC_PS_ROOT_URI 127.0.0.1).
 //   --launcher mpi    runs ONE mpirun for all 1 + S + W ranks (rank 0 the scheduler, then the
 //                     servers, then the workers); -H passes a hostfile, whose first host runs
@@ -27,6 +30,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <random>
@@ -45,7 +49,7 @@ struct Options {
   int workers = 0, servers = 1, port = 0;
   std::string launcher = "local", hostfile;
   bool resume = false, elastic = false;
-  int max_restarts = 0;
+  int max_restarts = 0, replace = 0;
   std::map<std::string, std::string> env;
   std::vector<std::string> command;
   bool mpi_child = false;
@@ -94,6 +98,8 @@ Options Parse(int argc, char** argv) {
       o.resume = true;
     else if (a == "--elastic")
       o.elastic = true;
+    else if (a == "--replace")
+      o.replace = PositiveInt(a, value());
     else if (a == "--max-restarts")
       o.max_restarts = PositiveInt(a, value());
     else if (a == "--mpi-child")
@@ -110,6 +116,8 @@ Options Parse(int argc, char** argv) {
   for (; i < argc; ++i) o.command.push_back(argv[i]);
   if (o.command.empty()) Usage("no command given after --");
   if (!o.mpi_child && o.workers <= 0) Usage("-n WORKERS is required");
+  if (o.replace > 0 && (!o.elastic || o.launcher != "local"))
+    Usage("--replace needs --elastic and the local launcher");
   if (o.launcher != "local" && o.launcher != "mpi")
     Usage("--launcher " + o.launcher +
           " is not supported; use local or mpi (ssh: run "
@@ -173,11 +181,23 @@ int RunLocal(const Options& o) {
   group.Start("scheduler", o.command, role_env("scheduler"), false);
   for (int s = 0; s < o.servers; ++s)
     group.Start("server " + std::to_string(s), o.command, role_env("server"), false);
-  for (int w = 0; w < o.workers; ++w) {
+  auto start_worker = [&](int rank, const std::string& name) {
     std::map<std::string, std::string> e = role_env("worker");
-    e["TESSERA_RANK"] = std::to_string(w);
-    group.Start("worker " + std::to_string(w), o.command, e, true, o.elastic);
-  }
+    e["TESSERA_RANK"] = std::to_string(rank);
+    group.Start(name, o.command, e, true, o.elastic);
+  };
+  for (int w = 0; w < o.workers; ++w) start_worker(w, "worker " + std::to_string(w));
+  int replaced = 0;
+  group.OnToleratedFailure([&](const std::string& name) {
+    if (replaced >= o.replace) return;
+    int rank = std::atoi(name.c_str() + std::strlen("worker "));
+    ++replaced;
+    std::printf("launch: starting a replacement for worker %d (%d of %d allowed by --replace)\n",
+                rank, replaced, o.replace);
+    std::fflush(stdout);
+    start_worker(rank,
+                 "worker " + std::to_string(rank) + " replacement " + std::to_string(replaced));
+  });
   return group.Wait();
 }
 

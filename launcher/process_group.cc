@@ -126,12 +126,14 @@ int ProcessGroup::Wait(double grace_s) {
     else
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     bool essential_running = false, any_running = false;
+    std::vector<std::string> failed;  // tolerated children that failed just now
     for (Child& c : children_) {
       Forward(&c, false);
       if (c.running && Reap(&c, false) && c.code != 0 && result < 0) {
         if (c.tolerated) {
           std::printf("launch: %s exited with code %d; the job goes on without it (--elastic)\n",
                       c.name.c_str(), c.code);
+          failed.push_back(c.name);
         } else {
           std::printf("launch: %s exited with code %d; stopping the job\n", c.name.c_str(), c.code);
           result = c.code;
@@ -145,6 +147,9 @@ int ProcessGroup::Wait(double grace_s) {
       StopAll(grace_s);
       return result;
     }
+    if (on_tolerated_failure_)
+      for (const std::string& name : failed) on_tolerated_failure_(name);  // may Start children
+    if (!failed.empty()) continue;
     if (!any_running) return EssentialResult();
     if (!essential_running) {
       if (done_at < 0) done_at = Now();

@@ -9,6 +9,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -25,6 +26,10 @@ class ProcessGroup {
   // the job then fails only if every essential child failed.
   void Start(const std::string& name, const std::vector<std::string>& argv,
              const std::map<std::string, std::string>& env, bool essential, bool tolerated = false);
+  // Called with a tolerated child's name after it failed (the launcher may Start a replacement).
+  void OnToleratedFailure(std::function<void(const std::string& name)> f) {
+    on_tolerated_failure_ = std::move(f);
+  }
   // Forwards output until the job ends; returns its exit code.
   int Wait(double grace_s = 10);
   // Stops every child still running (SIGTERM, then SIGKILL after `grace_s`).
@@ -44,6 +49,7 @@ class ProcessGroup {
   // 0 when an essential child exited 0, else the first essential failure.
   int EssentialResult() const;
   std::vector<Child> children_;
+  std::function<void(const std::string&)> on_tolerated_failure_;
 };
 
 // Sends SIGTERM to every child of every live ProcessGroup (for the launcher's signal handler).

@@ -29,8 +29,7 @@ std::pair<std::vector<float>, int64_t> ReadCsv(const std::string& path, int64_t 
       float v = std::strtof(cell.c_str(), &end);
       while (end && (*end == ' ' || *end == '\r' || *end == '\t')) ++end;
       MX_CHECK_AS(ValueError, end != cell.c_str() && end && *end == '\0')
-          << "CSVIter: " << path << " line " << line_no << ": '" << cell
-          << "' is not a number.";
+          << "CSVIter: " << path << " line " << line_no << ": '" << cell << "' is not a number.";
       values.push_back(v);
       ++count;
     }

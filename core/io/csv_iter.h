@@ -17,7 +17,7 @@ namespace io {
 struct CSVIterOptions {
   std::string data_csv;
   Shape data_shape;
-  std::string label_csv;     // optional
+  std::string label_csv;  // optional
   Shape label_shape = {1};
   int64_t batch_size = 1;
   bool round_batch = true;

@@ -37,6 +37,9 @@ struct DataBatch {
   std::vector<int64_t> index;  // sample indices in this batch, when the iterator knows them
 };
 
+// ValueError naming `who` unless 0 <= part_index < num_parts.
+void CheckPartition(const char* who, int num_parts, int part_index);
+
 class DataIter {
  public:
   virtual ~DataIter() = default;
@@ -52,6 +55,11 @@ class DataIter {
   virtual std::string SaveState() const;
   // ValueError when `state` was not saved by an iterator of this kind and size.
   virtual void LoadState(const std::string& state);
+  // Re-partitions the samples (elastic training: when the job's set of workers changes, each
+  // live worker takes part `part_index` of `num_parts`, contiguous and in sample order) and
+  // starts a new epoch. ValueError for a bad part; iterators that cannot do this throw
+  // NotImplementedError.
+  virtual void SetPartition(int num_parts, int part_index);
 
  protected:
   int64_t batch_size_ = 0;

@@ -44,36 +44,33 @@ IdxData ReadIdx(const std::string& image_path, const std::string& label_path) {
       << label_path << " is not an IDX label file (expected magic 2049 and an 8-byte header).";
   int64_t n = BigEndian(img, 4), rows = BigEndian(img, 8), cols = BigEndian(img, 12);
   MX_CHECK_AS(IOError, static_cast<int64_t>(img.size()) == 16 + n * rows * cols)
-      << image_path << " holds " << img.size() - 16 << " pixel bytes but its header promises "
-      << n << " x " << rows << " x " << cols << "; the file is truncated or corrupt.";
+      << image_path << " holds " << img.size() - 16 << " pixel bytes but its header promises " << n
+      << " x " << rows << " x " << cols << "; the file is truncated or corrupt.";
   MX_CHECK_AS(IOError, BigEndian(lab, 4) == n && static_cast<int64_t>(lab.size()) == 8 + n)
       << label_path << " has " << BigEndian(lab, 4) << " labels (" << lab.size() - 8
       << " bytes) for " << n << " images in " << image_path << ".";
   std::vector<float> pixels(static_cast<size_t>(n * rows * cols)), labels(static_cast<size_t>(n));
   for (size_t i = 0; i < pixels.size(); ++i) pixels[i] = img[16 + i] / 255.0f;
   for (int64_t i = 0; i < n; ++i) labels[i] = lab[8 + i];
-  return {NDArray(pixels.data(), {n, rows, cols}, kFloat32),
-          NDArray(labels.data(), {n}, kFloat32)};
+  return {NDArray(pixels.data(), {n, rows, cols}, kFloat32), NDArray(labels.data(), {n}, kFloat32)};
 }
 
 MNISTIter::MNISTIter(const MNISTIterOptions& o) {
-  MX_CHECK_AS(ValueError, o.num_parts >= 1 && o.part_index >= 0 && o.part_index < o.num_parts)
-      << "MNISTIter: part_index must be in [0, num_parts); found part_index " << o.part_index
-      << " of " << o.num_parts << ".";
+  CheckPartition("MNISTIter", o.num_parts, o.part_index);
   IdxData d = ReadIdx(o.image, o.label);
   int64_t n = d.images.shape()[0], rows = d.images.shape()[1], cols = d.images.shape()[2];
-  int64_t begin = n * o.part_index / o.num_parts, end = n * (o.part_index + 1) / o.num_parts;
-  NDArray images = d.images.Slice(begin, end), labels = d.labels.Slice(begin, end);
-  images = o.flat ? images.Reshape({end - begin, rows * cols})
-                  : images.Reshape({end - begin, 1, rows, cols});
+  NDArray images =
+      o.flat ? d.images.Reshape({n, rows * cols}) : d.images.Reshape({n, 1, rows, cols});
   NDArrayIterOptions it;
   it.batch_size = o.batch_size;
   it.shuffle = o.shuffle;
   it.seed = o.seed;
   it.last_batch_handle = o.last_batch_handle;
+  it.num_parts = o.num_parts;
+  it.part_index = o.part_index;
   inner_ = std::make_unique<NDArrayIter>(
       std::vector<std::pair<std::string, NDArray>>{{"data", images}},
-      std::vector<std::pair<std::string, NDArray>>{{"softmax_label", labels}}, it);
+      std::vector<std::pair<std::string, NDArray>>{{"softmax_label", d.labels}}, it);
   batch_size_ = o.batch_size;
 }
 

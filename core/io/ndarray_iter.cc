@@ -13,25 +13,60 @@ namespace io {
 NDArrayIter::NDArrayIter(std::vector<std::pair<std::string, NDArray>> data,
                          std::vector<std::pair<std::string, NDArray>> label,
                          const NDArrayIterOptions& options)
-    : data_(std::move(data)), label_(std::move(label)), opt_(options), rng_(options.seed) {
-  MX_CHECK_AS(ValueError, !data_.empty()) << "NDArrayIter: no data arrays given.";
+    : all_data_(std::move(data)), all_label_(std::move(label)), opt_(options), rng_(options.seed) {
+  MX_CHECK_AS(ValueError, !all_data_.empty()) << "NDArrayIter: no data arrays given.";
   MX_CHECK_AS(ValueError, opt_.batch_size >= 1)
       << "NDArrayIter: batch_size must be >= 1, found " << opt_.batch_size << ".";
   MX_CHECK_AS(ValueError, opt_.last_batch_handle == "pad" || opt_.last_batch_handle == "discard" ||
                               opt_.last_batch_handle == "roll_over")
       << "NDArrayIter: last_batch_handle '" << opt_.last_batch_handle
       << "' is not valid; use \"pad\", \"discard\" or \"roll_over\".";
-  num_ = data_[0].second.ndim() > 0 ? data_[0].second.shape()[0] : 0;
-  for (const auto* group : {&data_, &label_})
+  int64_t all = all_data_[0].second.ndim() > 0 ? all_data_[0].second.shape()[0] : 0;
+  for (const auto* group : {&all_data_, &all_label_})
     for (const auto& [name, a] : *group)
-      MX_CHECK_AS(ValueError, a.ndim() > 0 && a.shape()[0] == num_)
+      MX_CHECK_AS(ValueError, a.ndim() > 0 && a.shape()[0] == all)
           << "NDArrayIter: '" << name << "' has shape " << a.shape() << " but the first data "
-          << "array has " << num_ << " samples; every array needs that many along axis 0.";
+          << "array has " << all << " samples; every array needs that many along axis 0.";
+  CheckPartition("NDArrayIter", opt_.num_parts, opt_.part_index);
+  SelectPart(opt_.num_parts, opt_.part_index);
   MX_CHECK_AS(ValueError, num_ >= opt_.batch_size || opt_.last_batch_handle == "pad")
       << "NDArrayIter: " << num_ << " samples are fewer than one batch of " << opt_.batch_size
       << ".";
   batch_size_ = opt_.batch_size;
   order_.resize(static_cast<size_t>(num_));
+  std::iota(order_.begin(), order_.end(), 0);
+  if (opt_.shuffle) std::shuffle(order_.begin(), order_.end(), rng_);
+}
+
+void NDArrayIter::SelectPart(int num_parts, int part_index) {
+  int64_t all = all_data_[0].second.shape()[0];
+  int64_t begin = all * part_index / num_parts, end = all * (part_index + 1) / num_parts;
+  auto part = [&](const std::vector<std::pair<std::string, NDArray>>& group) {
+    std::vector<std::pair<std::string, NDArray>> out;
+    for (const auto& [name, a] : group)
+      out.emplace_back(name, num_parts == 1 ? a : a.Slice(begin, end));
+    return out;
+  };
+  data_ = part(all_data_);
+  label_ = part(all_label_);
+  num_ = end - begin;
+}
+
+// The generator goes on from where it is, so every worker that re-partitions at the same
+// point of the same job draws the same orders.
+void NDArrayIter::SetPartition(int num_parts, int part_index) {
+  CheckPartition("NDArrayIter::SetPartition", num_parts, part_index);
+  int64_t all = all_data_[0].second.shape()[0];
+  int64_t size = all * (part_index + 1) / num_parts - all * part_index / num_parts;
+  MX_CHECK_AS(ValueError, size >= opt_.batch_size || opt_.last_batch_handle == "pad")
+      << "NDArrayIter::SetPartition: part " << part_index << " of " << num_parts << " holds "
+      << size << " samples, fewer than one batch of " << opt_.batch_size << ".";
+  opt_.num_parts = num_parts;
+  opt_.part_index = part_index;
+  SelectPart(num_parts, part_index);
+  order_.resize(static_cast<size_t>(num_));
+  carry_.clear();
+  cursor_ = 0;
   std::iota(order_.begin(), order_.end(), 0);
   if (opt_.shuffle) std::shuffle(order_.begin(), order_.end(), rng_);
 }

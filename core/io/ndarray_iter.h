@@ -23,6 +23,10 @@ struct NDArrayIterOptions {
   bool shuffle = false;
   std::string last_batch_handle = "pad";
   uint32_t seed = 0;
+  // This iterator's share of the samples: part `part_index` of `num_parts` contiguous parts
+  // (a worker's shard; SetPartition changes it later).
+  int num_parts = 1;
+  int part_index = 0;
 };
 
 class NDArrayIter : public DataIter {
@@ -38,6 +42,7 @@ class NDArrayIter : public DataIter {
   std::vector<DataDesc> ProvideLabel() const override;
   std::string SaveState() const override;
   void LoadState(const std::string& state) override;
+  void SetPartition(int num_parts, int part_index) override;
   int64_t num_samples() const { return num_; }
   // Position for checkpoints: the next sample's place in the epoch order and the epoch count.
   int64_t cursor() const { return cursor_; }
@@ -45,7 +50,10 @@ class NDArrayIter : public DataIter {
  private:
   NDArray Gather(const NDArray& source, const std::vector<int64_t>& rows) const;
   std::vector<DataDesc> Describe(const std::vector<std::pair<std::string, NDArray>>& a) const;
-  std::vector<std::pair<std::string, NDArray>> data_, label_;
+  // Selects part `part_index` of `num_parts` of all_data_/all_label_ into data_/label_.
+  void SelectPart(int num_parts, int part_index);
+  std::vector<std::pair<std::string, NDArray>> all_data_, all_label_;  // every sample
+  std::vector<std::pair<std::string, NDArray>> data_, label_;          // this part's
   NDArrayIterOptions opt_;
   int64_t num_ = 0;
   std::vector<int64_t> order_;
@@ -64,6 +72,9 @@ class InMemoryIter : public DataIter {
   std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
   std::string SaveState() const override { return inner_->SaveState(); }
   void LoadState(const std::string& state) override { inner_->LoadState(state); }
+  void SetPartition(int num_parts, int part_index) override {
+    inner_->SetPartition(num_parts, part_index);
+  }
   int64_t num_samples() const { return inner_->num_samples(); }
 
  protected:

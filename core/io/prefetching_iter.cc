@@ -38,7 +38,7 @@ bool PrefetchingIter::Next(DataBatch* batch) {
   return true;
 }
 
-void PrefetchingIter::Reset() {
+void PrefetchingIter::Drain() {
   if (next_.valid()) {
     try {
       next_.get();
@@ -46,7 +46,17 @@ void PrefetchingIter::Reset() {
       // The batch being fetched is discarded with its error; Reset starts over.
     }
   }
+}
+
+void PrefetchingIter::Reset() {
+  Drain();
   inner_->Reset();
+  Start();
+}
+
+void PrefetchingIter::SetPartition(int num_parts, int part_index) {
+  Drain();
+  inner_->SetPartition(num_parts, part_index);
   Start();
 }
 

@@ -20,6 +20,7 @@ class PrefetchingIter : public DataIter {
   explicit PrefetchingIter(std::unique_ptr<DataIter> inner);
   ~PrefetchingIter() override;
   void Reset() override;
+  void SetPartition(int num_parts, int part_index) override;
   bool Next(DataBatch* batch) override;
   std::vector<DataDesc> ProvideData() const override { return inner_->ProvideData(); }
   std::vector<DataDesc> ProvideLabel() const override { return inner_->ProvideLabel(); }
@@ -30,6 +31,8 @@ class PrefetchingIter : public DataIter {
     DataBatch batch;
   };
   void Start();
+  // Waits for the batch in flight and drops it.
+  void Drain();
   std::unique_ptr<DataIter> inner_;
   std::future<Fetched> next_;
 };

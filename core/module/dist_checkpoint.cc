@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "core/base/logging.h"
 #include "core/module/state_codec.h"
 #include "core/ndarray/init.h"
 #include "core/ndarray/io.h"
@@ -107,6 +108,14 @@ void SaveDistCheckpoint(const std::string& prefix, const std::string& tag, const
   std::vector<std::string> shards = kv->SaveServerShards(base);
   kv->Barrier();  // every worker's file is written
   if (rank != 0) return;
+  // An elastic job that lost a worker has no data position for it: no checkpoint counts until
+  // a replacement has joined (the files are written, the manifest is not).
+  if (kv->num_live_workers() < kv->num_workers()) {
+    MX_LOG(WARNING) << "checkpoint " << base << " not completed: " << kv->num_live_workers()
+                    << " of " << kv->num_workers() << " workers are in the job (elastic); "
+                    << "checkpoints count again once a replacement joins";
+    return;
+  }
   std::ostringstream m;
   m << "tessera-dist-checkpoint 1\nepoch " << pos.epoch << "\nnbatch " << pos.nbatch << "\nworkers "
     << kv->num_workers() << "\nservers " << shards.size() << "\n";

@@ -103,7 +103,9 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
       SaveTrainingCheckpoint(o.checkpoint_prefix, tag, *this, *train, pos);
   };
   // `launch --resume` / `--max-restarts` ask every process to resume through TESSERA_RESUME.
+  // A replacement worker of an elastic job never resumes: it takes the job's state when admitted.
   bool resume = o.resume || (!o.checkpoint_prefix.empty() && EnvBool("TESSERA_RESUME"));
+  if (kvstore_ && kvstore_->is_replacement()) resume = false;
   if (resume) {
     TrainingPosition pos;
     if (dist ? ResumeDistFromNewest(o.checkpoint_prefix, this, train, &pos, log)
@@ -118,7 +120,30 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   std::shared_ptr<metric::EvalMetric> train_metric = metric::Create(o.eval_metric);
   std::shared_ptr<metric::EvalMetric> val_metric =
       metric::Create(o.validation_metric.empty() ? o.eval_metric : o.validation_metric);
+  // The training iterator holds part rank() of num_workers() (MXNet's num_parts/part_index);
+  // an elastic job re-partitions it when its workers change (KVStore::EpochBegin).
+  kv::Membership members;
+  if (kvstore_) members = {begin_epoch, kvstore_->num_workers(), kvstore_->rank(), false};
   for (int epoch = begin_epoch; epoch < o.num_epoch; ++epoch) {
+    if (kvstore_) {
+      kv::Membership now = kvstore_->EpochBegin(epoch);
+      if (now.joined) {
+        epoch = now.epoch;
+        PullParamsFromStore();
+        log(
+            Format("Epoch[%d] Joined the job in place of a lost worker; weights pulled from the "
+                   "servers",
+                   epoch));
+      }
+      if (now.num_parts != members.num_parts || now.part_index != members.part_index) {
+        train->SetPartition(now.num_parts, now.part_index);
+        log(
+            Format("Epoch[%d] Training data re-partitioned over %d worker(s): this worker takes "
+                   "part %d",
+                   epoch, now.num_parts, now.part_index));
+      }
+      members = now;
+    }
     auto tic = std::chrono::steady_clock::now();
     train_metric->Reset();
     io::DataBatch batch;

@@ -231,6 +231,17 @@ void Module::InitOptimizer(const std::string& kvstore, const std::string& optimi
     states_.push_back(optimizer_->CreateState(static_cast<int>(i), args.at(param_names_[i])));
 }
 
+void Module::PullParamsFromStore() {
+  std::vector<int> keys;
+  std::vector<std::vector<NDArray>> outs;
+  for (size_t i = 0; i < param_names_.size(); ++i) {
+    keys.push_back(static_cast<int>(i));
+    outs.emplace_back();
+    for (const Executor& e : execs_) outs.back().push_back(e.arg_dict().at(param_names_[i]));
+  }
+  kvstore_->Pull(keys, outs);
+}
+
 void Module::Forward(const io::DataBatch& batch, std::optional<bool> is_train) {
   Require(binded(), "Forward", "Bind(...)");
   Require(params_initialized_, "Forward", "InitParams()");

@@ -157,6 +157,8 @@ class Module {
   std::vector<std::pair<int64_t, int64_t>> Slices(int64_t total) const;
   // Copies executor 0's parameters and auxiliary states into the others.
   void Broadcast();
+  // Every executor's parameters from the KVStore (an elastic replacement worker, when admitted).
+  void PullParamsFromStore();
 
   Symbol symbol_;
   std::vector<Context> contexts_;

@@ -5,8 +5,10 @@
 #include <condition_variable>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -42,7 +44,11 @@ class DistKVStore : public KVStore {
         sync_(type != "dist_async"),
         device_(type == "dist_sync_device"),
         link_(std::make_unique<ps::NodeLink>(config)),
-        c_(link_->config()) {
+        c_(link_->config()),
+        replacement_(link_->replacement()) {
+    if (replacement_)
+      MX_LOG(WARNING) << "worker " << rank() << ": this worker replaces a lost one; it joins the "
+                      << "job at the start of the next epoch (elastic)";
     receiver_ = std::thread([this] { Receive(); });
   }
 
@@ -63,6 +69,11 @@ class DistKVStore : public KVStore {
 
   int rank() const override { return c_.worker_rank(link_->id()); }
   int num_workers() const override { return c_.num_workers; }
+  int num_live_workers() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return c_.num_workers - static_cast<int>(lost_.size());
+  }
+  bool is_replacement() const override { return replacement_; }
 
   void Init(const std::vector<int>& keys, const std::vector<NDArray>& values) override {
     MX_CHECK_AS(ValueError, keys.size() == values.size())
@@ -72,6 +83,7 @@ class DistKVStore : public KVStore {
           << "KVStore::Init: key " << keys[k] << " is already initialized.";
       keys_[keys[k]] = Place(keys[k], values[k]);
     }
+    if (replacement_) return;  // the weights come when EpochBegin admits this worker
     if (rank() == 0) {
       std::vector<std::pair<int64_t, std::string>> waits;
       for (size_t k = 0; k < keys.size(); ++k) {
@@ -181,6 +193,10 @@ class DistKVStore : public KVStore {
   }
 
   void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer) override {
+    if (replacement_) {  // the servers run the optimizer worker 0 shipped at the start
+      KVStore::SetOptimizer(std::move(optimizer));
+      return;
+    }
     if (rank() == 0) {
       std::string spec = optimizer->Spec();
       AskServers(
@@ -201,6 +217,53 @@ class DistKVStore : public KVStore {
       }
     }
     Barrier();
+  }
+
+  // Elastic: every live worker, and any replacement waiting to join, meets at the scheduler;
+  // the answer names the workers of this epoch. A replacement (admitted now) then learns every
+  // key's round, so its pulls fetch the current weights.
+  kv::Membership EpochBegin(int epoch) override {
+    if (!c_.elastic) return KVStore::EpochBegin(epoch);
+    Message m;
+    m.type = MsgType::kBarrier;
+    m.key = 1;
+    m.round = epoch;
+    m.request = NewRequest();
+    link_->Send(0, m);
+    Message r = replacement_ ? Await(m.request, "admission to the job (at the start of an epoch)",
+                                     std::numeric_limits<double>::infinity())
+                             : Await(m.request, "start of epoch " + std::to_string(epoch));
+    std::istringstream in(r.meta);
+    std::string word;
+    kv::Membership out;
+    out.epoch = epoch;
+    std::vector<int> live;
+    while (in >> word) {
+      if (word == "epoch") {
+        in >> out.epoch;
+      } else if (word == "live") {
+        int x;
+        while (in >> x) live.push_back(x);
+      }
+    }
+    auto me = std::find(live.begin(), live.end(), rank());
+    MX_CHECK_AS(DistError, me != live.end())
+        << "worker " << rank() << ": the scheduler's members of epoch " << out.epoch
+        << " do not include this worker (" << r.meta << ")";
+    out.num_parts = static_cast<int>(live.size());
+    out.part_index = static_cast<int>(me - live.begin());
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      lost_.clear();
+      for (int w = 0; w < c_.num_workers; ++w)
+        if (!std::count(live.begin(), live.end(), w)) lost_.insert(w);
+    }
+    if (replacement_) {
+      SyncRounds();
+      replacement_ = false;
+      out.joined = true;
+    }
+    return out;
   }
 
   void SetGradientCompression(const ParamMap& params) override {
@@ -245,22 +308,12 @@ class DistKVStore : public KVStore {
       AskServers(
           MsgType::kLoadShard, [&](int s) { return ShardPath(path_prefix, s); }, "restore of");
     Barrier();
-    // Every worker continues from the servers' rounds: one pull of each key says where.
-    for (auto& [key, info] : keys_) {
-      for (const SliceInfo& s : info.slices) {
-        Message m;
-        m.type = MsgType::kPull;
-        m.key = key;
-        m.round = 0;
-        m.request = NewRequest();
-        link_->Send(s.server, m);
-        info.pushes = Await(m.request, "round of key " + std::to_string(key)).round;
-      }
-    }
+    SyncRounds();  // every worker continues from the servers' rounds
     Barrier();
   }
 
   void Barrier() override {
+    if (replacement_) return;  // not in the job's barriers until EpochBegin admits it
     Message m;
     m.type = MsgType::kBarrier;
     m.request = NewRequest();
@@ -332,6 +385,21 @@ class DistKVStore : public KVStore {
     m->data = std::make_shared<std::vector<char>>(
         ps::Encode(compression_, grad, s.size, residual.data() + s.offset));
     m->meta = ps::CompressionMeta(compression_);
+  }
+
+  // One pull of each key at round 0 (answered at once) says which round the servers are at.
+  void SyncRounds() {
+    for (auto& [key, info] : keys_) {
+      for (const SliceInfo& s : info.slices) {
+        Message m;
+        m.type = MsgType::kPull;
+        m.key = key;
+        m.round = 0;
+        m.request = NewRequest();
+        link_->Send(s.server, m);
+        info.pushes = Await(m.request, "round of key " + std::to_string(key)).round;
+      }
+    }
   }
 
   static std::string ShardPath(const std::string& prefix, int server) {
@@ -414,9 +482,13 @@ class DistKVStore : public KVStore {
           if (c_.elastic && m.key > c_.num_servers && m.key != link_->id()) {
             MX_LOG(WARNING) << "worker " << rank() << ": " << m.meta
                             << "; going on without it (elastic)";
+            lost_.insert(c_.worker_rank(m.key));
             break;
           }
           dead_ = m.meta;
+          break;
+        case MsgType::kShutdown:  // to a replacement still waiting to join
+          dead_ = "the job finished before this replacement worker could join it";
           break;
         default:
           break;
@@ -432,7 +504,9 @@ class DistKVStore : public KVStore {
   ps::CompressionConfig compression_;
   std::map<int, std::vector<float>> residuals_;  // 2bit error feedback, per key
   std::atomic<int64_t> next_request_{0};
-  std::mutex mu_;
+  bool replacement_;    // a replacement not yet admitted (elastic)
+  std::set<int> lost_;  // worker ranks the job lost (elastic), as last heard
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<int64_t, Message> replies_;
   std::string dead_;

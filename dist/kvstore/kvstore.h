@@ -24,6 +24,16 @@
 namespace mx {
 namespace kv {
 
+// Which workers train an epoch (elastic dist jobs, KVStore::EpochBegin): this worker takes part
+// `part_index` of `num_parts` of the training data. `joined`: this worker is a replacement
+// admitted now, at epoch `epoch` (it pulls the current weights and starts that epoch).
+struct Membership {
+  int epoch = 0;
+  int num_parts = 1;
+  int part_index = 0;
+  bool joined = false;
+};
+
 class KVStore {
  public:
   virtual ~KVStore() = default;
@@ -32,6 +42,8 @@ class KVStore {
   bool is_distributed() const { return type_.rfind("dist", 0) == 0; }
   virtual int rank() const { return 0; }
   virtual int num_workers() const { return 1; }
+  // Workers still in the job: fewer than num_workers() after an elastic job lost some.
+  virtual int num_live_workers() const { return num_workers(); }
 
   // Stores a copy of each value; ValueError when a key is initialized twice.
   virtual void Init(const std::vector<int>& keys, const std::vector<NDArray>& values);
@@ -60,6 +72,13 @@ class KVStore {
   // gradients of the workers still training), and all meet at a barrier, so uneven data ends
   // the epoch cleanly instead of waiting forever. Nothing to do for the other stores.
   virtual void EpochEnd() {}
+  // Called by every worker before epoch `epoch` (Module::Fit does). Elastic dist_sync jobs meet
+  // here: the live workers learn who takes part this epoch, and a replacement worker waits
+  // here to be admitted (dist/README.md). Others: this worker's fixed part, nobody waits.
+  virtual Membership EpochBegin(int epoch) { return {epoch, num_workers(), rank(), false}; }
+  // A worker started to replace a lost one, not yet admitted by EpochBegin: it skips the
+  // job's start-up (no initial values, no barriers, no resume) and waits for the next epoch.
+  virtual bool is_replacement() const { return false; }
   // Distributed checkpoints (core/module/dist_checkpoint.h). SaveServerShards: worker 0 has
   // every server write its keys' weights, optimizer states, update counts and rounds to
   // `path_prefix`.server<r>.states and returns those paths (other workers: empty).

@@ -8,10 +8,10 @@ namespace ps {
 
 const char* MsgTypeName(MsgType t) {
   static const char* names[] = {
-      "?",         "register", "address-book", "barrier",    "barrier-done",  "heartbeat",
-      "init",      "push",     "pull",         "pull-reply", "set-optimizer", "ack",
-      "finalize",  "shutdown", "node-dead",    "error",      "epoch-done",    "save-shard",
-      "load-shard"};
+      "?",          "register",   "address-book", "barrier",    "barrier-done",  "heartbeat",
+      "init",       "push",       "pull",         "pull-reply", "set-optimizer", "ack",
+      "finalize",   "shutdown",   "node-dead",    "error",      "epoch-done",    "save-shard",
+      "load-shard", "node-joined"};
   auto i = static_cast<size_t>(t);
   return i < sizeof(names) / sizeof(names[0]) ? names[i] : "?";
 }

@@ -21,9 +21,10 @@ constexpr uint16_t kWireVersion = 1;
 
 enum class MsgType : uint16_t {
   kRegister = 1,  // node -> scheduler: meta "role address preferred_rank"
-  kAddressBook,   // scheduler -> node: meta lines "id role rank address"; key = your id
-  kBarrier,       // worker -> scheduler
-  kBarrierDone,   // scheduler -> workers
+  kAddressBook,   // scheduler -> node: meta lines "id role rank address"; key = your id;
+                  // round 1: you replace a lost worker (elastic)
+  kBarrier,       // worker -> scheduler; key 1: the start of epoch `round` (elastic)
+  kBarrierDone,   // scheduler -> workers; elastic: meta "epoch E\nlive R R ...\n"
   kHeartbeat,     // node -> scheduler, and the scheduler's answer
   kInit,          // worker 0 -> server: key, slice offset, shape in meta, data
   kPush,          // worker -> server: key, round, data
@@ -38,7 +39,8 @@ enum class MsgType : uint16_t {
   kEpochDone,     // worker -> server: no more pushes from me this epoch; ack meta "key round"
   kSaveShard,     // worker 0 -> server: write your shard to meta (a path); ack meta the path
   kLoadShard,     // worker 0 -> server: load your shard from meta (a path)
-  kLast = kLoadShard,
+  kNodeJoined,    // scheduler -> servers: key = a replacement worker's id, meta its address
+  kLast = kNodeJoined,
 };
 
 const char* MsgTypeName(MsgType t);

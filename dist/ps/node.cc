@@ -52,6 +52,7 @@ NodeLink::NodeLink(const PsConfig& config)
     if (m.type != MsgType::kAddressBook && m.type != MsgType::kError) early_.push_back(m);
   }
   id_ = m.key;
+  replacement_ = m.round == 1;
   std::istringstream book(m.meta);
   int peer, rank;
   std::string role, address;

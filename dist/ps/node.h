@@ -31,6 +31,8 @@ class NodeLink {
   NodeLink& operator=(const NodeLink&) = delete;
 
   int id() const { return id_; }
+  // The scheduler took this worker in to replace a lost one (elastic jobs).
+  bool replacement() const { return replacement_; }
   const PsConfig& config() const { return config_; }
   Transport* transport() { return transport_.get(); }
   const std::string& address_of(int id) const { return addresses_.at(id); }
@@ -49,6 +51,7 @@ class NodeLink {
   PsConfig config_;
   std::unique_ptr<Transport> transport_;
   int id_ = -1;
+  bool replacement_ = false;
   std::map<int, std::string> addresses_;
   std::vector<Message> early_;
   std::atomic<int64_t> last_heard_ns_{0};

@@ -93,28 +93,21 @@ class Scheduler {
       int rb = b.preferred_rank < 0 ? 1 << 30 : b.preferred_rank;
       return ra != rb ? ra < rb : a.order < b.order;
     });
-    std::ostringstream book;
     std::vector<std::pair<int, int64_t>> ids;  // id, nonce
     for (size_t r = 0; r < ss.size(); ++r) {
       int id = c_.server_id(static_cast<int>(r));
-      book << id << " server " << r << " " << ss[r].address << "\n";
       address_[id] = ss[r].address;
       ids.emplace_back(id, ss[r].nonce);
     }
     for (size_t r = 0; r < ws.size(); ++r) {
       int id = c_.worker_id(static_cast<int>(r));
-      book << id << " worker " << r << " " << ws[r].address << "\n";
       address_[id] = ws[r].address;
       ids.emplace_back(id, ws[r].nonce);
     }
     for (const auto& [id, nonce] : ids) {
+      initial_nonces_.insert(nonce);
       t_->Connect(id, address_[id]);
-      Message b;
-      b.type = MsgType::kAddressBook;
-      b.key = id;
-      b.request = nonce;
-      b.meta = book.str();
-      Send(id, b);
+      SendBook(id, nonce, false);
       last_seen_[id] = NowSeconds();
     }
     MX_LOG(INFO) << "scheduler: " << c_.num_workers << " worker(s) and " << c_.num_servers
@@ -125,16 +118,29 @@ class Scheduler {
     Message m;
     for (;;) {
       if (t_->Receive(200, &m)) {
-        if (address_.count(m.sender) && !lost_.count(m.sender)) last_seen_[m.sender] = NowSeconds();
-        if (lost_.count(m.sender)) {
+        bool known =
+            address_.count(m.sender) && (!lost_.count(m.sender) || joining_.count(m.sender));
+        if (known) last_seen_[m.sender] = NowSeconds();
+        if (m.type == MsgType::kRegister) {
+          RegisterLate(m);
+        } else if (!known) {
           MX_LOG(WARNING) << "scheduler: ignored " << MsgTypeName(m.type) << " from "
                           << c_.NodeName(m.sender) << ", which the job has lost";
         } else if (m.type == MsgType::kHeartbeat) {
           Message r;
           r.type = MsgType::kHeartbeat;
-          if (address_.count(m.sender)) Send(m.sender, r);
+          Send(m.sender, r);
         } else if (m.type == MsgType::kBarrier) {
-          barrier_[m.sender] = m.request;
+          if (joining_.count(m.sender)) {
+            join_requests_[m.sender] = m.request;  // admitted at the next start of an epoch
+          } else {
+            barrier_[m.sender] = m.request;
+            if (m.key == 1) epoch_ = m.round;
+            epoch_barrier_ = epoch_barrier_ || m.key == 1;
+          }
+          MaybeReleaseBarrier();
+        } else if (m.type == MsgType::kAck && awaiting_.count(m.request)) {
+          awaiting_.erase(m.request);
           MaybeReleaseBarrier();
         } else if (m.type == MsgType::kFinalize) {
           finalized_.insert(m.sender);
@@ -150,26 +156,126 @@ class Scheduler {
     }
   }
 
+  // A registration after the start: in an elastic job, a worker that replaces a lost one (it
+  // takes the lost worker's rank and waits for admission at the start of an epoch); before any
+  // worker is lost it is left to retry. Anything else is refused.
+  void RegisterLate(const Message& m) {
+    std::istringstream in(m.meta);
+    std::string role, address;
+    int preferred = -1;
+    in >> role >> address >> preferred;
+    if (initial_nonces_.count(m.request)) return;  // a retry that crossed its address book
+    auto again = joiner_by_nonce_.find(m.request);
+    if (again != joiner_by_nonce_.end()) return SendBook(again->second, m.request, true);
+    if (!c_.elastic || role != "worker") {
+      t_->Connect(-2, address);
+      Message e;
+      e.type = MsgType::kError;
+      e.request = m.request;
+      e.meta =
+          "the job has started; only an elastic job (launch --elastic) takes a worker that "
+          "replaces a lost one";
+      Send(-2, e);
+      return;
+    }
+    int id = -1;
+    for (int lost : lost_)
+      if (!joining_.count(lost) && (id < 0 || c_.worker_rank(lost) == preferred)) id = lost;
+    if (id < 0) {
+      if (waiting_nonces_.insert(m.request).second)
+        MX_LOG(INFO) << "scheduler: a worker at " << address << " asks to join; it is taken in "
+                     << "once a worker is lost (elastic)";
+      return;
+    }
+    address_[id] = address;
+    t_->Connect(id, address);
+    joining_.insert(id);
+    joiner_by_nonce_[m.request] = id;
+    last_seen_[id] = NowSeconds();
+    MX_LOG(INFO) << "scheduler: a worker at " << address << " replaces " << c_.NodeName(id)
+                 << "; it joins at the start of the next epoch";
+    SendBook(id, m.request, true);
+  }
+
+  void SendBook(int id, int64_t nonce, bool replacement) {
+    std::ostringstream book;
+    for (const auto& [peer, address] : address_) {
+      bool server = peer <= c_.num_servers;
+      book << peer << (server ? " server " : " worker ")
+           << (server ? peer - 1 : c_.worker_rank(peer)) << " " << address << "\n";
+    }
+    Message b;
+    b.type = MsgType::kAddressBook;
+    b.key = id;
+    b.request = nonce;
+    b.round = replacement ? 1 : 0;
+    b.meta = book.str();
+    Send(id, b);
+  }
+
   int LiveWorkers() const { return c_.num_workers - static_cast<int>(lost_.size()); }
 
+  // Every live worker is at the barrier: release it. At the start of an epoch (elastic), the
+  // replacements waiting there are admitted first: the servers learn their addresses and count
+  // them again (each acknowledges), then all are released together with the epoch's members.
   void MaybeReleaseBarrier() {
     if (barrier_.empty() || static_cast<int>(barrier_.size()) < LiveWorkers()) return;
+    if (epoch_barrier_ && !join_requests_.empty()) {
+      if (awaiting_.empty() && !admitting_) {
+        admitting_ = true;
+        for (const auto& [id, req] : join_requests_) {
+          for (int s = 0; s < c_.num_servers; ++s) {
+            Message j;
+            j.type = MsgType::kNodeJoined;
+            j.key = id;
+            j.request = ++request_;
+            j.meta = address_[id];
+            awaiting_.insert(j.request);
+            Send(c_.server_id(s), j);
+          }
+        }
+      }
+      if (!awaiting_.empty()) return;
+      for (const auto& [id, req] : join_requests_) {
+        lost_.erase(id);
+        joining_.erase(id);
+        barrier_[id] = req;
+        MX_LOG(WARNING) << "scheduler: " << c_.NodeName(id) << " joined at epoch " << epoch_
+                        << "; the job goes on with " << LiveWorkers() << " worker(s) (elastic)";
+      }
+      join_requests_.clear();
+      admitting_ = false;
+    }
+    std::ostringstream members;
+    if (c_.elastic) {
+      members << "epoch " << epoch_ << "\nlive";
+      for (int r = 0; r < c_.num_workers; ++r)
+        if (!lost_.count(c_.worker_id(r))) members << " " << r;
+      members << "\n";
+    }
     for (const auto& [id, req] : barrier_) {
       Message r;
       r.type = MsgType::kBarrierDone;
       r.request = req;
+      r.meta = members.str();
       Send(id, r);
     }
     barrier_.clear();
+    epoch_barrier_ = false;
   }
 
-  // Every live worker finalized: the servers stop, and so does the scheduler.
+  // Every live worker finalized: the servers stop, and so does the scheduler. Replacements
+  // still waiting to join are told the job is over.
   bool MaybeFinish() {
     if (static_cast<int>(finalized_.size()) < LiveWorkers()) return false;
-    for (int s = 0; s < c_.num_servers; ++s) {
-      Message r;
-      r.type = MsgType::kShutdown;
-      Send(c_.server_id(s), r);
+    Message r;
+    r.type = MsgType::kShutdown;
+    for (int s = 0; s < c_.num_servers; ++s) Send(c_.server_id(s), r);
+    for (int id : joining_) {
+      try {
+        Send(id, r);
+      } catch (const Error&) {
+      }
     }
     MX_LOG(INFO) << "scheduler: all workers finished; job done";
     std::this_thread::sleep_for(std::chrono::milliseconds(500));  // let them go out
@@ -178,11 +284,20 @@ class Scheduler {
 
   // A node silent past the limit is dead: everyone is told. Without elasticity, or for the
   // scheduler's servers, or when no worker would be left, the job stops; with it (elastic) a
-  // lost worker is dropped and the others go on.
+  // lost worker is dropped and the others go on. A replacement that dies before it joined is
+  // forgotten (its rank stays lost).
   void CheckHeartbeats() {
     double now = NowSeconds();
     for (const auto& [id, seen] : last_seen_) {
-      if (finalized_.count(id) || lost_.count(id) || now - seen <= c_.dead_after_s) continue;
+      if (finalized_.count(id) || now - seen <= c_.dead_after_s) continue;
+      if (joining_.count(id)) {
+        MX_LOG(WARNING) << "scheduler: the replacement for " << c_.NodeName(id)
+                        << " went silent before it joined";
+        joining_.erase(id);
+        join_requests_.erase(id);
+        return;
+      }
+      if (lost_.count(id)) continue;
       std::ostringstream what;
       what << c_.NodeName(id) << " at " << address_[id] << " sent no heartbeat for "
            << static_cast<int>(now - seen)
@@ -216,6 +331,18 @@ class Scheduler {
   std::map<int, double> last_seen_;
   std::map<int, int64_t> barrier_;  // worker id -> barrier request
   std::set<int> finalized_, lost_;  // worker ids
+  // Elastic replacements: ids taken by a new worker not yet admitted, their barrier requests,
+  // registrations already answered (by nonce), and those left to retry.
+  std::set<int> joining_;
+  std::set<int64_t> initial_nonces_;
+  std::map<int, int64_t> join_requests_;
+  std::map<int64_t, int> joiner_by_nonce_;
+  std::set<int64_t> waiting_nonces_;
+  std::set<int64_t> awaiting_;  // kNodeJoined requests the servers have not acknowledged
+  bool admitting_ = false;
+  bool epoch_barrier_ = false;  // the open barrier starts an epoch
+  int64_t epoch_ = 0;
+  int64_t request_ = 0;
 };
 
 }  // namespace

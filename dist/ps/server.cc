@@ -130,6 +130,8 @@ class Server {
         if (c_.elastic && m.key > c_.num_servers && m.key < c_.num_nodes())
           return LoseWorker(c_.worker_rank(m.key), m.meta);
         MX_THROW(DistError) << "server " << link_.id() - 1 << ": " << m.meta << "; stopping";
+      case MsgType::kNodeJoined:
+        return JoinWorker(m);
       case MsgType::kInit: {
         WorkerRank(m);
         std::istringstream meta(m.meta);
@@ -278,6 +280,24 @@ class Server {
                     << c_.num_workers << "/" << c_.num_workers - gone_.size();
     for (auto& [key, s] : slices_) MaybeCompleteRound(key, s);
     MaybeFinishEpoch();
+  }
+
+  // Elastic: a replacement takes a lost worker's rank at the start of an epoch (no round is
+  // open then); from its first push on, rounds wait for it again. The scheduler waits for
+  // this acknowledgement before it lets anyone push.
+  void JoinWorker(const Message& m) {
+    MX_CHECK_AS(ValueError, m.sender == 0 && m.key > c_.num_servers && m.key < c_.num_nodes())
+        << "node-joined from " << c_.NodeName(m.sender) << " for node " << m.key;
+    int rank = c_.worker_rank(m.key);
+    link_.transport()->Connect(m.key, m.meta);
+    gone_.erase(rank);
+    MX_LOG(WARNING) << "server " << link_.id() - 1 << ": worker " << rank << " rejoined at "
+                    << m.meta << "; rounds go on with " << c_.num_workers - gone_.size()
+                    << " worker(s)";
+    Message r;
+    r.type = MsgType::kAck;
+    r.request = m.request;
+    link_.Send(0, r);
   }
 
   // This server's part of a checkpoint: every key's weights, optimizer states and round, and

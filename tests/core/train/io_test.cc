@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/tessera.h"
@@ -106,6 +107,63 @@ TEST(NDArrayIter, RejectsInconsistentInput) {
   EXPECT_THROW(io::NDArrayIter({{"data", nd::zeros({4, 2})}}, {}, o), ValueError);
 }
 
+// Part p of P: rows [n*p/P, n*(p+1)/P), chosen at construction or later by SetPartition
+// (elastic training), which starts a new epoch over the new part.
+TEST(NDArrayIter, PartitionsAreContiguousAndCanChange) {
+  auto rows = [](io::NDArrayIter& it) {
+    std::vector<float> all;
+    io::DataBatch b;
+    while (it.Next(&b))
+      for (float v : FirstColumn(b)) all.push_back(v);
+    std::sort(all.begin(), all.end());
+    return all;
+  };
+  auto range = [](int begin, int end) {
+    std::vector<float> v;
+    for (int i = begin; i < end; ++i) v.push_back(static_cast<float>(i));
+    return v;
+  };
+  std::vector<float> d(24), l(12, 0.0f);
+  for (int i = 0; i < 12; ++i) d[i * 2] = d[i * 2 + 1] = static_cast<float>(i);
+  io::NDArrayIterOptions o;
+  o.batch_size = 2;
+  o.shuffle = true;
+  o.num_parts = 3;
+  o.part_index = 1;
+  io::NDArrayIter it({{"data", NDArray(d.data(), {12, 2}, kFloat32)}},
+                     {{"softmax_label", NDArray(l.data(), {12}, kFloat32)}}, o);
+  EXPECT_EQ(it.num_samples(), 4);
+  EXPECT_EQ(rows(it), range(4, 8));
+  io::DataBatch b;
+  ASSERT_FALSE(it.Next(&b));
+  it.SetPartition(2, 1);  // mid-way or at the end: a new epoch over the new part
+  EXPECT_EQ(it.num_samples(), 6);
+  EXPECT_EQ(rows(it), range(6, 12));
+  it.Reset();
+  EXPECT_EQ(rows(it), range(6, 12));
+  it.SetPartition(1, 0);
+  EXPECT_EQ(rows(it), range(0, 12));
+  EXPECT_THROW(it.SetPartition(2, 2), ValueError);
+  EXPECT_THROW(it.SetPartition(0, 0), ValueError);
+  o.batch_size = 5;
+  o.last_batch_handle = "discard";
+  o.num_parts = 2;
+  o.part_index = 0;
+  io::NDArrayIter small({{"data", NDArray(d.data(), {12, 2}, kFloat32)}}, {}, o);
+  EXPECT_THROW(small.SetPartition(3, 0), ValueError);  // 4 rows: not one batch of 5
+  try {
+    small.SetPartition(4, 1);
+    ADD_FAILURE() << "no error";
+  } catch (const ValueError& e) {
+    EXPECT_NE(std::string(e.what()).find("part 1 of 4 holds 3 samples, fewer than one batch of 5"),
+              std::string::npos)
+        << e.what();
+  }
+  o.part_index = 2;
+  EXPECT_THROW(io::NDArrayIter({{"data", NDArray(d.data(), {12, 2}, kFloat32)}}, {}, o),
+               ValueError);
+}
+
 }  // namespace
 }  // namespace mx
 
@@ -162,9 +220,34 @@ TEST(PrefetchingIter, YieldsTheSameBatchesAsTheInnerIterator) {
     std::vector<std::vector<float>> got;
     while (pre.Next(&b)) got.push_back(FirstColumn(b));
     EXPECT_FALSE(pre.Next(&b));
-    if (epoch == 0) EXPECT_EQ(got, want);
+    if (epoch == 0) {
+      EXPECT_EQ(got, want);
+    }
     EXPECT_EQ(got.size(), 3u);
     pre.Reset();
+  }
+  pre.SetPartition(2, 1);  // forwarded to the inner iterator; the batch in flight is dropped
+  std::set<float> rows;    // rows 5..9 of 10; the last batch padded from the part itself
+  int batches = 0;
+  for (; pre.Next(&b); ++batches)
+    for (float v : FirstColumn(b)) rows.insert(v);
+  EXPECT_EQ(batches, 2);
+  EXPECT_EQ(rows, (std::set<float>{5, 6, 7, 8, 9}));
+}
+
+// An iterator that cannot re-partition says so, and what can.
+TEST(DataIter, SetPartitionIsNotImplementedByDefault) {
+  struct Fixed : io::DataIter {
+    void Reset() override {}
+    bool Next(io::DataBatch*) override { return false; }
+    std::vector<io::DataDesc> ProvideData() const override { return {}; }
+    std::vector<io::DataDesc> ProvideLabel() const override { return {}; }
+  } fixed;
+  try {
+    fixed.SetPartition(2, 0);
+    ADD_FAILURE() << "no error";
+  } catch (const NotImplementedError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot re-partition"), std::string::npos) << e.what();
   }
 }
 
