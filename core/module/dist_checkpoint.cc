@@ -141,8 +141,16 @@ bool ResumeDistFromNewest(const std::string& prefix, Module* module, io::DataIte
     return m.pos;
   };
   Logger quiet = [](const std::string&) {};  // one worker reports what all of them skip
-  std::vector<CheckpointCandidate> found =
-      FindCheckpoints(prefix, ".manifest", read, kv->rank() == 0 ? logger : quiet);
+  Logger report = kv->rank() == 0 ? logger : quiet;
+  // Files of a checkpoint whose manifest was never written: the job stopped while saving it.
+  auto tag_only = [](const std::string&, const std::string&) { return TrainingPosition{}; };
+  for (const CheckpointCandidate& c : FindCheckpoints(prefix, ".params", tag_only, quiet)) {
+    std::string manifest = prefix + "-" + c.tag + ".manifest";
+    if (!std::ifstream(manifest))
+      report("Skipping checkpoint " + prefix + "-" + c.tag + ": it has no manifest " + manifest +
+             " (the job stopped before the checkpoint was complete)");
+  }
+  std::vector<CheckpointCandidate> found = FindCheckpoints(prefix, ".manifest", read, report);
   if (found.empty()) return false;
   std::string base = prefix + "-" + found[0].tag;
   auto [arg, aux] = LoadParamsFile(base + ".params");

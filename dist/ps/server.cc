@@ -43,7 +43,7 @@ struct Slice {
 
 class Server {
  public:
-  explicit Server(const PsConfig& c) : link_(c), c_(link_.config()) {}
+  explicit Server(const PsConfig& c) : link_(c), c_(link_.config()), parts_(c_.num_workers) {}
 
   void Run() {
     Message m;
@@ -204,9 +204,9 @@ class Server {
   void MaybeCompleteRound(int key, Slice& s) {
     if (s.received == 0 || s.received < c_.num_workers - Absent()) return;
     NDArray sum = SumInRankOrder(s);
-    // Elastic: the gradient of the workers left is scaled up to the job's full size.
-    if (!gone_.empty())
-      sum *= static_cast<double>(c_.num_workers) / (c_.num_workers - gone_.size());
+    // Elastic: scaled by parts / live (see ElasticScale).
+    int live = c_.num_workers - static_cast<int>(gone_.size());
+    if (parts_ != live) sum *= static_cast<double>(parts_) / live;
     Apply(key, s, sum);
     s.pushed.assign(c_.num_workers, nullptr);
     s.received = 0;
@@ -270,14 +270,16 @@ class Server {
     }
     done_.clear();
     epoch_done_requests_.clear();
+    parts_ = c_.num_workers - static_cast<int>(gone_.size());  // the next epoch's split
   }
 
   // Elastic: a dead worker no longer counts; its pushes of the open round stay in it.
   void LoseWorker(int rank, const std::string& why) {
     gone_.insert(rank);
     MX_LOG(WARNING) << "server " << link_.id() - 1 << ": " << why << "; rounds go on with "
-                    << c_.num_workers - gone_.size() << " worker(s), gradients scaled by "
-                    << c_.num_workers << "/" << c_.num_workers - gone_.size();
+                    << c_.num_workers - gone_.size() << " worker(s), gradients scaled by " << parts_
+                    << "/" << c_.num_workers - gone_.size()
+                    << " until the data is re-split at the end of the epoch";
     for (auto& [key, s] : slices_) MaybeCompleteRound(key, s);
     MaybeFinishEpoch();
   }
@@ -291,6 +293,7 @@ class Server {
     int rank = c_.worker_rank(m.key);
     link_.transport()->Connect(m.key, m.meta);
     gone_.erase(rank);
+    parts_ = c_.num_workers - static_cast<int>(gone_.size());  // admitted at an epoch start
     MX_LOG(WARNING) << "server " << link_.id() - 1 << ": worker " << rank << " rejoined at "
                     << m.meta << "; rounds go on with " << c_.num_workers - gone_.size()
                     << " worker(s)";
@@ -406,6 +409,15 @@ class Server {
   std::map<int, Slice> slices_;
   std::set<int> done_;  // worker ranks that ended the current epoch
   std::set<int> gone_;  // worker ranks the job lost (elastic)
+  // Elastic gradient scaling. A round's sum is scaled by parts_ / live: parts_ is the number of
+  // workers this epoch's data is split over (the live ones when the epoch began), live those
+  // still pushing. In the rest of the epoch in which a worker is lost (3 of 3 parts, 2 live)
+  // every step keeps its full size (x 3/2): the epoch makes as many full steps as planned.
+  // From the next epoch on the live workers share all the data (KVStore::EpochBegin) and make
+  // W/L times as many steps, each the plain sum of L gradients: Module's rescale_grad
+  // 1/(batch x W) then gives the linear scaling rule's learning rate for the smaller global
+  // batch (L/W of it), so an epoch moves the weights as far as in the full job.
+  int parts_;
   std::vector<std::pair<int, int64_t>> epoch_done_requests_;  // (worker id, request) to answer
   std::unique_ptr<opt::Optimizer> optimizer_;
 };

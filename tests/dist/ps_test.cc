@@ -11,6 +11,7 @@
 #include "dist/ps/message.h"
 #include "dist/ps/roles.h"
 #include "dist/ps/transport.h"
+#include "tests/testing/inproc_job.h"
 
 namespace mx {
 namespace {
@@ -69,53 +70,15 @@ TEST(WireFormat, RoundTripsAndRejectsBadMessages) {
   EXPECT_NE(why.find("version"), std::string::npos) << why;
 }
 
-// A job of `workers` workers and `servers` servers on threads; `work(rank, store)` runs on each
-// worker. Returns after every role has returned; role errors fail the test.
+// A job of `workers` workers and `servers` servers on threads (tests/testing/inproc_job.h).
 void RunJob(const std::string& name, const std::string& type, int workers, int servers,
             int64_t bigarray_bound, const std::function<void(int, kv::KVStore*)>& work) {
-  ps::PsConfig c;
-  c.num_workers = workers;
-  c.num_servers = servers;
-  c.inproc_prefix = name;
-  c.token = "test-job-" + name;
-  c.bigarray_bound = bigarray_bound;
-  c.dead_after_s = 10;
-  c.startup_s = 20;
-  c.timeout_s = 30;
-  std::vector<std::thread> threads;
-  std::atomic<int> failures{0};
-  auto guard = [&](const char* who, const std::function<void()>& f) {
-    try {
-      f();
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << who << ": " << e.what();
-      ++failures;
-    }
-  };
-  ps::PsConfig sc = c;
-  sc.role = ps::Role::kScheduler;
-  threads.emplace_back([&, sc] { guard("scheduler", [&] { ps::RunScheduler(sc); }); });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));  // inproc: bind before connect
-  for (int s = 0; s < servers; ++s) {
-    ps::PsConfig cc = c;
-    cc.role = ps::Role::kServer;
-    threads.emplace_back([&, cc] { guard("server", [&] { ps::RunServer(cc); }); });
-  }
-  for (int w = 0; w < workers; ++w) {
-    ps::PsConfig cc = c;
-    cc.role = ps::Role::kWorker;
-    cc.preferred_rank = w;
-    threads.emplace_back([&, cc, w] {
-      guard("worker", [&] {
-        std::unique_ptr<kv::KVStore> store = kv::CreateDistWorker(type, cc);
-        EXPECT_EQ(store->rank(), w);
-        EXPECT_EQ(store->num_workers(), workers);
-        work(w, store.get());
-      });
-    });
-  }
-  for (std::thread& t : threads) t.join();
-  EXPECT_EQ(failures, 0);
+  testing::RunInprocJob(name, type, workers, servers, bigarray_bound,
+                        [&](int rank, const std::shared_ptr<kv::KVStore>& store) {
+                          EXPECT_EQ(store->rank(), rank);
+                          EXPECT_EQ(store->num_workers(), workers);
+                          work(rank, store.get());
+                        });
 }
 
 std::vector<double> Values(const NDArray& a) { return a.AsType(kFloat64).ToVector<double>(); }
