@@ -143,7 +143,12 @@ class Scheduler {
           awaiting_.erase(m.request);
           MaybeReleaseBarrier();
         } else if (m.type == MsgType::kFinalize) {
-          finalized_.insert(m.sender);
+          if (joining_.count(m.sender)) {  // a replacement that gave up before it joined
+            joining_.erase(m.sender);
+            join_requests_.erase(m.sender);
+          } else {
+            finalized_.insert(m.sender);
+          }
           Message r;
           r.type = MsgType::kAck;
           r.request = m.request;

@@ -117,6 +117,17 @@ TEST(Elastic, ReplacementJoinsAtAnEpochStartWithTheCurrentWeights) {
   EXPECT_EQ(ParamsSum(out, "worker 2"), ParamsSum(out, "worker 0")) << out;
 }
 
+TEST(Elastic, ReplaceNeedsAnElasticLocalJob) {
+  for (const char* flags : {"--replace 1", "--elastic --launcher mpi --replace 1"}) {
+    int rc = -1;
+    std::string out =
+        RunCommand(std::string("launcher/launch -n 2 ") + flags + " -- /bin/true 2>&1", &rc);
+    EXPECT_EQ(rc, 2) << out;
+    EXPECT_NE(out.find("--replace needs --elastic and the local launcher"), std::string::npos)
+        << out;
+  }
+}
+
 // ---- Fashion-MNIST: accuracy after losing a worker. ----
 
 std::string Job(const std::string& token, const std::string& extra) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/tessera.h"
+#include "tests/testing/int_flags.h"
 
 namespace {
 
@@ -62,29 +63,17 @@ class RecordingIter : public mx::io::DataIter {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int epochs = 6, sleep_ms = 0, die_rank = -1, die_epoch = -1, die_batch = -1;
+  int64_t epochs = 6, sleep_ms = 0, die_rank = -1, die_epoch = -1, die_batch = -1;
   int64_t rows = 240, batch = 8;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string f = argv[i], v = argv[i + 1];
-    if (f == "--epochs")
-      epochs = std::stoi(v);
-    else if (f == "--rows")
-      rows = std::stoll(v);
-    else if (f == "--batch")
-      batch = std::stoll(v);
-    else if (f == "--sleep-ms")
-      sleep_ms = std::stoi(v);
-    else if (f == "--die-rank")
-      die_rank = std::stoi(v);
-    else if (f == "--die-epoch")
-      die_epoch = std::stoi(v);
-    else if (f == "--die-batch")
-      die_batch = std::stoi(v);
-    else {
-      std::cerr << "elastic_train: unknown flag " << f << "\n";
-      return 2;
-    }
-  }
+  if (!mx::testing::ParseIntFlags("elastic_train", argc, argv,
+                                  {{"--epochs", &epochs},
+                                   {"--rows", &rows},
+                                   {"--batch", &batch},
+                                   {"--sleep-ms", &sleep_ms},
+                                   {"--die-rank", &die_rank},
+                                   {"--die-epoch", &die_epoch},
+                                   {"--die-batch", &die_batch}}))
+    return 2;
   try {
     std::shared_ptr<mx::kv::KVStore> store = mx::kv::Create("dist_sync");
     int rank = store->rank();
@@ -119,14 +108,14 @@ int main(int argc, char** argv) {
     mx::mod::Module mod(net, {mx::cpu()});
     mx::random::Seed(3);
     mx::mod::FitOptions fit;
-    fit.num_epoch = epochs;
+    fit.num_epoch = static_cast<int>(epochs);
     fit.kvstore_instance = store;
     fit.optimizer_params = {{"learning_rate", 0.1}, {"momentum", 0.9}};
     fit.initializer = std::make_shared<mx::init::Xavier>();
     fit.batch_end_callback.push_back([&](const mx::mod::BatchEndParam& p) {
       if (original && rank == die_rank && p.epoch == die_epoch && p.nbatch + 1 == die_batch) {
-        std::printf("worker %d kills itself before batch %d of epoch %d\n", rank, die_batch,
-                    die_epoch);
+        std::printf("worker %d kills itself before batch %d of epoch %d\n", rank,
+                    static_cast<int>(die_batch), static_cast<int>(die_epoch));
         std::fflush(stdout);
         kill(getpid(), SIGKILL);
       }
