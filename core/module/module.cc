@@ -390,6 +390,9 @@ std::map<std::string, NDArray> Module::OptimizerStateArrays() const {
     int64_t count = c == o->update_counts().end() ? 0 : c->second;
     out["count:" + param_names_[i]] = NDArray(&count, {1}, kInt64);
   }
+  std::vector<double> scalars = o->ScalarState();
+  if (!scalars.empty())
+    out["scalars"] = NDArray(scalars.data(), {static_cast<int64_t>(scalars.size())}, kFloat64);
   return out;
 }
 
@@ -427,6 +430,8 @@ void Module::SetOptimizerStateArrays(const std::map<std::string, NDArray>& array
     }
   }
   o->RestoreCounts(counts);
+  auto scalars = arrays.find("scalars");
+  if (scalars != arrays.end()) o->RestoreScalarState(scalars->second.ToVector<double>());
 }
 
 void Module::SaveOptimizerStates(const std::string& path) const {

@@ -36,13 +36,13 @@ class AdaDelta : public Optimizer {
  protected:
   void Step(int, NDArray w, const NDArray& grad, std::vector<NDArray>* s, double, double wd,
             int) override {
-    NDArray g = Prepare(grad, rescale_grad(), clip_gradient()) + w * wd;
+    NDArray g = Prepare(grad, rescale_grad(), clip_gradient());
     NDArray acc_g = (*s)[0] * rho_ + nd::square(g) * (1 - rho_);
     NDArray delta = nd::sqrt((*s)[1] + eps_) / nd::sqrt(acc_g + eps_) * g;
     NDArray acc_d = (*s)[1] * rho_ + nd::square(delta) * (1 - rho_);
     acc_g.CopyTo((*s)[0]);
     acc_d.CopyTo((*s)[1]);
-    (w - delta).CopyTo(w);
+    (w - (delta + w * wd)).CopyTo(w);  // MXNet 1.x: decay applied to the weight, not the gradient
   }
 
  private:
@@ -85,6 +85,12 @@ class Nadam : public Optimizer {
         decay_(Get("schedule_decay", 0.004)) {}
   std::vector<NDArray> CreateState(int, const NDArray& w) const override {
     return {Zeros(w), Zeros(w)};
+  }
+  std::vector<double> ScalarState() const override { return {m_schedule_}; }
+  void RestoreScalarState(const std::vector<double>& s) override {
+    MX_CHECK_AS(ValueError, s.size() == 1)
+        << "nadam: 1 saved scalar (the momentum schedule) expected, found " << s.size() << ".";
+    m_schedule_ = s[0];
   }
 
  protected:

@@ -256,6 +256,11 @@ void Optimizer::set_lr_scheduler(std::shared_ptr<LRScheduler> s) {
     scheduler_->set_base_lr(lr_);
 }
 
+void Optimizer::RestoreScalarState(const std::vector<double>& s) {
+  MX_CHECK_AS(ValueError, s.empty()) << "optimizer " << name_ << " keeps no scalar state, but "
+                                     << s.size() << " value(s) were saved for it.";
+}
+
 void Optimizer::RestoreCounts(const std::map<int, int>& counts) {
   counts_ = counts;
   num_update_ = 0;

@@ -51,6 +51,11 @@ class Optimizer {
   const std::map<int, int>& update_counts() const { return counts_; }
   int num_update() const { return num_update_; }
   void RestoreCounts(const std::map<int, int>& counts);
+  // Scalars besides the per-parameter states and counts that decide later updates (Nadam's
+  // momentum schedule, shared by all parameters), saved with the states so that a resumed run
+  // continues exactly. RestoreScalarState: ValueError when `s` has the wrong length.
+  virtual std::vector<double> ScalarState() const { return {}; }
+  virtual void RestoreScalarState(const std::vector<double>& s);
 
   // The optimizer as text (name, parameters, parameter names, multipliers), for a parameter
   // server to rebuild with FromSpec (a learning-rate schedule included).

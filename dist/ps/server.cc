@@ -327,6 +327,10 @@ class Server {
       }
     if (counts.empty()) counts = {-1, 0};
     out["counts"] = NDArray(counts.data(), Shape{static_cast<int64_t>(counts.size())}, kInt64);
+    std::vector<double> scalars = optimizer_ ? optimizer_->ScalarState() : std::vector<double>();
+    if (!scalars.empty())
+      out["scalars"] =
+          NDArray(scalars.data(), Shape{static_cast<int64_t>(scalars.size())}, kFloat64);
     nd::Save(path, out);
   }
 
@@ -356,6 +360,8 @@ class Server {
     for (size_t i = 0; i + 1 < c.size(); i += 2)
       if (c[i] >= 0) counts[static_cast<int>(c[i])] = static_cast<int>(c[i + 1]);
     if (optimizer_) optimizer_->RestoreCounts(counts);
+    if (optimizer_ && in.count("scalars"))
+      optimizer_->RestoreScalarState(in.at("scalars").ToVector<double>());
   }
 
   // Updates the slice with the summed gradient, or stores the sum without an optimizer.

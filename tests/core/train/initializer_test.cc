@@ -72,8 +72,8 @@ TEST(Initializer, OrthogonalRowsAreOrthonormal) {
 }
 
 TEST(Initializer, MixedPicksTheFirstMatchingPattern) {
-  init::Mixed m({"fc1_.*", ".*"}, {std::make_shared<init::Constant>(3),
-                                   std::make_shared<init::Constant>(7)});
+  init::Mixed m({"fc1_.*", ".*"},
+                {std::make_shared<init::Constant>(3), std::make_shared<init::Constant>(7)});
   NDArray a = nd::zeros({2, 2}), b = nd::zeros({2, 2}), bias = nd::ones({2});
   m.Apply("fc1_weight", a);
   m.Apply("fc2_weight", b);

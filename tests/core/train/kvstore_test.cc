@@ -1,8 +1,9 @@
 // KVStore local/device: sums on push, copies on pull, optimizer updates on the store.
+#include "dist/kvstore/kvstore.h"
+
 #include <gtest/gtest.h>
 
 #include "core/tessera.h"
-#include "dist/kvstore/kvstore.h"
 #include "tests/testing/gradient_check.h"
 
 namespace mx {

@@ -142,10 +142,10 @@ TEST(Module, PredictDropsPaddingAndCheckpointsRoundTrip) {
 
 TEST(Module, TwoContextsMatchOneWithTheSameTotalBatch) {
   Symbol net = sym::SoftmaxOutput(
-      sym::FullyConnected(sym::Activation(sym::FullyConnected(sym::Variable("data"),
-                                                              {{"num_hidden", 6}}, "fc1"),
-                                          {{"act_type", "tanh"}}, "t1"),
-                          {{"num_hidden", 3}}, "fc2"),
+      sym::FullyConnected(
+          sym::Activation(sym::FullyConnected(sym::Variable("data"), {{"num_hidden", 6}}, "fc1"),
+                          {{"act_type", "tanh"}}, "t1"),
+          {{"num_hidden", 3}}, "fc2"),
       {}, "softmax");
   mod::Module one(net, {cpu()}), two(net, {cpu(0), cpu(1)});
   for (mod::Module* m : {&one, &two}) {

@@ -40,8 +40,8 @@ TEST(Optimizer, SgdMomentumFollowsMXNet) {
 }
 
 TEST(Optimizer, MultiPrecisionSgdKeepsAFloat32MasterCopy) {
-  auto sgd = opt::Create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.5},
-                                 {"multi_precision", true}});
+  auto sgd =
+      opt::Create("sgd", {{"learning_rate", 0.1}, {"momentum", 0.5}, {"multi_precision", true}});
   NDArray w = nd::array({1.0, -1.0}).AsType(kFloat16);
   std::vector<NDArray> s = sgd->CreateState(0, w);
   ASSERT_EQ(s.size(), 2u);  // momentum and the float32 master weight
@@ -86,6 +86,13 @@ TEST(Optimizer, AdaDeltaAndAdamaxFirstSteps) {
   ada->Update(0, w, g, &s);
   // acc_g = 0.1; delta = sqrt(1e-5) / sqrt(0.1 + 1e-5) * 1
   ExpectNDArrayNear(w, {1.0 - std::sqrt(1e-5) / std::sqrt(0.1 + 1e-5)}, 1e-6);
+  // Weight decay as MXNet 1.x: w -= delta + wd * w, the gradient statistics without it.
+  auto decayed = opt::Create("adadelta", {{"wd", 0.1}});
+  NDArray u = nd::array({2.0});
+  std::vector<NDArray> su = decayed->CreateState(0, u);
+  decayed->Update(0, u, nd::array({1.0}), &su);
+  ExpectNDArrayNear(u, {2.0 - std::sqrt(1e-5) / std::sqrt(0.1 + 1e-5) - 0.1 * 2.0}, 1e-6);
+  ExpectNDArrayNear(su[0], {0.1}, 1e-7);
   auto amax = opt::Create("adamax", {{"learning_rate", 0.002}});
   NDArray v = nd::array({1.0, 1.0});
   std::vector<NDArray> t = amax->CreateState(0, v);
