@@ -14,7 +14,9 @@
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
+#include "core/engine/engine.h"
 #include "core/ops/nd_api.h"
+#include "dist/kvstore/pending_pulls.h"
 #include "dist/ps/compression.h"
 #include "dist/ps/node.h"
 
@@ -35,6 +37,7 @@ struct KeyInfo {
   DType dtype;
   std::vector<SliceInfo> slices;
   int64_t pushes = 0;
+  VarHandle comm = nullptr;  // orders this key's pushes and pulls on the engine
 };
 
 class DistKVStore : public KVStore {
@@ -53,6 +56,12 @@ class DistKVStore : public KVStore {
   }
 
   ~DistKVStore() override {
+    try {
+      WaitComm();
+    } catch (const Error& e) {
+      MX_LOG(WARNING) << "worker " << rank() << ": " << e.what();
+    }
+    for (const auto& [key, info] : keys_) Engine::Get()->DeleteVariable(nullptr, cpu(), info.comm);
     try {
       int64_t req = NewRequest();
       Message f;
@@ -84,6 +93,7 @@ class DistKVStore : public KVStore {
       keys_[keys[k]] = Place(keys[k], values[k]);
     }
     if (replacement_) return;  // the weights come when EpochBegin admits this worker
+    WaitComm();
     if (rank() == 0) {
       std::vector<std::pair<int64_t, std::string>> waits;
       for (size_t k = 0; k < keys.size(); ++k) {
@@ -105,11 +115,14 @@ class DistKVStore : public KVStore {
     Pull(keys, outs, 0);  // every worker starts from worker 0's values
   }
 
+  // Pushes and pulls are asynchronous engine operations, ordered per key by the key's var (a
+  // pull follows the push before it) and by `priority` across keys; a push waits only for its
+  // gradient, so pushes leave while the backward pass goes on.
   void Push(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
             int priority) override {
-    (void)priority;
     MX_CHECK_AS(ValueError, keys.size() == values.size())
         << "KVStore::Push: " << keys.size() << " keys but " << values.size() << " value lists.";
+    ThrowIfBroken("push");
     for (size_t k = 0; k < keys.size(); ++k) {
       KeyInfo& info = Info(keys[k], "Push");
       const std::vector<NDArray>& v = values[k];
@@ -124,71 +137,63 @@ class DistKVStore : public KVStore {
         sum = v[0].CopyTo(where);
         for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
       }
-      auto bytes = HostBytes(sum, info);
-      ++info.pushes;
-      for (const SliceInfo& s : info.slices) {
-        Message m = SliceMessage(MsgType::kPush, keys[k], info, s, bytes);
-        m.round = info.pushes;
-        if (compression_.type != ps::Compression::kNone) Compress(keys[k], info, s, &m);
-        link_->Send(s.server, m);
-      }
+      if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
+      int key = keys[k];
+      int64_t round = ++info.pushes;
+      if (compression_.type != ps::Compression::kNone)
+        residuals_[key].resize(static_cast<size_t>(info.shape.Size()), 0.0f);
+      const KeyInfo* placed = &info;
+      Engine::Get()->PushAsync(
+          [this, key, round, sum, placed](RunContext, CallbackOnComplete done) {
+            try {
+              SendPush(key, round, *placed, sum);
+              done();
+            } catch (...) {
+              done(std::current_exception());
+            }
+          },
+          cpu(), {sum.var()}, {info.comm}, FnProperty::kNormal, priority, "KVStorePush");
     }
   }
 
   void Pull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& outs,
             int priority) override {
-    (void)priority;
     MX_CHECK_AS(ValueError, keys.size() == outs.size())
         << "KVStore::Pull: " << keys.size() << " keys but " << outs.size() << " output lists.";
-    struct Wait {
-      int64_t req;
-      size_t k;
-      SliceInfo s;
-    };
-    std::vector<Wait> waits;
+    ThrowIfBroken("pull");
     for (size_t k = 0; k < keys.size(); ++k) {
-      const KeyInfo& info = Info(keys[k], "Pull");
+      KeyInfo& info = Info(keys[k], "Pull");
       for (const NDArray& o : outs[k])
         MX_CHECK_AS(ShapeError, o.shape() == info.shape)
             << "KVStore::Pull: key " << keys[k] << " holds shape " << info.shape
             << " but the output has shape " << o.shape() << ".";
-      for (const SliceInfo& s : info.slices) {
-        Message m;
-        m.type = MsgType::kPull;
-        m.key = keys[k];
-        m.round = info.pushes;
-        m.request = NewRequest();
-        waits.push_back({m.request, k, s});
-        link_->Send(s.server, m);
-      }
-    }
-    // One buffer per key: a key in one slice keeps the reply's bytes, others are assembled.
-    std::vector<std::shared_ptr<std::vector<char>>> buffers(keys.size());
-    for (const Wait& w : waits) {
-      const KeyInfo& info = keys_.at(keys[w.k]);
-      Message r = Await(
-          w.req, "pull of key " + std::to_string(keys[w.k]) + " from " + c_.NodeName(w.s.server));
-      size_t elem = DTypeSize(info.dtype);
-      MX_CHECK_AS(DistError, r.data_size() == static_cast<size_t>(w.s.size) * elem)
-          << "pull of key " << keys[w.k] << ": " << c_.NodeName(w.s.server) << " sent "
-          << r.data_size() << " bytes, expected " << w.s.size * elem;
-      if (info.slices.size() == 1) {
-        buffers[w.k] = r.data;
-        continue;
-      }
-      if (!buffers[w.k])
-        buffers[w.k] = std::make_shared<std::vector<char>>(info.shape.Size() * elem);
-      std::copy(r.data->begin(), r.data->end(), buffers[w.k]->begin() + w.s.offset * elem);
-    }
-    for (size_t k = 0; k < keys.size(); ++k) {
-      const KeyInfo& info = keys_.at(keys[k]);
+      // The replies are copied into CPU arrays of the key's dtype; others get a copy after.
+      std::vector<NDArray> targets, staged;
+      NDArray stage;
       for (const NDArray& o : outs[k]) {
-        if (o.dtype() == info.dtype) {
-          o.SyncCopyFromCPU(buffers[k]->data(), info.shape.Size());
+        if (o.context() == cpu() && o.dtype() == info.dtype) {
+          targets.push_back(o);
         } else {
-          NDArray(buffers[k]->data(), info.shape, info.dtype).CopyTo(o);
+          if (staged.empty()) {
+            stage = NDArray(info.shape, cpu(), info.dtype);
+            targets.push_back(stage);
+          }
+          staged.push_back(o);
         }
       }
+      std::vector<VarHandle> vars = {info.comm};
+      for (const NDArray& t : targets) vars.push_back(t.var());
+      std::vector<PendingPulls::Slice> slices;
+      for (const SliceInfo& s : info.slices) slices.push_back({NewRequest(), s.offset, s.size});
+      int key = keys[k];
+      int64_t round = info.pushes;
+      const KeyInfo* placed = &info;
+      Engine::Get()->PushAsync(
+          [this, key, round, targets, slices, placed](RunContext, CallbackOnComplete done) {
+            StartPull(key, round, *placed, targets, slices, done);
+          },
+          cpu(), {}, vars, FnProperty::kNormal, priority, "KVStorePull");
+      for (const NDArray& o : staged) stage.CopyTo(o);
     }
   }
 
@@ -197,6 +202,7 @@ class DistKVStore : public KVStore {
       KVStore::SetOptimizer(std::move(optimizer));
       return;
     }
+    WaitComm();
     if (rank() == 0) {
       std::string spec = optimizer->Spec();
       AskServers(
@@ -207,6 +213,7 @@ class DistKVStore : public KVStore {
   }
 
   void EpochEnd() override {
+    WaitComm();
     if (sync_) {
       for (const Message& r : AskServers(MsgType::kEpochDone, nullptr, "end of epoch on")) {
         std::istringstream rounds(r.meta);
@@ -224,6 +231,7 @@ class DistKVStore : public KVStore {
   // key's round, so its pulls fetch the current weights.
   kv::Membership EpochBegin(int epoch) override {
     if (!c_.elastic) return KVStore::EpochBegin(epoch);
+    WaitComm();
     Message m;
     m.type = MsgType::kBarrier;
     m.key = 1;
@@ -290,12 +298,14 @@ class DistKVStore : public KVStore {
       MX_CHECK_AS(ValueError, type == "none")
           << "gradient compression: type '" << type << "' is not 2bit, fp16 or none.";
     c.workers = c_.num_workers;
+    WaitComm();  // pushes in flight use the residuals
     compression_ = c;
     residuals_.clear();
   }
 
   std::vector<std::string> SaveServerShards(const std::string& path_prefix) override {
     std::vector<std::string> paths;
+    WaitComm();
     if (rank() != 0) return paths;
     for (int s = 0; s < c_.num_servers; ++s) paths.push_back(ShardPath(path_prefix, s));
     AskServers(
@@ -304,6 +314,7 @@ class DistKVStore : public KVStore {
   }
 
   void LoadServerShards(const std::string& path_prefix) override {
+    WaitComm();
     if (rank() == 0)
       AskServers(
           MsgType::kLoadShard, [&](int s) { return ShardPath(path_prefix, s); }, "restore of");
@@ -314,6 +325,7 @@ class DistKVStore : public KVStore {
 
   void Barrier() override {
     if (replacement_) return;  // not in the job's barriers until EpochBegin admits it
+    WaitComm();
     Message m;
     m.type = MsgType::kBarrier;
     m.request = NewRequest();
@@ -327,6 +339,7 @@ class DistKVStore : public KVStore {
  private:
   KeyInfo Place(int key, const NDArray& v) {
     KeyInfo info;
+    info.comm = Engine::Get()->NewVariable();
     info.shape = v.shape();
     info.dtype = v.dtype();
     int64_t n = info.shape.Size(), servers = c_.num_servers;
@@ -346,6 +359,60 @@ class DistKVStore : public KVStore {
     MX_CHECK_AS(ValueError, it != keys_.end())
         << "KVStore::" << op << ": key " << key << " was never initialized; call Init first.";
     return it->second;
+  }
+
+  // In the push's engine operation: the gradient's bytes to every server holding a slice.
+  void SendPush(int key, int64_t round, const KeyInfo& info, const NDArray& sum) {
+    TBlob b = sum.blob();
+    auto bytes = std::make_shared<std::vector<char>>(static_cast<const char*>(b.dptr),
+                                                     static_cast<const char*>(b.dptr) + b.bytes());
+    for (const SliceInfo& s : info.slices) {
+      Message m = SliceMessage(MsgType::kPush, key, info, s, bytes);
+      m.round = round;
+      if (compression_.type != ps::Compression::kNone) Compress(key, info, s, &m);
+      link_->Send(s.server, m);
+    }
+  }
+
+  // In the pull's engine operation: registers the pull, then asks every slice's server for
+  // the weights after `round`; the receiver thread completes it.
+  void StartPull(int key, int64_t round, const KeyInfo& info, const std::vector<NDArray>& targets,
+                 const std::vector<PendingPulls::Slice>& slices, CallbackOnComplete done) {
+    std::string what = "worker " + std::to_string(rank()) + ": pull of key " + std::to_string(key) +
+                       " (round " + std::to_string(round) + ")";
+    pulls_.Add(what, targets, info.dtype, slices, done);
+    try {
+      for (size_t i = 0; i < slices.size(); ++i) {
+        Message m;
+        m.type = MsgType::kPull;
+        m.key = key;
+        m.round = round;
+        m.request = slices[i].request;
+        link_->Send(info.slices[i].server, m);
+      }
+    } catch (const Error& e) {
+      pulls_.FailAll(e.what());
+    }
+  }
+
+  // DistError when the job can no longer answer (a dead node, a server's refusal, a silent
+  // scheduler): pushes and pulls are asynchronous, so the next call reports it.
+  void ThrowIfBroken(const char* op) {
+    std::lock_guard<std::mutex> lock(mu_);
+    MX_CHECK_AS(DistError, dead_.empty())
+        << "worker " << rank() << ": " << op << " cannot finish: " << dead_;
+    MX_CHECK_AS(DistError, server_error_.empty())
+        << "worker " << rank() << ": " << op << " cannot finish: " << server_error_;
+    MX_CHECK_AS(DistError, link_->SchedulerSilentFor() < c_.dead_after_s)
+        << "worker " << rank() << ": " << op << " cannot finish: the scheduler at "
+        << c_.root_endpoint() << " has been silent for "
+        << static_cast<int>(link_->SchedulerSilentFor()) << " s";
+  }
+
+  // Waits for every push and pull issued so far (rethrowing their errors): control messages
+  // (barriers, epoch ends, checkpoints) must not overtake them.
+  void WaitComm() {
+    for (const auto& [key, info] : keys_) Engine::Get()->WaitForVar(info.comm);
   }
 
   static std::shared_ptr<std::vector<char>> HostBytes(const NDArray& a, const KeyInfo& info) {
@@ -462,8 +529,33 @@ class DistKVStore : public KVStore {
   void Receive() {
     Message m;
     while (!stop_) {
-      if (!link_->Receive(100, &m)) continue;
-      if (m.sender == 0) link_->HeardFromScheduler();
+      if (link_->Receive(100, &m)) Dispatch(m);
+      CheckPulls();
+    }
+  }
+
+  // Fails the pulls in flight when the job cannot answer them, and logs or fails slow ones.
+  void CheckPulls() {
+    if (pulls_.empty()) return;
+    std::string why;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      why = !dead_.empty() ? dead_ : server_error_;
+    }
+    if (why.empty() && link_->SchedulerSilentFor() >= c_.dead_after_s)
+      why = "the scheduler at " + c_.root_endpoint() + " has been silent for " +
+            std::to_string(static_cast<int>(link_->SchedulerSilentFor())) + " s";
+    if (!why.empty())
+      pulls_.FailAll(why);
+    else
+      pulls_.Inspect(ps::NowSeconds(), c_.timeout_s, c_.stall_s,
+                     "worker " + std::to_string(rank()));
+  }
+
+  void Dispatch(Message& m) {
+    if (m.sender == 0) link_->HeardFromScheduler();
+    if ((m.type == MsgType::kPullReply || m.type == MsgType::kError) && pulls_.OnReply(m)) return;
+    {
       std::lock_guard<std::mutex> lock(mu_);
       switch (m.type) {
         case MsgType::kError:
@@ -493,8 +585,8 @@ class DistKVStore : public KVStore {
         default:
           break;
       }
-      cv_.notify_all();
     }
+    cv_.notify_all();
   }
 
   bool sync_, device_;
@@ -509,6 +601,7 @@ class DistKVStore : public KVStore {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<int64_t, Message> replies_;
+  PendingPulls pulls_;
   std::string dead_;
   std::string server_error_;
   std::atomic<bool> stop_{false};
