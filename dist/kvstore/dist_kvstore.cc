@@ -37,7 +37,8 @@ struct KeyInfo {
   DType dtype;
   std::vector<SliceInfo> slices;
   int64_t pushes = 0;
-  VarHandle comm = nullptr;  // orders this key's pushes and pulls on the engine
+  VarHandle comm = nullptr;     // orders this key's pushes and pulls on the engine
+  std::vector<float> residual;  // 2bit error feedback
 };
 
 class DistKVStore : public KVStore {
@@ -140,9 +141,7 @@ class DistKVStore : public KVStore {
       if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
       int key = keys[k];
       int64_t round = ++info.pushes;
-      if (compression_.type != ps::Compression::kNone)
-        residuals_[key].resize(static_cast<size_t>(info.shape.Size()), 0.0f);
-      const KeyInfo* placed = &info;
+      KeyInfo* placed = &info;
       Engine::Get()->PushAsync(
           [this, key, round, sum, placed](RunContext, CallbackOnComplete done) {
             try {
@@ -300,7 +299,7 @@ class DistKVStore : public KVStore {
     c.workers = c_.num_workers;
     WaitComm();  // pushes in flight use the residuals
     compression_ = c;
-    residuals_.clear();
+    for (auto& [key, info] : keys_) info.residual.clear();
   }
 
   std::vector<std::string> SaveServerShards(const std::string& path_prefix) override {
@@ -362,7 +361,7 @@ class DistKVStore : public KVStore {
   }
 
   // In the push's engine operation: the gradient's bytes to every server holding a slice.
-  void SendPush(int key, int64_t round, const KeyInfo& info, const NDArray& sum) {
+  void SendPush(int key, int64_t round, KeyInfo& info, const NDArray& sum) {
     TBlob b = sum.blob();
     auto bytes = std::make_shared<std::vector<char>>(static_cast<const char*>(b.dptr),
                                                      static_cast<const char*>(b.dptr) + b.bytes());
@@ -442,11 +441,12 @@ class DistKVStore : public KVStore {
   int64_t NewRequest() { return ++next_request_; }
 
   // Replaces a push's float32 payload by its compressed form (2bit keeps a residual per key).
-  void Compress(int key, const KeyInfo& info, const SliceInfo& s, Message* m) {
+  // Runs in the key's push operation, the only user of its residual then.
+  void Compress(int key, KeyInfo& info, const SliceInfo& s, Message* m) {
     MX_CHECK_AS(ValueError, info.dtype == kFloat32)
         << "gradient compression handles float32 gradients; key " << key << " is "
         << DTypeName(info.dtype) << ".";
-    std::vector<float>& residual = residuals_[key];
+    std::vector<float>& residual = info.residual;
     residual.resize(static_cast<size_t>(info.shape.Size()), 0.0f);
     const float* grad = reinterpret_cast<const float*>(m->data->data());
     m->data = std::make_shared<std::vector<char>>(
@@ -594,7 +594,6 @@ class DistKVStore : public KVStore {
   const ps::PsConfig& c_;
   std::map<int, KeyInfo> keys_;
   ps::CompressionConfig compression_;
-  std::map<int, std::vector<float>> residuals_;  // 2bit error feedback, per key
   std::atomic<int64_t> next_request_{0};
   bool replacement_;    // a replacement not yet admitted (elastic)
   std::set<int> lost_;  // worker ranks the job lost (elastic), as last heard
