@@ -1,6 +1,7 @@
 // launch: starts a distributed Tessera job (scheduler, servers, workers).
 //
-//   launch -n WORKERS [-s SERVERS] [--launcher local|mpi] [-H HOSTFILE] [--env K=V]...
+//   launch -n WORKERS [-s SERVERS] [--launcher local|mpi|ssh] [-H HOSTFILE] [--ssh CMD]
+//          [--env K=V]...
 //          [--port P] [--resume] [--max-restarts K] [--elastic [--replace K]] -- CMD ARGS...
 //
 // Every process runs CMD ARGS; the role comes from DMLC_ROLE (and the DMLC_* variables of
@@ -22,6 +23,12 @@
 //                     the scheduler. As root it adds --allow-run-as-root; it always allows
 //                     oversubscription. A plain `mpirun -np N CMD` works too (see
 //                     dist/ps/config.h).
+//   --launcher ssh    runs every process through `ssh HOST 'cd DIR && env K=V... CMD'` (the
+//                     same directory and program on every host: a shared file system), the
+//                     scheduler on the hostfile's first host, servers then workers round-robin
+//                     over the hosts. --ssh CMD replaces "ssh -o BatchMode=yes". Stopping the
+//                     job stops the ssh clients; remote processes notice the scheduler's
+//                     silence and exit (TESSERA_PS_HEARTBEAT_TIMEOUT_S).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -39,15 +46,18 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "launcher/free_port.h"
 #include "launcher/process_group.h"
 
 namespace {
 
+using mx::launcher::FreePort;
 using mx::launcher::ProcessGroup;
 
 struct Options {
   int workers = 0, servers = 1, port = 0;
   std::string launcher = "local", hostfile;
+  std::string ssh = "ssh -o BatchMode=yes";
   bool resume = false, elastic = false;
   int max_restarts = 0, replace = 0;
   std::map<std::string, std::string> env;
@@ -57,8 +67,9 @@ struct Options {
 
 [[noreturn]] void Usage(const std::string& why) {
   std::fprintf(stderr,
-               "launch: %s\nusage: launch -n WORKERS [-s SERVERS] [--launcher local|mpi] "
-               "[-H HOSTFILE] [--env K=V]... [--port P] -- CMD ARGS...\n",
+               "launch: %s\nusage: launch -n WORKERS [-s SERVERS] [--launcher local|mpi|ssh] "
+               "[-H HOSTFILE] [--ssh CMD] [--env K=V]... [--port P] [--resume] "
+               "[--max-restarts K] [--elastic [--replace K]] -- CMD ARGS...\n",
                why.c_str());
   std::exit(2);
 }
@@ -100,6 +111,8 @@ Options Parse(int argc, char** argv) {
       o.elastic = true;
     else if (a == "--replace")
       o.replace = PositiveInt(a, value());
+    else if (a == "--ssh")
+      o.ssh = value();
     else if (a == "--max-restarts")
       o.max_restarts = PositiveInt(a, value());
     else if (a == "--mpi-child")
@@ -118,29 +131,11 @@ Options Parse(int argc, char** argv) {
   if (!o.mpi_child && o.workers <= 0) Usage("-n WORKERS is required");
   if (o.replace > 0 && (!o.elastic || o.launcher != "local"))
     Usage("--replace needs --elastic and the local launcher");
-  if (o.launcher != "local" && o.launcher != "mpi")
-    Usage("--launcher " + o.launcher +
-          " is not supported; use local or mpi (ssh: run "
-          "`--launcher mpi -H HOSTFILE`, Open MPI starts remote processes over ssh)");
+  if (o.launcher != "local" && o.launcher != "mpi" && o.launcher != "ssh")
+    Usage("--launcher " + o.launcher + " is not supported; use local, mpi or ssh");
+  if (o.launcher == "ssh" && o.hostfile.empty())
+    Usage("--launcher ssh needs -H HOSTFILE (one host a line; the first runs the scheduler)");
   return o;
-}
-
-// A TCP port that was free a moment ago.
-int FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = 0;
-  socklen_t len = sizeof(a);
-  if (bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 ||
-      getsockname(s, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-    close(s);
-    return 9091;
-  }
-  int port = ntohs(a.sin_port);
-  close(s);
-  return port;
 }
 
 std::string RandomToken() {
@@ -150,16 +145,28 @@ std::string RandomToken() {
   return s.str();
 }
 
-std::string FirstHost(const std::string& hostfile) {
+// The hosts of a hostfile (first word of each line; Open MPI's "slots=N" and comments ignored).
+std::vector<std::string> Hosts(const std::string& hostfile) {
   std::ifstream in(hostfile);
   if (!in) Usage("cannot read hostfile " + hostfile);
+  std::vector<std::string> hosts;
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream l(line);
     std::string host;
-    if (l >> host && host[0] != '#') return host;
+    if (l >> host && host[0] != '#') hosts.push_back(host);
   }
-  Usage("hostfile " + hostfile + " lists no host");
+  if (hosts.empty()) Usage("hostfile " + hostfile + " lists no host");
+  return hosts;
+}
+
+std::string FirstHost(const std::string& hostfile) { return Hosts(hostfile)[0]; }
+
+// `s` quoted for a POSIX shell.
+std::string ShellQuote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
 }
 
 void OnSignal(int) { mx::launcher::TerminateAllChildren(); }
@@ -198,6 +205,53 @@ int RunLocal(const Options& o) {
     start_worker(rank,
                  "worker " + std::to_string(rank) + " replacement " + std::to_string(replaced));
   });
+  return group.Wait();
+}
+
+// Every process through ssh: the scheduler on the first host, servers and workers round-robin
+// over the hosts (workers after the servers). Each runs `cd <this directory> && env K=V... CMD`
+// on its host; a node finds its own address as dist/ps/config.h says (DMLC_INTERFACE through
+// --env picks the interface).
+int RunSsh(const Options& o) {
+  std::vector<std::string> hosts = Hosts(o.hostfile);
+  std::map<std::string, std::string> env = o.env;
+  env["DMLC_PS_ROOT_URI"] = hosts[0];
+  env["DMLC_PS_ROOT_PORT"] = std::to_string(o.port ? o.port : FreePort());
+  env["DMLC_NUM_WORKER"] = std::to_string(o.workers);
+  env["DMLC_NUM_SERVER"] = std::to_string(o.servers);
+  if (!env.count("TESSERA_PS_TOKEN")) env["TESSERA_PS_TOKEN"] = RandomToken();
+  char cwd[4096] = ".";
+  if (!getcwd(cwd, sizeof(cwd))) Usage("cannot read the current directory");
+  std::vector<std::string> ssh;
+  std::istringstream words(o.ssh);
+  for (std::string w; words >> w;) ssh.push_back(w);
+  if (ssh.empty()) Usage("--ssh needs a command");
+  ProcessGroup group;
+  int next_host = 0;
+  auto start = [&](const std::string& name, const std::string& host,
+                   std::map<std::string, std::string> e, bool essential) {
+    std::string remote = "cd " + ShellQuote(cwd) + " && env";
+    for (const auto& [k, v] : e) remote += " " + ShellQuote(k + "=" + v);
+    for (const std::string& a : o.command) remote += " " + ShellQuote(a);
+    std::vector<std::string> argv = ssh;
+    argv.push_back(host);
+    argv.push_back(remote);
+    group.Start(name, argv, {}, essential);
+  };
+  auto role_env = [&](const char* role) {
+    std::map<std::string, std::string> e = env;
+    e["DMLC_ROLE"] = role;
+    return e;
+  };
+  start("scheduler", hosts[0], role_env("scheduler"), false);
+  for (int s = 0; s < o.servers; ++s)
+    start("server " + std::to_string(s), hosts[next_host++ % hosts.size()], role_env("server"),
+          false);
+  for (int w = 0; w < o.workers; ++w) {
+    std::map<std::string, std::string> e = role_env("worker");
+    e["TESSERA_RANK"] = std::to_string(w);
+    start("worker " + std::to_string(w), hosts[next_host++ % hosts.size()], e, true);
+  }
   return group.Wait();
 }
 
@@ -255,7 +309,9 @@ int main(int argc, char** argv) {
     for (int attempt = 0;; ++attempt) {
       Options run = o;
       if (o.resume || attempt > 0) run.env["TESSERA_RESUME"] = "1";
-      int code = o.launcher == "mpi" ? RunMpi(run, argv[0]) : RunLocal(run);
+      int code = o.launcher == "mpi"   ? RunMpi(run, argv[0])
+                 : o.launcher == "ssh" ? RunSsh(run)
+                                       : RunLocal(run);
       if (code == 0 || attempt >= o.max_restarts) return code;
       std::printf(
           "launch: the job failed (exit code %d); restart %d of %d, resuming from the "

@@ -20,11 +20,13 @@
 #include <thread>
 
 #include "dist/ps/message.h"
+#include "launcher/free_port.h"
 #include "tests/testing/job_process.h"
 #include "tests/testing/run_command.h"
 
 namespace {
 
+using mx::launcher::FreePort;
 using mx::testing::RunCommand;
 
 const std::string kLaunch = "launcher/launch";
@@ -33,19 +35,6 @@ const std::string kTrain = "tests/dist/dist_train";
 std::string TempPath(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
   return std::string(dir ? dir : "/tmp") + "/" + name;
-}
-
-// A TCP port that was free a moment ago (tests may run side by side).
-int FreePort() {
-  int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(a);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &len);
-  close(s);
-  return ntohs(a.sin_port);
 }
 
 bool HaveMpirun() { return std::system("command -v mpirun > /dev/null 2>&1") == 0; }
@@ -125,6 +114,38 @@ TEST(Launch, ThroughMpiLauncherAndPlainMpirun) {
   ASSERT_EQ(rc, 0) << out;
   EXPECT_TRUE(mx::testing::ReadWholeFile(plain) == Reference())
       << "plain mpirun: parameters differ";
+}
+
+// --launcher ssh: every process through `--ssh CMD HOST COMMAND` (fake_ssh runs COMMAND here
+// and logs HOST): the scheduler on the first host, servers and workers round-robin over both;
+// dist_sync ends bit-identical to one process.
+TEST(Launch, ThroughSshLauncher) {
+  std::string hosts = TempPath("hosts"), log = TempPath("ssh.log");
+  std::string path = TempPath("ssh_launch.params");
+  std::ofstream(hosts) << "# two names for this machine\n127.0.0.1 slots=2\nlocalhost\n";
+  std::remove(log.c_str());
+  int rc = -1;
+  std::string out =
+      RunCommand("FAKE_SSH_LOG=" + log + " " + kLaunch + " -n 2 -s 2 --launcher ssh -H " + hosts +
+                     " --ssh tests/dist/fake_ssh --env "
+                     "MXNET_KVSTORE_BIGARRAY_BOUND=100 -- " +
+                     kTrain + " --kvstore dist_sync --out " + path + " 2>&1",
+                 &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("[worker 1] rank 1 of 2 done"), std::string::npos) << out;
+  EXPECT_TRUE(mx::testing::ReadWholeFile(path) == Reference()) << "ssh launcher: parameters differ";
+  std::istringstream started(mx::testing::ReadWholeFile(log));
+  int first = 0, second = 0;
+  for (std::string h; started >> h;) {
+    if (h == "127.0.0.1") ++first;
+    if (h == "localhost") ++second;
+  }
+  EXPECT_EQ(first, 3);   // scheduler, server 0, worker 0
+  EXPECT_EQ(second, 2);  // server 1, worker 1
+  // Without a hostfile it says what is missing.
+  out = RunCommand(kLaunch + " -n 1 --launcher ssh -- /bin/true 2>&1", &rc);
+  EXPECT_EQ(rc, 2);
+  EXPECT_NE(out.find("--launcher ssh needs -H HOSTFILE"), std::string::npos) << out;
 }
 
 TEST(Launch, KilledWorkerFailsTheJobWithAClearErrorQuickly) {
