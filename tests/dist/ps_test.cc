@@ -178,6 +178,24 @@ TEST(ParameterServer, Float16TransportDoesNotOverflow) {
   });
 }
 
+// A float16 key with multi_precision SGD: the servers keep a float32 master copy, so updates
+// far below float16's resolution at 1.0 (spacing 2^-10) still add up; without it the weight
+// would stay 1.0.
+TEST(ParameterServer, Float16KeysKeepFloat32MasterWeightsOnTheServers) {
+  RunJob("mp16", "dist_sync", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
+    NDArray w = nd::ones({4}, cpu(), kFloat16);
+    store->Init({0}, {w});
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 1e-4}, {"multi_precision", true}}));
+    for (int step = 0; step < 20; ++step) {
+      store->Push({0}, {{nd::ones({4}, cpu(), kFloat16) * 0.5}});  // sum of both: 1.0
+      store->Pull({0}, {{w}});
+    }
+    // float32 master: 1 - 20 * 1e-4 = 0.998, whose nearest float16 is 0.998046875.
+    for (double v : Values(w)) EXPECT_EQ(v, 0.998046875);
+    (void)rank;
+  });
+}
+
 TEST(ParameterServer, AsyncAppliesEachPush) {
   RunJob("async", "dist_async", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
     NDArray w = nd::zeros({4});
