@@ -398,14 +398,19 @@ class DistKVStore : public KVStore {
   // scheduler): pushes and pulls are asynchronous, so the next call reports it.
   void ThrowIfBroken(const char* op) {
     std::lock_guard<std::mutex> lock(mu_);
-    MX_CHECK_AS(DistError, dead_.empty())
-        << "worker " << rank() << ": " << op << " cannot finish: " << dead_;
-    MX_CHECK_AS(DistError, server_error_.empty())
-        << "worker " << rank() << ": " << op << " cannot finish: " << server_error_;
-    MX_CHECK_AS(DistError, link_->SchedulerSilentFor() < c_.dead_after_s)
-        << "worker " << rank() << ": " << op << " cannot finish: the scheduler at "
-        << c_.root_endpoint() << " has been silent for "
-        << static_cast<int>(link_->SchedulerSilentFor()) << " s";
+    std::string why = BrokenLocked();
+    MX_CHECK_AS(DistError, why.empty())
+        << "worker " << rank() << ": " << op << " cannot finish: " << why;
+  }
+
+  // Why the job can no longer answer, or "" while it can. Call with mu_ held.
+  std::string BrokenLocked() const {
+    if (!dead_.empty()) return dead_;
+    if (!server_error_.empty()) return server_error_;
+    if (link_->SchedulerSilentFor() >= c_.dead_after_s)
+      return "the scheduler at " + c_.root_endpoint() + " has been silent for " +
+             std::to_string(static_cast<int>(link_->SchedulerSilentFor())) + " s";
+    return "";
   }
 
   // Waits for every push and pull issued so far (rethrowing their errors): control messages
@@ -499,14 +504,9 @@ class DistKVStore : public KVStore {
     double start = ps::NowSeconds(), logged = start;
     std::unique_lock<std::mutex> lock(mu_);
     while (!replies_.count(req)) {
-      MX_CHECK_AS(DistError, dead_.empty())
-          << "worker " << rank() << ": " << what << " cannot finish: " << dead_;
-      MX_CHECK_AS(DistError, server_error_.empty())
-          << "worker " << rank() << ": " << what << " cannot finish: " << server_error_;
-      MX_CHECK_AS(DistError, link_->SchedulerSilentFor() < c_.dead_after_s)
-          << "worker " << rank() << ": " << what << " cannot finish: the scheduler at "
-          << c_.root_endpoint() << " has been silent for "
-          << static_cast<int>(link_->SchedulerSilentFor()) << " s";
+      std::string why = BrokenLocked();
+      MX_CHECK_AS(DistError, why.empty())
+          << "worker " << rank() << ": " << what << " cannot finish: " << why;
       double now = ps::NowSeconds();
       MX_CHECK_AS(DistError, now - start < limit)
           << "worker " << rank() << ": " << what << " got no answer within " << limit
@@ -540,11 +540,8 @@ class DistKVStore : public KVStore {
     std::string why;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      why = !dead_.empty() ? dead_ : server_error_;
+      why = BrokenLocked();
     }
-    if (why.empty() && link_->SchedulerSilentFor() >= c_.dead_after_s)
-      why = "the scheduler at " + c_.root_endpoint() + " has been silent for " +
-            std::to_string(static_cast<int>(link_->SchedulerSilentFor())) + " s";
     if (!why.empty())
       pulls_.FailAll(why);
     else

@@ -243,7 +243,7 @@ TEST(Launch, RandomBytesAtTheSchedulerPortAreRejectedAndTheJobFinishes) {
     std::string out =
         RunCommand(kLaunch + " -n 2 -s 1 --env TESSERA_PS_TOKEN=noise-job --port " +
                        std::to_string(port) + " -- " + kTrain +
-                       " --kvstore dist_sync --steps 60 --sleep-ms 20 " + "--out " + path + " 2>&1",
+                       " --kvstore dist_sync --steps 300 --sleep-ms 20 " + "--out " + path + " 2>&1",
                    &rc);
     return std::make_pair(rc, out);
   });
@@ -274,7 +274,7 @@ TEST(Launch, RandomBytesAtTheSchedulerPortAreRejectedAndTheJobFinishes) {
   ASSERT_EQ(job.wait_for(std::chrono::seconds(90)), std::future_status::ready) << "job hung";
   auto [rc, out] = job.get();
   EXPECT_EQ(rc, 0) << out;
-  EXPECT_NE(out.find("rank 1 of 2 done after 60 steps"), std::string::npos) << out;
+  EXPECT_NE(out.find("rank 1 of 2 done after 300 steps"), std::string::npos) << out;
   EXPECT_NE(out.find("rejected a message (header frame of 3 bytes"), std::string::npos) << out;
   EXPECT_NE(out.find("rejected a message (job token mismatch"), std::string::npos) << out;
   EXPECT_NE(out.find("truncated?); still serving"), std::string::npos) << out;
