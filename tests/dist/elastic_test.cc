@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -87,7 +88,10 @@ TEST(Elastic, LostWorkersRowsAreSharedByTheOthersFromTheNextEpoch) {
 
 TEST(Elastic, ReplacementJoinsAtAnEpochStartWithTheCurrentWeights) {
   int rc = -1;
-  std::string out = RunCommand(SmallJob("--replace 1", "--epochs 10 --sleep-ms 50"), &rc);
+  const char* tmp = std::getenv("TEST_TMPDIR");
+  std::string prefix = std::string(tmp ? tmp : "/tmp") + "/replaced" + std::to_string(getpid());
+  std::string out =
+      RunCommand(SmallJob("--replace 1", "--epochs 10 --sleep-ms 50 --checkpoint " + prefix), &rc);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_NE(out.find("launch: starting a replacement for worker 1 (1 of 1 allowed by --replace)"),
             std::string::npos)
@@ -111,6 +115,15 @@ TEST(Elastic, ReplacementJoinsAtAnEpochStartWithTheCurrentWeights) {
     EXPECT_EQ(Rows(out, "worker 2", epoch), Range(160, 240)) << "epoch " << epoch << "\n" << out;
   }
   EXPECT_TRUE(Rows(out, "worker 1 replacement 1", joined - 1).empty()) << out;
+  // Checkpoints: complete before the loss, none while worker 1 was missing (the end of epoch
+  // 1), complete again once the replacement had joined.
+  struct stat st;
+  EXPECT_EQ(stat((prefix + "-0001.manifest").c_str(), &st), 0);
+  EXPECT_NE(stat((prefix + "-0002.manifest").c_str(), &st), 0);
+  EXPECT_NE(out.find("checkpoint " + prefix + "-0002 not completed: 2 of 3 workers are in the job"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(stat((prefix + "-0010.manifest").c_str(), &st), 0);
   // dist_sync: all three end with the servers' weights, the replacement included.
   EXPECT_NE(ParamsSum(out, "worker 0"), "(none)") << out;
   EXPECT_EQ(ParamsSum(out, "worker 1 replacement 1"), ParamsSum(out, "worker 0")) << out;

@@ -1,7 +1,7 @@
 // A small elastic training job for elastic_test: Module::Fit of an MLP on synthetic rows over a
 // dist_sync store, whose iterator reports which rows each worker trained.
 //   elastic_train [--epochs E] [--rows N] [--batch B] [--sleep-ms MS]
-//                 [--die-rank R --die-epoch E --die-batch K]
+//                 [--die-rank R --die-epoch E --die-batch K] [--checkpoint PREFIX]
 // Row i's first feature is i / N, so the rows a worker is handed can be told apart. At the end
 // of every epoch each worker prints "rows epoch E: i j k ..." (the rows it trained, sorted) and,
 // at the end, "params sum S" (the sum of every parameter, the same on every worker of a
@@ -46,6 +46,8 @@ class RecordingIter : public mx::io::DataIter {
   void SetPartition(int num_parts, int part_index) override {
     inner_->SetPartition(num_parts, part_index);
   }
+  std::string SaveState() const override { return inner_->SaveState(); }
+  void LoadState(const std::string& state) override { inner_->LoadState(state); }
   // The rows handed out since the last call, sorted.
   std::vector<int64_t> TakeSeen() {
     std::vector<int64_t> s;
@@ -65,6 +67,7 @@ class RecordingIter : public mx::io::DataIter {
 int main(int argc, char** argv) {
   int64_t epochs = 6, sleep_ms = 0, die_rank = -1, die_epoch = -1, die_batch = -1;
   int64_t rows = 240, batch = 8;
+  std::string checkpoint;
   if (!mx::testing::ParseIntFlags("elastic_train", argc, argv,
                                   {{"--epochs", &epochs},
                                    {"--rows", &rows},
@@ -72,7 +75,8 @@ int main(int argc, char** argv) {
                                    {"--sleep-ms", &sleep_ms},
                                    {"--die-rank", &die_rank},
                                    {"--die-epoch", &die_epoch},
-                                   {"--die-batch", &die_batch}}))
+                                   {"--die-batch", &die_batch}},
+                                  {{"--checkpoint", &checkpoint}}))
     return 2;
   try {
     std::shared_ptr<mx::kv::KVStore> store = mx::kv::Create("dist_sync");
@@ -128,6 +132,7 @@ int main(int argc, char** argv) {
           std::printf("%s\n", line.c_str());
           std::fflush(stdout);
         });
+    fit.checkpoint_prefix = checkpoint;  // epoch ends; none while a worker is missing
     mod.Fit(&train, fit);
     auto [args, aux] = mod.GetParams();
     double sum = 0;
