@@ -29,6 +29,16 @@ struct UnaryMap {
   }
 };
 
+// out[i] = OP(in[i]) for req kWrite and kInplace: no per-element test of req, so the
+// compiler can vectorize the loop when OP is branch-free.
+template <typename OP>
+struct UnaryWrite {
+  template <typename T>
+  MX_XINLINE static void Map(int64_t i, const T* in, T* out) {
+    out[i] = OP::Map(in[i]);
+  }
+};
+
 template <typename OP>
 struct BinaryMap {
   template <typename T>

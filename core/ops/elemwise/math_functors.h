@@ -71,12 +71,25 @@ MX_XINLINE float tanh(float x) { return ::tanhf(x); }
 #else
 // float tanh on the CPU without a libm call per element (glibc's tanhf dominated tanh layers):
 // |x| < 0.0625: the odd Taylor series to x^9; otherwise (1 - e) / (1 + e) with e = exp(-2|x|)
-// from Cephes' expf polynomial and an exponent built in the bits. Max error ~2 ulp.
+// from Cephes' expf polynomial and an exponent built in the bits. Max error ~2 ulp. Every
+// choice is a bitwise select of values computed for every input, so the compiler can
+// vectorize the loops that call it (a ?: here becomes a branch it will not if-convert, since
+// the division might trap under -ftrapping-math).
+inline float SelectBits(bool c, float a, float b) {
+  uint32_t ia, ib, m = 0u - static_cast<uint32_t>(c);
+  __builtin_memcpy(&ia, &a, sizeof(ia));
+  __builtin_memcpy(&ib, &b, sizeof(ib));
+  uint32_t r = (ia & m) | (ib & ~m);
+  float f;
+  __builtin_memcpy(&f, &r, sizeof(f));
+  return f;
+}
 inline float tanh(float x) {
-  float ax = x < 0 ? -x : x;
+  float ax = __builtin_fabsf(x);
   float x2 = x * x;
-  float small = x * (1.0f + x2 * (-1.0f / 3 + x2 * (2.0f / 15 + x2 * (-17.0f / 315 + x2 * (62.0f / 2835)))));
-  float t = -2.0f * (ax < 9.0f ? ax : 9.0f);  // tanh(9) rounds to 1 in float
+  float small =
+      x * (1.0f + x2 * (-1.0f / 3 + x2 * (2.0f / 15 + x2 * (-17.0f / 315 + x2 * (62.0f / 2835)))));
+  float t = -2.0f * SelectBits(ax < 9.0f, ax, 9.0f);  // tanh(9) rounds to 1 in float
   float n = static_cast<float>(static_cast<int>(t * 1.44269504088896341f - 0.5f));
   float r = t - n * 0.693359375f + n * 2.12194440e-4f;
   float p = 1.9875691500e-4f;
@@ -90,10 +103,9 @@ inline float tanh(float x) {
   float scale;
   __builtin_memcpy(&scale, &bits, sizeof(scale));
   e *= scale;
-  float big = (1.0f - e) / (1.0f + e);
-  big = x < 0 ? -big : big;
-  big = ax == ax ? big : x;  // NaN stays NaN
-  return ax < 0.0625f ? small : big;
+  float big = __builtin_copysignf((1.0f - e) / (1.0f + e), x);
+  big = SelectBits(ax == ax, big, x);  // NaN stays NaN
+  return SelectBits(ax < 0.0625f, small, big);
 }
 #endif
 MX_MATH_FN(asinh, asinhf, asinh)

@@ -70,8 +70,12 @@ void ActivationForward(const OpAttrs& attrs, const OpContext& ctx, const std::ve
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "Activation", {
     auto run = [&](auto functor) {
       using OP = decltype(functor);
-      Kernel<xpu>::template Launch<UnaryMap<OP>>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
-                                                 out[0].ptr<T>(), static_cast<int>(req[0]));
+      if (req[0] == OpReq::kWrite || req[0] == OpReq::kInplace)
+        Kernel<xpu>::template Launch<UnaryWrite<OP>>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
+                                                     out[0].ptr<T>());
+      else
+        Kernel<xpu>::template Launch<UnaryMap<OP>>(ctx.run.stream, in[0].size(), in[0].ptr<T>(),
+                                                   out[0].ptr<T>(), static_cast<int>(req[0]));
     };
     if (t == "relu")
       run(mop::relu());
