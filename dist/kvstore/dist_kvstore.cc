@@ -240,19 +240,11 @@ class DistKVStore : public KVStore {
     Message r = replacement_ ? Await(m.request, "admission to the job (at the start of an epoch)",
                                      std::numeric_limits<double>::infinity())
                              : Await(m.request, "start of epoch " + std::to_string(epoch));
-    std::istringstream in(r.meta);
-    std::string word;
     kv::Membership out;
-    out.epoch = epoch;
+    int64_t members_epoch = epoch;
     std::vector<int> live;
-    while (in >> word) {
-      if (word == "epoch") {
-        in >> out.epoch;
-      } else if (word == "live") {
-        int x;
-        while (in >> x) live.push_back(x);
-      }
-    }
+    ps::ParseMembershipMeta(r.meta, &members_epoch, &live);
+    out.epoch = static_cast<int>(members_epoch);
     auto me = std::find(live.begin(), live.end(), rank());
     MX_CHECK_AS(DistError, me != live.end())
         << "worker " << rank() << ": the scheduler's members of epoch " << out.epoch
@@ -274,29 +266,7 @@ class DistKVStore : public KVStore {
   }
 
   void SetGradientCompression(const ParamMap& params) override {
-    ps::CompressionConfig c;
-    std::string type = "none";
-    for (const auto& [k, v] : params) {
-      if (k == "type") {
-        type = v;
-      } else if (k == "threshold") {
-        char* end = nullptr;
-        c.threshold = std::strtof(v.c_str(), &end);
-        MX_CHECK_AS(ValueError, *end == '\0' && c.threshold > 0)
-            << "gradient compression: threshold must be a positive number, found '" << v << "'.";
-      } else {
-        MX_THROW(ValueError) << "gradient compression: unknown key '" << k
-                             << "'; valid keys: type, threshold.";
-      }
-    }
-    if (type == "2bit")
-      c.type = ps::Compression::kTwoBit;
-    else if (type == "fp16")
-      c.type = ps::Compression::kFp16;
-    else
-      MX_CHECK_AS(ValueError, type == "none")
-          << "gradient compression: type '" << type << "' is not 2bit, fp16 or none.";
-    c.workers = c_.num_workers;
+    ps::CompressionConfig c = ps::ParseCompressionParams(params, c_.num_workers);
     WaitComm();  // pushes in flight use the residuals
     compression_ = c;
     for (auto& [key, info] : keys_) info.residual.clear();

@@ -1,5 +1,6 @@
 #include "dist/ps/compression.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -88,6 +89,34 @@ CompressionConfig ParseCompressionMeta(const std::string& meta) {
   } else {
     MX_CHECK_AS(ValueError, kind.empty()) << "unknown gradient compression '" << meta << "'";
   }
+  return c;
+}
+
+CompressionConfig ParseCompressionParams(const std::map<std::string, std::string>& params,
+                                         int workers) {
+  CompressionConfig c;
+  std::string type = "none";
+  for (const auto& [k, v] : params) {
+    if (k == "type") {
+      type = v;
+    } else if (k == "threshold") {
+      char* end = nullptr;
+      c.threshold = std::strtof(v.c_str(), &end);
+      MX_CHECK_AS(ValueError, *end == '\0' && c.threshold > 0)
+          << "gradient compression: threshold must be a positive number, found '" << v << "'.";
+    } else {
+      MX_THROW(ValueError) << "gradient compression: unknown key '" << k
+                           << "'; valid keys: type, threshold.";
+    }
+  }
+  if (type == "2bit")
+    c.type = Compression::kTwoBit;
+  else if (type == "fp16")
+    c.type = Compression::kFp16;
+  else
+    MX_CHECK_AS(ValueError, type == "none")
+        << "gradient compression: type '" << type << "' is not 2bit, fp16 or none.";
+  c.workers = workers;
   return c;
 }
 

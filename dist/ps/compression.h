@@ -12,6 +12,7 @@
 #define TESSERA_DIST_PS_COMPRESSION_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,12 @@ void Decode(const CompressionConfig& c, const char* bytes, int64_t n, float* out
 // The configuration as message meta ("2bit 0.5", "fp16 2") and back; ValueError otherwise.
 std::string CompressionMeta(const CompressionConfig& c);
 CompressionConfig ParseCompressionMeta(const std::string& meta);
+
+// The configuration from MXNet's set_gradient_compression parameters ({"type": "2bit", "fp16"
+// or "none"; "threshold": a positive number}) for a job of `workers` workers; ValueError naming
+// a bad key or value.
+CompressionConfig ParseCompressionParams(const std::map<std::string, std::string>& params,
+                                         int workers);
 
 }  // namespace ps
 }  // namespace mx

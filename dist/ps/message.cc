@@ -3,6 +3,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "core/base/error.h"
+
 namespace mx {
 namespace ps {
 
@@ -86,6 +88,24 @@ uint64_t TokenHash(const std::string& token) {
     h *= 1099511628211ull;
   }
   return h;
+}
+
+std::string MembershipMeta(int64_t epoch, const std::vector<int>& live) {
+  std::ostringstream out;
+  out << "epoch " << epoch << "\nlive";
+  for (int r : live) out << " " << r;
+  out << "\n";
+  return out.str();
+}
+
+void ParseMembershipMeta(const std::string& meta, int64_t* epoch, std::vector<int>* live) {
+  std::istringstream in(meta);
+  std::string word, tag;
+  in >> word >> *epoch >> tag;
+  MX_CHECK_AS(ValueError, !in.fail() && word == "epoch" && tag == "live")
+      << "'" << meta << "' is not an elastic membership (epoch E, live R ...)";
+  live->clear();
+  for (int r; in >> r;) live->push_back(r);
 }
 
 }  // namespace ps

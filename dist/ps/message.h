@@ -90,6 +90,11 @@ struct FrameView {
 bool Decode(const std::vector<FrameView>& frames, uint64_t token, uint64_t max_bytes, Message* out,
             std::string* why);
 
+// The meta of an elastic kBarrierDone: the epoch and the ranks of the live workers
+// ("epoch E\nlive R R ...\n"), and back (ValueError when `meta` is not one).
+std::string MembershipMeta(int64_t epoch, const std::vector<int>& live);
+void ParseMembershipMeta(const std::string& meta, int64_t* epoch, std::vector<int>* live);
+
 // 64-bit FNV-1a of a job's token string (what travels in headers).
 uint64_t TokenHash(const std::string& token);
 

@@ -251,18 +251,18 @@ class Scheduler {
       join_requests_.clear();
       admitting_ = false;
     }
-    std::ostringstream members;
+    std::string members;
     if (c_.elastic) {
-      members << "epoch " << epoch_ << "\nlive";
+      std::vector<int> live;
       for (int r = 0; r < c_.num_workers; ++r)
-        if (!lost_.count(c_.worker_id(r))) members << " " << r;
-      members << "\n";
+        if (!lost_.count(c_.worker_id(r))) live.push_back(r);
+      members = MembershipMeta(epoch_, live);
     }
     for (const auto& [id, req] : barrier_) {
       Message r;
       r.type = MsgType::kBarrierDone;
       r.request = req;
-      r.meta = members.str();
+      r.meta = members;
       Send(id, r);
     }
     barrier_.clear();
