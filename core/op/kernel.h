@@ -1,12 +1,14 @@
 // Kernel launchers shared by CPU and GPU code (MXNet's mxnet_op::Kernel). An operator writes its
 // math once as a functor with `MX_XINLINE static void Map(int64_t i, Args...)`; Kernel<cpu>
-// runs it in an OpenMP loop over the CPU kernel threads, Kernel<GPU> (kernel_gpu.cuh) as a
-// grid-stride CUDA kernel on the op's stream. Map must only touch element i's outputs.
+// runs it in an OpenMP loop over the CPU kernel threads (vectorized per CPU: MX_CPU_CLONES),
+// Kernel<GPU> (kernel_gpu.cuh) as a grid-stride CUDA kernel on the op's stream. Map must only touch
+// element i's outputs.
 #ifndef TESSERA_CORE_OP_KERNEL_H_
 #define TESSERA_CORE_OP_KERNEL_H_
 
 #include <cstdint>
 
+#include "core/base/cpu_clones.h"
 #include "core/base/half.h"
 
 namespace mx {
@@ -23,7 +25,7 @@ struct Kernel;
 template <>
 struct Kernel<CPU> {
   template <typename F, typename... Args>
-  static void Launch(void* /*stream*/, int64_t n, Args... args) {
+  MX_CPU_CLONES static void Launch(void* /*stream*/, int64_t n, Args... args) {
     if (n < 32768) {
       for (int64_t i = 0; i < n; ++i) F::Map(i, args...);
       return;

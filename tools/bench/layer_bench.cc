@@ -2,9 +2,10 @@
 // filters, batch norm, relu, 2x2 max pooling, fully connected to 2) and of LeNet's layers,
 // against PyTorch (torch_layers.py, the same layers and shapes) measured in the same run.
 // Prints BENCH lines with ratio = PyTorch's time / ours (> 1: Tessera is faster).
-// Usage: layer_bench [--quick] [--gpu]   (--quick: smaller shapes, for a smoke run;
+// Usage: layer_bench [--quick] [--gpu] [--case S]   (--quick: smaller shapes, for a smoke run;
 //        --gpu: layers on gpu(0) against PyTorch on the same card, TF32 off on both sides;
-//        TESSERA_PEER_PYTHON names the Python with CUDA PyTorch)
+//        TESSERA_PEER_PYTHON names the Python with CUDA PyTorch; --case: only the layers whose
+//        name contains S)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -93,9 +94,11 @@ double OursSeconds(const LayerCase& c, int reps, mx::Context ctx) {
 int main(int argc, char** argv) {
   bench::UsePassiveOpenMP(argv);
   bool quick = false, on_gpu = false;
+  std::string only;
   for (int i = 1; i < argc; ++i) {
     quick |= std::string(argv[i]) == "--quick";
     on_gpu |= std::string(argv[i]) == "--gpu";
+    if (std::string(argv[i]) == "--case" && i + 1 < argc) only = argv[++i];
   }
   if (on_gpu && mx::GpuCount() == 0) {
     std::fprintf(stderr, "layer_bench --gpu: no GPU on this machine\n");
@@ -119,6 +122,7 @@ int main(int argc, char** argv) {
                                  std::to_string(cfg.lenet) + " " + std::to_string(threads) + " " +
                                  std::to_string(cfg.reps) + (on_gpu ? " cuda" : " cpu"));
       for (const LayerCase& c : Cases(cfg.n, cfg.h, cfg.lenet)) {
+        if (c.name.find(only) == std::string::npos) continue;
         double ours = OursSeconds(c, cfg.reps, ctx);
         auto it = peer.find(c.name);
         double theirs = it == peer.end() ? 0 : it->second;

@@ -12,6 +12,7 @@
 //   global statistics: dx = g * invstd * dy;   dgamma = sum(dy xhat); dbeta = sum(dy).
 #include <cmath>
 
+#include "core/base/cpu_clones.h"
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
@@ -34,44 +35,79 @@ bool BatchNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Sh
   return true;
 }
 
+// Sum of f(i) for i < n in double, kept in 8 interleaved partial sums so that the loop
+// vectorizes (a single running sum is a dependency chain GCC must not reorder).
+template <typename F>
+MX_XINLINE double LaneSum(int64_t n, F f) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int j = 0; j < 8; ++j) acc[j] += f(i + j);
+  double tail = 0;
+  for (; i < n; ++i) tail += f(i);
+  return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
+}
+
+// Channel c's rows: row o starts at x + (o * v.c + c) * v.inner.
+template <typename T>
+MX_XINLINE const T* Row(const T* x, BnView v, int64_t o, int64_t c) {
+  return x + (o * v.c + c) * v.inner;
+}
+
+template <typename T>
+MX_CPU_CLONES void ForwardChannel(const BatchNormParam& p, bool batch_stats, BnView v, int64_t c,
+                                  const T* x, const T* gamma, const T* beta, T* mm, T* mv, T* y,
+                                  T* mean_out, T* invstd_out, int req) {
+  int64_t m = v.outer * v.inner;
+  double mean, var;
+  if (batch_stats) {
+    double s = 0, s2 = 0;
+    for (int64_t o = 0; o < v.outer; ++o) {
+      const T* r = Row(x, v, o, c);
+      s += LaneSum(v.inner, [r](int64_t i) { return ConvertValue<double>(r[i]); });
+    }
+    mean = s / m;
+    for (int64_t o = 0; o < v.outer; ++o) {
+      const T* r = Row(x, v, o, c);
+      s2 += LaneSum(v.inner, [r, mean](int64_t i) {
+        double d = ConvertValue<double>(r[i]) - mean;
+        return d * d;
+      });
+    }
+    var = s2 / m;
+    mm[c] = ConvertValue<T>(ConvertValue<double>(mm[c]) * p.momentum + mean * (1 - p.momentum));
+    mv[c] = ConvertValue<T>(ConvertValue<double>(mv[c]) * p.momentum + var * (1 - p.momentum));
+  } else {
+    mean = ConvertValue<double>(mm[c]);
+    var = ConvertValue<double>(mv[c]);
+  }
+  double invstd = 1.0 / std::sqrt(var + p.eps);
+  double g = p.fix_gamma ? 1.0 : ConvertValue<double>(gamma[c]);
+  double b = ConvertValue<double>(beta[c]);
+  mean_out[c] = ConvertValue<T>(mean);
+  invstd_out[c] = ConvertValue<T>(invstd);
+  for (int64_t o = 0; o < v.outer; ++o) {
+    const T* r = Row(x, v, o, c);
+    T* out = y + (o * v.c + c) * v.inner;
+    if (req == static_cast<int>(OpReq::kAddTo)) {
+      for (int64_t i = 0; i < v.inner; ++i)
+        mop::Assign(out + i, req,
+                    ConvertValue<T>((ConvertValue<double>(r[i]) - mean) * invstd * g + b));
+    } else if (req != static_cast<int>(OpReq::kNull)) {
+      for (int64_t i = 0; i < v.inner; ++i)
+        out[i] = ConvertValue<T>((ConvertValue<double>(r[i]) - mean) * invstd * g + b);
+    }
+  }
+}
+
 template <typename T>
 void Forward(const BatchNormParam& p, bool train, BnView v, const T* x, const T* gamma,
              const T* beta, T* mm, T* mv, T* y, T* mean_out, T* invstd_out, int req) {
   bool batch_stats = train && !p.use_global_stats;
   int64_t m = v.outer * v.inner;
 #pragma omp parallel for num_threads(CpuKernelThreads()) if (v.c > 1 && m * v.c > 16384)
-  for (int64_t c = 0; c < v.c; ++c) {
-    double mean, var;
-    if (batch_stats) {
-      double s = 0, s2 = 0;
-      for (int64_t o = 0; o < v.outer; ++o)
-        for (int64_t i = 0; i < v.inner; ++i)
-          s += ConvertValue<double>(x[(o * v.c + c) * v.inner + i]);
-      mean = s / m;
-      for (int64_t o = 0; o < v.outer; ++o)
-        for (int64_t i = 0; i < v.inner; ++i) {
-          double d = ConvertValue<double>(x[(o * v.c + c) * v.inner + i]) - mean;
-          s2 += d * d;
-        }
-      var = s2 / m;
-      mm[c] = ConvertValue<T>(ConvertValue<double>(mm[c]) * p.momentum + mean * (1 - p.momentum));
-      mv[c] = ConvertValue<T>(ConvertValue<double>(mv[c]) * p.momentum + var * (1 - p.momentum));
-    } else {
-      mean = ConvertValue<double>(mm[c]);
-      var = ConvertValue<double>(mv[c]);
-    }
-    double invstd = 1.0 / std::sqrt(var + p.eps);
-    double g = p.fix_gamma ? 1.0 : ConvertValue<double>(gamma[c]);
-    double b = ConvertValue<double>(beta[c]);
-    mean_out[c] = ConvertValue<T>(mean);
-    invstd_out[c] = ConvertValue<T>(invstd);
-    for (int64_t o = 0; o < v.outer; ++o)
-      for (int64_t i = 0; i < v.inner; ++i) {
-        int64_t k = (o * v.c + c) * v.inner + i;
-        mop::Assign(y + k, req,
-                    ConvertValue<T>((ConvertValue<double>(x[k]) - mean) * invstd * g + b));
-      }
-  }
+  for (int64_t c = 0; c < v.c; ++c)
+    ForwardChannel(p, batch_stats, v, c, x, gamma, beta, mm, mv, y, mean_out, invstd_out, req);
 }
 
 void BatchNormForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
@@ -86,43 +122,59 @@ void BatchNormForward(const OpAttrs& attrs, const OpContext& ctx, const std::vec
 }
 
 template <typename T>
+MX_CPU_CLONES void BackwardChannel(const BatchNormParam& p, BnView v, int64_t c, const T* dy,
+                                   const T* x, const T* gamma, const T* mean, const T* invstd,
+                                   T* dx, T* dgamma, T* dbeta, const std::vector<OpReq>& req) {
+  int64_t m = v.outer * v.inner;
+  double mu = ConvertValue<double>(mean[c]), is = ConvertValue<double>(invstd[c]);
+  double g = p.fix_gamma ? 1.0 : ConvertValue<double>(gamma[c]);
+  double sum_dy = 0, sum_dy_xhat = 0;
+  for (int64_t o = 0; o < v.outer; ++o) {
+    const T* d = Row(dy, v, o, c);
+    const T* r = Row(x, v, o, c);
+    sum_dy += LaneSum(v.inner, [d](int64_t i) { return ConvertValue<double>(d[i]); });
+    sum_dy_xhat += LaneSum(v.inner, [d, r, mu](int64_t i) {
+      return ConvertValue<double>(d[i]) * (ConvertValue<double>(r[i]) - mu);
+    });
+  }
+  sum_dy_xhat *= is;
+  if (dx && req[0] != OpReq::kNull) {
+    // batch statistics: dx = g is / m (m dy - sum_dy - xhat sum_dy_xhat);
+    // global statistics: dx = g is dy.
+    bool global = p.use_global_stats;
+    double k = global ? g * is : g * is / m, dm = static_cast<double>(m), xk = is * sum_dy_xhat;
+    int rq = static_cast<int>(req[0]);
+    for (int64_t o = 0; o < v.outer; ++o) {
+      const T* d = Row(dy, v, o, c);
+      const T* r = Row(x, v, o, c);
+      T* out = dx + (o * v.c + c) * v.inner;
+      auto at = [&](int64_t i) {
+        double di = ConvertValue<double>(d[i]);
+        return ConvertValue<T>(
+            global ? k * di : k * (dm * di - sum_dy - (ConvertValue<double>(r[i]) - mu) * xk));
+      };
+      if (rq == static_cast<int>(OpReq::kAddTo)) {
+        for (int64_t i = 0; i < v.inner; ++i) mop::Assign(out + i, rq, at(i));
+      } else {
+        for (int64_t i = 0; i < v.inner; ++i) out[i] = at(i);
+      }
+    }
+  }
+  if (req[1] != OpReq::kNull)
+    mop::Assign(dgamma + c, static_cast<int>(req[1]),
+                ConvertValue<T>(p.fix_gamma ? 0.0 : sum_dy_xhat));
+  if (req[2] != OpReq::kNull)
+    mop::Assign(dbeta + c, static_cast<int>(req[2]), ConvertValue<T>(sum_dy));
+}
+
+template <typename T>
 void Backward(const BatchNormParam& p, BnView v, const T* dy, const T* x, const T* gamma,
               const T* mean, const T* invstd, T* dx, T* dgamma, T* dbeta,
               const std::vector<OpReq>& req) {
   int64_t m = v.outer * v.inner;
 #pragma omp parallel for num_threads(CpuKernelThreads()) if (v.c > 1 && m * v.c > 16384)
-  for (int64_t c = 0; c < v.c; ++c) {
-    double mu = ConvertValue<double>(mean[c]), is = ConvertValue<double>(invstd[c]);
-    double g = p.fix_gamma ? 1.0 : ConvertValue<double>(gamma[c]);
-    double sum_dy = 0, sum_dy_xhat = 0;
-    for (int64_t o = 0; o < v.outer; ++o)
-      for (int64_t i = 0; i < v.inner; ++i) {
-        int64_t k = (o * v.c + c) * v.inner + i;
-        double d = ConvertValue<double>(dy[k]);
-        sum_dy += d;
-        sum_dy_xhat += d * (ConvertValue<double>(x[k]) - mu) * is;
-      }
-    if (dx && req[0] != OpReq::kNull) {
-      for (int64_t o = 0; o < v.outer; ++o)
-        for (int64_t i = 0; i < v.inner; ++i) {
-          int64_t k = (o * v.c + c) * v.inner + i;
-          double d = ConvertValue<double>(dy[k]);
-          double r;
-          if (p.use_global_stats) {
-            r = g * is * d;
-          } else {
-            double xhat = (ConvertValue<double>(x[k]) - mu) * is;
-            r = g * is / m * (m * d - sum_dy - xhat * sum_dy_xhat);
-          }
-          mop::Assign(dx + k, static_cast<int>(req[0]), ConvertValue<T>(r));
-        }
-    }
-    if (req[1] != OpReq::kNull)
-      mop::Assign(dgamma + c, static_cast<int>(req[1]),
-                  ConvertValue<T>(p.fix_gamma ? 0.0 : sum_dy_xhat));
-    if (req[2] != OpReq::kNull)
-      mop::Assign(dbeta + c, static_cast<int>(req[2]), ConvertValue<T>(sum_dy));
-  }
+  for (int64_t c = 0; c < v.c; ++c)
+    BackwardChannel(p, v, c, dy, x, gamma, mean, invstd, dx, dgamma, dbeta, req);
 }
 
 void BatchNormBackward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,

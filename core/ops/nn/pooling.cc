@@ -4,8 +4,9 @@
 // extra edge divide by their part inside the padded input, as MXNet).
 // Backward (_backward_Pooling, inputs ograd, data, output): max routes dy to the first maximum
 // of each window; avg/sum spread dy over the window (avg divided as in the forward). Kernels for
-// both devices in pooling-inl.h.
+// both devices in pooling-inl.h; the CPU's 2x2/2 max pooling in pooling_max2x2.cc.
 #include "core/ops/nn/pooling-inl.h"
+#include "core/ops/nn/pooling_max2x2.h"
 
 namespace mx {
 namespace {
@@ -93,10 +94,21 @@ void PoolBackwardCpu(const PoolDims& d, const T* dy, const T* x, T* dx, int req)
   }
 }
 
+void PoolingForwardCpu(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
+                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  PoolDims d = MakePoolDims(attrs.get<PoolingParam>(), in[0].shape);
+  if (Max2x2Applies(d, in[0].dtype))
+    Max2x2Forward(d, in[0].dtype, in[0].dptr, out[0].dptr, req[0]);
+  else
+    PoolingForward<CPU>(attrs, ctx, in, req, out);
+}
+
 void PoolingBackwardCpu(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
                         const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull) return;
   PoolDims d = MakePoolDims(attrs.get<PoolingParam>(), in[1].shape);
+  if (Max2x2Applies(d, in[1].dtype))
+    return Max2x2Backward(d, in[1].dtype, in[0].dptr, in[1].dptr, out[0].dptr, req[0]);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "Pooling backward", {
     PoolBackwardCpu(d, in[0].ptr<T>(), in[1].ptr<T>(), out[0].ptr<T>(), static_cast<int>(req[0]));
   });
@@ -109,7 +121,7 @@ MX_REGISTER_OP(Pooling)
     .InputNames({"data"})
     .InferShape(PoolingShape)
     .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, PoolingForward<CPU>)
+    .Compute(DeviceType::kCPU, PoolingForwardCpu)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       return ctx->Op("_backward_Pooling", {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},
                      attrs.dict);
