@@ -24,6 +24,9 @@ std::vector<Case> Cases() {
         {"dilate", {1, 2}}, {"pad", {2, 0}}}},
       {{3, 2, 11}, {5, 2, 3}, {{"kernel", {3}}, {"num_filter", 5}, {"stride", {2}}}},
       {{1, 3, 7, 7}, {2, 3, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 2}, {"no_bias", true}}},
+      // Enough channels for oneDNN's blocked layouts (reordered in and out); the cases above
+      // run in plain layouts.
+      {{2, 32, 6, 6}, {32, 32, 3, 3}, {{"kernel", {3, 3}}, {"num_filter", 32}, {"pad", {1, 1}}}},
   };
 }
 
