@@ -52,20 +52,24 @@ struct Geometry {
 void Describe(ConvPrimitives* p, const Geometry& g, const memory::desc& src,
               const memory::desc& wei, const memory::desc& dst) {
   auto algo = dnnl::algorithm::convolution_direct;
+  dnnl::primitive_attr attr;  // scratchpads come from the caller (Scratchpad below)
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   auto fwd =
       g.has_bias
           ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo, src, wei,
                                             p->bias, dst, g.strides, g.dilates, g.pad, g.pad)
           : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_training, algo, src, wei, dst,
                                             g.strides, g.dilates, g.pad, g.pad);
-  p->fwd_pd = dnnl::convolution_forward::primitive_desc(fwd, DnnlEngine());
+  p->fwd_pd = dnnl::convolution_forward::primitive_desc(fwd, attr, DnnlEngine());
   dnnl::convolution_backward_data::desc bd(algo, src, wei, dst, g.strides, g.dilates, g.pad, g.pad);
-  p->bwd_data_pd = dnnl::convolution_backward_data::primitive_desc(bd, DnnlEngine(), p->fwd_pd);
+  p->bwd_data_pd =
+      dnnl::convolution_backward_data::primitive_desc(bd, attr, DnnlEngine(), p->fwd_pd);
   auto bw = g.has_bias ? dnnl::convolution_backward_weights::desc(
                              algo, src, wei, p->bias, dst, g.strides, g.dilates, g.pad, g.pad)
                        : dnnl::convolution_backward_weights::desc(algo, src, wei, dst, g.strides,
                                                                   g.dilates, g.pad, g.pad);
-  p->bwd_wei_pd = dnnl::convolution_backward_weights::primitive_desc(bw, DnnlEngine(), p->fwd_pd);
+  p->bwd_wei_pd =
+      dnnl::convolution_backward_weights::primitive_desc(bw, attr, DnnlEngine(), p->fwd_pd);
 }
 
 // Layouts: oneDNN's choice (blocked), except where its forward keeps the source in plain NCHW,
@@ -120,33 +124,48 @@ std::shared_ptr<ConvPrimitives> Get(const DnnlConvShape& s, bool has_bias) {
   return p;
 }
 
-// `user` viewed in the primitive's layout `want`: the same memory, or a reordered copy.
-memory In(const memory::desc& user_desc, const void* data, const memory::desc& want,
+// A buffer for `d` in thread-local scratch slot `slot` (reused across calls: no allocation or
+// page faults after the first call of a geometry).
+memory ScratchMemory(const memory::desc& d, int slot) {
+  return memory(d, DnnlEngine(), Scratch<float>(d.get_size() / sizeof(float) + 1, slot));
+}
+
+// A primitive's scratchpad, in slot 5. oneDNN's own scratchpad (library mode) is shared by
+// every primitive of the process unless the library was built for concurrent execution, and
+// the executor runs convolutions on several threads at once (a shared one crashed it).
+memory Scratchpad(const memory::desc& d) { return ScratchMemory(d, 5); }
+
+// `user` viewed in the primitive's layout `want`: the same memory, or a reordered copy in
+// scratch slot `slot`.
+memory In(const memory::desc& user_desc, const void* data, const memory::desc& want, int slot,
           dnnl::stream& st) {
   memory user(user_desc, DnnlEngine(), const_cast<void*>(data));
   if (want == user_desc) return user;
-  memory m(want, DnnlEngine());
+  memory m = ScratchMemory(want, slot);
   dnnl::reorder(user, m).execute(st, user, m);
   return m;
 }
 
-// A result buffer in layout `have`; Finish copies (or adds) it into the user's array.
+// A result buffer in layout `have` (the user's array, or scratch slot `slot`); Finish copies
+// (or adds) it into the user's array.
 struct Out {
   memory user, mem;
-  std::vector<float> tmp;
-  bool add;
+  float* tmp = nullptr;  // the result in the user's layout, when it is to be added
+  size_t size = 0;
 };
 
-Out MakeOut(const memory::desc& user_desc, float* data, const memory::desc& have, bool add) {
+Out MakeOut(const memory::desc& user_desc, float* data, const memory::desc& have, bool add,
+            int slot) {
   Out o;
-  o.add = add;
+  o.size = user_desc.get_size() / sizeof(float);
   if (add) {
-    o.tmp.resize(user_desc.get_size() / sizeof(float));
-    o.user = memory(user_desc, DnnlEngine(), o.tmp.data());
+    o.tmp = Scratch<float>(o.size, slot);
+    o.user = memory(user_desc, DnnlEngine(), o.tmp);
+    o.mem = have == user_desc ? o.user : ScratchMemory(have, slot + 1);
   } else {
     o.user = memory(user_desc, DnnlEngine(), data);
+    o.mem = have == user_desc ? o.user : ScratchMemory(have, slot);
   }
-  o.mem = have == user_desc ? o.user : memory(have, DnnlEngine());
   return o;
 }
 
@@ -154,8 +173,8 @@ void Finish(Out* o, float* data, dnnl::stream& st) {
   if (o->mem.get_desc() != o->user.get_desc())
     dnnl::reorder(o->mem, o->user).execute(st, o->mem, o->user);
   st.wait();
-  if (o->add)
-    for (size_t i = 0; i < o->tmp.size(); ++i) data[i] += o->tmp[i];
+  if (o->tmp)
+    for (size_t i = 0; i < o->size; ++i) data[i] += o->tmp[i];
 }
 
 template <typename F>
@@ -178,11 +197,14 @@ bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, con
   return Guard([&] {
     auto p = Get(s, b != nullptr);
     dnnl::stream st(DnnlEngine());
-    memory src = In(p->user_src, x, p->fwd_pd.src_desc(), st);
-    memory wei = In(p->user_wei, w, p->fwd_pd.weights_desc(), st);
-    Out dst = MakeOut(p->user_dst, y, p->fwd_pd.dst_desc(), add);
+    memory src = In(p->user_src, x, p->fwd_pd.src_desc(), 0, st);
+    memory wei = In(p->user_wei, w, p->fwd_pd.weights_desc(), 1, st);
+    Out dst = MakeOut(p->user_dst, y, p->fwd_pd.dst_desc(), add, 2);
     std::unordered_map<int, memory> args = {
-        {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst.mem}};
+        {DNNL_ARG_SRC, src},
+        {DNNL_ARG_WEIGHTS, wei},
+        {DNNL_ARG_DST, dst.mem},
+        {DNNL_ARG_SCRATCHPAD, Scratchpad(p->fwd_pd.scratchpad_desc())}};
     if (b) args[DNNL_ARG_BIAS] = memory(p->bias, DnnlEngine(), const_cast<float*>(b));
     p->fwd.execute(st, args);
     Finish(&dst, y, st);
@@ -191,15 +213,21 @@ bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, con
 
 bool DnnlConvBackward(const DnnlConvShape& s, const float* dy, const float* x, const float* w,
                       float* dx, bool add_dx, float* dw, bool add_dw, float* db, bool add_db) {
+  // Scratch slots: 0 dy (reordered once when both passes want the same layout), 1 w then x,
+  // 2-3 dx then dw, 4 dy for the weights pass when its layout differs.
   return Guard([&] {
     auto p = Get(s, db != nullptr);
     dnnl::stream st(DnnlEngine());
+    memory ddst_data;
     if (dx) {
-      memory ddst = In(p->user_dst, dy, p->bwd_data_pd.diff_dst_desc(), st);
-      memory wei = In(p->user_wei, w, p->bwd_data_pd.weights_desc(), st);
-      Out dsrc = MakeOut(p->user_src, dx, p->bwd_data_pd.diff_src_desc(), add_dx);
-      p->bwd_data.execute(
-          st, {{DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, dsrc.mem}});
+      ddst_data = In(p->user_dst, dy, p->bwd_data_pd.diff_dst_desc(), 0, st);
+      memory wei = In(p->user_wei, w, p->bwd_data_pd.weights_desc(), 1, st);
+      Out dsrc = MakeOut(p->user_src, dx, p->bwd_data_pd.diff_src_desc(), add_dx, 2);
+      p->bwd_data.execute(st,
+                          {{DNNL_ARG_DIFF_DST, ddst_data},
+                           {DNNL_ARG_WEIGHTS, wei},
+                           {DNNL_ARG_DIFF_SRC, dsrc.mem},
+                           {DNNL_ARG_SCRATCHPAD, Scratchpad(p->bwd_data_pd.scratchpad_desc())}});
       Finish(&dsrc, dx, st);
     }
     if (dw || db) {
@@ -209,11 +237,17 @@ bool DnnlConvBackward(const DnnlConvShape& s, const float* dy, const float* x, c
         wtmp.resize(p->user_wei.get_size() / sizeof(float));
         wout = wtmp.data();
       }
-      memory src = In(p->user_src, x, p->bwd_wei_pd.src_desc(), st);
-      memory ddst = In(p->user_dst, dy, p->bwd_wei_pd.diff_dst_desc(), st);
-      Out dwei = MakeOut(p->user_wei, wout, p->bwd_wei_pd.diff_weights_desc(), dw && add_dw);
+      memory src = In(p->user_src, x, p->bwd_wei_pd.src_desc(), 1, st);
+      const memory::desc& want_ddst = p->bwd_wei_pd.diff_dst_desc();
+      memory ddst = dx && ddst_data.get_desc() == want_ddst
+                        ? ddst_data
+                        : In(p->user_dst, dy, want_ddst, dx ? 4 : 0, st);
+      Out dwei = MakeOut(p->user_wei, wout, p->bwd_wei_pd.diff_weights_desc(), dw && add_dw, 2);
       std::unordered_map<int, memory> args = {
-          {DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, ddst}, {DNNL_ARG_DIFF_WEIGHTS, dwei.mem}};
+          {DNNL_ARG_SRC, src},
+          {DNNL_ARG_DIFF_DST, ddst},
+          {DNNL_ARG_DIFF_WEIGHTS, dwei.mem},
+          {DNNL_ARG_SCRATCHPAD, Scratchpad(p->bwd_wei_pd.scratchpad_desc())}};
       if (db) {
         btmp.resize(static_cast<size_t>(s.f));
         args[DNNL_ARG_DIFF_BIAS] = memory(p->bias, DnnlEngine(), btmp.data());

@@ -1,7 +1,8 @@
 // Convolution through oneDNN (Debian's libdnnl) for float32 on the CPU: the forward pass, the
-// data gradient and the weight/bias gradients, with oneDNN choosing its blocked layouts and
-// reorders to and from Tessera's NCHW/OIHW arrays. Primitives are built once per geometry and
-// cached (thread-safe); execution may run from several threads at once. When Tessera is built
+// data gradient and the weight/bias gradients, in oneDNN's blocked layouts with reorders to and
+// from Tessera's NCHW/OIHW arrays, or in plain layouts for few input channels (conv_dnnl.cc
+// says when). Reordered copies live in thread-local scratch. Primitives are built once per geometry
+// and cached (thread-safe); execution may run from several threads at once. When Tessera is built
 // without oneDNN (--define=dnnl=off) every call returns false and the caller falls back to
 // im2col + GEMM.
 #ifndef TESSERA_CORE_OPS_NN_CONV_DNNL_H_

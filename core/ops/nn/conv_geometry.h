@@ -26,7 +26,7 @@ Window2D MakeWindow(const char* op, int spatial, const Shape& kernel, const Shap
 // Thread-local scratch memory reused across calls (no page faults after the first call).
 template <typename T>
 T* Scratch(size_t n, int slot = 0) {
-  static thread_local std::vector<char> buffers[4];
+  static thread_local std::vector<char> buffers[6];  // slot < 6
   std::vector<char>& b = buffers[slot];
   if (b.size() < n * sizeof(T)) b.resize(n * sizeof(T));
   return reinterpret_cast<T*>(b.data());

@@ -1,6 +1,11 @@
 // CPU float32 convolution (oneDNN when built in) against the float64 im2col path, forward and
-// backward, over strides, padding, dilation, groups, 1-D, no bias and kAddTo accumulation.
+// backward, over strides, padding, dilation, groups, 1-D, no bias and kAddTo accumulation; and
+// oneDNN convolutions run from several threads at once (the executor does).
+#include "core/ops/nn/conv_dnnl.h"
+
 #include <gtest/gtest.h>
+
+#include <thread>
 
 #include "core/op/autograd.h"
 #include "core/op/imperative.h"
@@ -20,8 +25,12 @@ std::vector<Case> Cases() {
       {{2, 3, 9, 8}, {4, 3, 3, 3}, {{"kernel", {3, 3}}, {"num_filter", 4}, {"pad", {1, 1}}}},
       {{2, 4, 10, 9},
        {6, 2, 3, 2},
-       {{"kernel", {3, 2}}, {"num_filter", 6}, {"num_group", 2}, {"stride", {2, 1}},
-        {"dilate", {1, 2}}, {"pad", {2, 0}}}},
+       {{"kernel", {3, 2}},
+        {"num_filter", 6},
+        {"num_group", 2},
+        {"stride", {2, 1}},
+        {"dilate", {1, 2}},
+        {"pad", {2, 0}}}},
       {{3, 2, 11}, {5, 2, 3}, {{"kernel", {3}}, {"num_filter", 5}, {"stride", {2}}}},
       {{1, 3, 7, 7}, {2, 3, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 2}, {"no_bias", true}}},
       // Enough channels for oneDNN's blocked layouts (reordered in and out); the cases above
@@ -46,8 +55,7 @@ TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
     testing::ExpectNDArrayNear(y32, y64, 1e-4, "forward " + c.data.ToString());
     NDArray head64 = testing::Rand(y64.shape());
     std::vector<NDArray> g64 = Backward("Convolution", in64, pm, {y64}, {head64});
-    std::vector<NDArray> g32 =
-        Backward("Convolution", in32, pm, {y32}, {head64.AsType(kFloat32)});
+    std::vector<NDArray> g32 = Backward("Convolution", in32, pm, {y32}, {head64.AsType(kFloat32)});
     for (size_t i = 0; i < g64.size(); ++i)
       testing::ExpectNDArrayNear(g32[i], g64[i], 1e-3,
                                  "gradient " + std::to_string(i) + " of " + c.data.ToString());
@@ -78,6 +86,50 @@ TEST(ConvolutionFloat32, BackwardAddToAccumulatesEveryGradient) {
   InvokeAll("_backward_Convolution", {head, in[0], in[1]}, pm, add);
   for (size_t i = 0; i < 3; ++i)
     testing::ExpectNDArrayNear(acc[i], once[i] + 1.0, 1e-5, "gradient " + std::to_string(i));
+}
+
+// Four threads run the same convolution's forward and backward passes at once, 10 times each;
+// every result must equal the one computed alone. (With oneDNN's process-wide scratchpad the
+// GEMM-based passes of a 3-channel convolution overwrote each other's and crashed.)
+TEST(ConvolutionDnnl, ConcurrentCallsFromSeveralThreads) {
+  if (!DnnlAvailable()) GTEST_SKIP() << "built without oneDNN";
+  DnnlConvShape s{4, 3, 32, 32, 16, 32, 32, 1, Window2D{3, 3, 1, 1, 1, 1, 1, 1}};
+  auto rand = [](int64_t n) { return testing::Rand({n}).AsType(kFloat32).ToVector<float>(); };
+  std::vector<float> x = rand(s.n * s.c * s.h * s.w), w = rand(s.f * s.c * 9), b = rand(s.f),
+                     dy = rand(s.n * s.f * s.oh * s.ow);
+  struct Result {
+    std::vector<float> y, dx, dw, db;
+  };
+  auto run = [&](Result* r) {
+    r->y.resize(dy.size());
+    r->dx.resize(x.size());
+    r->dw.resize(w.size());
+    r->db.resize(b.size());
+    ASSERT_TRUE(DnnlConvForward(s, x.data(), w.data(), b.data(), r->y.data(), false));
+    ASSERT_TRUE(DnnlConvBackward(s, dy.data(), x.data(), w.data(), r->dx.data(), false,
+                                 r->dw.data(), false, r->db.data(), false));
+  };
+  Result alone;
+  run(&alone);
+  std::vector<std::vector<Result>> results(4, std::vector<Result>(10));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] {
+      for (Result& r : results[t]) run(&r);
+    });
+  for (std::thread& t : threads) t.join();
+  auto near = [](const std::vector<float>& a, const std::vector<float>& b) {
+    for (size_t i = 0; i < a.size(); ++i)
+      if (std::abs(a[i] - b[i]) > 1e-4f * (1 + std::abs(b[i]))) return false;
+    return true;
+  };
+  for (int t = 0; t < 4; ++t)
+    for (const Result& r : results[t]) {
+      EXPECT_TRUE(near(r.y, alone.y)) << "thread " << t << ": output";
+      EXPECT_TRUE(near(r.dx, alone.dx)) << "thread " << t << ": data gradient";
+      EXPECT_TRUE(near(r.dw, alone.dw)) << "thread " << t << ": weight gradient";
+      EXPECT_TRUE(near(r.db, alone.db)) << "thread " << t << ": bias gradient";
+    }
 }
 
 }  // namespace
