@@ -17,8 +17,24 @@ bool EndsWith(const std::string& s, const std::string& tail) {
 
 void Fill(NDArray array, double v) { array = v; }
 
-void FillRandom(NDArray array, NDArray values) {
-  values.AsType(array.dtype()).CopyTo(array);
+// Random initial values are float32 draws (as MXNet's), written straight into a float32 array
+// (no temporary arrays left in the memory pool) and converted for other types.
+void FillUniform(NDArray array, double low, double high) {
+  if (array.dtype() == kFloat32)
+    nd::random::uniform(low, high, array);
+  else
+    nd::random::uniform(low, high, array.shape(), array.context())
+        .AsType(array.dtype())
+        .CopyTo(array);
+}
+
+void FillNormal(NDArray array, double loc, double scale) {
+  if (array.dtype() == kFloat32)
+    nd::random::normal(loc, scale, array);
+  else
+    nd::random::normal(loc, scale, array.shape(), array.context())
+        .AsType(array.dtype())
+        .CopyTo(array);
 }
 
 }  // namespace
@@ -58,17 +74,14 @@ void Initializer::InitDefault(const std::string& name, NDArray) const {
 
 std::string Uniform::Describe() const { return "Uniform(" + std::to_string(scale_) + ")"; }
 void Uniform::InitWeight(const std::string&, NDArray array) const {
-  FillRandom(array, nd::random::uniform(-scale_, scale_, array.shape(), array.context()));
+  FillUniform(array, -scale_, scale_);
 }
 
 std::string Normal::Describe() const { return "Normal(" + std::to_string(sigma_) + ")"; }
-void Normal::InitWeight(const std::string&, NDArray array) const {
-  FillRandom(array, nd::random::normal(0, sigma_, array.shape(), array.context()));
-}
+void Normal::InitWeight(const std::string&, NDArray array) const { FillNormal(array, 0, sigma_); }
 
 Xavier::Xavier(std::string rnd_type, std::string factor_type, double magnitude)
-    : rnd_type_(std::move(rnd_type)), factor_type_(std::move(factor_type)),
-      magnitude_(magnitude) {
+    : rnd_type_(std::move(rnd_type)), factor_type_(std::move(factor_type)), magnitude_(magnitude) {
   MX_CHECK_AS(ValueError, rnd_type_ == "uniform" || rnd_type_ == "gaussian")
       << "Xavier: rnd_type '" << rnd_type_ << "' is not valid; use \"uniform\" or \"gaussian\".";
   MX_CHECK_AS(ValueError, factor_type_ == "avg" || factor_type_ == "in" || factor_type_ == "out")
@@ -87,13 +100,13 @@ void Xavier::InitWeight(const std::string& name, NDArray array) const {
       << ": it needs at least 2 dimensions.";
   double hw = s.ndim() > 2 ? static_cast<double>(s.ProdRange(2, s.ndim())) : 1.0;
   double fan_in = s[1] * hw, fan_out = s[0] * hw;
-  double factor = factor_type_ == "avg" ? (fan_in + fan_out) / 2
-                                        : (factor_type_ == "in" ? fan_in : fan_out);
+  double factor =
+      factor_type_ == "avg" ? (fan_in + fan_out) / 2 : (factor_type_ == "in" ? fan_in : fan_out);
   double scale = std::sqrt(magnitude_ / factor);
   if (rnd_type_ == "uniform")
-    FillRandom(array, nd::random::uniform(-scale, scale, s, array.context()));
+    FillUniform(array, -scale, scale);
   else
-    FillRandom(array, nd::random::normal(0, scale, s, array.context()));
+    FillNormal(array, 0, scale);
 }
 
 MSRAPrelu::MSRAPrelu(const std::string& factor_type, double slope)
@@ -127,7 +140,7 @@ void Orthogonal::InitWeight(const std::string& name, NDArray array) const {
   for (int64_t i = 0; i < rows; ++i)
     for (int64_t j = 0; j < cols; ++j)
       out[i * cols + j] = scale_ * (transpose ? m[j * c + i] : m[i * cols + j]);
-  FillRandom(array, NDArray(out.data(), s, kFloat64));
+  NDArray(out.data(), s, kFloat64).AsType(array.dtype()).CopyTo(array);
 }
 
 Mixed::Mixed(std::vector<std::string> patterns, std::vector<std::shared_ptr<Initializer>> inits)

@@ -1,10 +1,9 @@
 #include "core/ndarray/init.h"
 
-#include <sstream>
-
 #include <cmath>
 #include <mutex>
 #include <random>
+#include <sstream>
 
 #include "core/base/error.h"
 #include "core/ndarray/copy_kernels.h"
@@ -56,23 +55,33 @@ Generator& Gen() {
   return *g;
 }
 
-// Draws on the host in engine order, then writes the values to `out` on its device.
+// Draws on the host in engine order into `out`: directly into a float32 or float64 array in
+// host memory (no temporary arrays), else into a float64 staging array whose values are then
+// converted and copied to `out` on its device. The values are the same either way.
 template <typename Draw>
-NDArray RandomArray(const Shape& shape, Context ctx, DType dtype, Draw draw) {
-  NDArray out(shape, ctx, dtype);
-  NDArray staging = ctx.is_host() && dtype == kFloat64 ? out : NDArray(shape, cpu(), kFloat64);
+void RandomFill(NDArray out, Draw draw) {
+  bool direct = out.context().is_host() && (out.dtype() == kFloat32 || out.dtype() == kFloat64);
+  NDArray staging = direct ? out : NDArray(out.shape(), cpu(), kFloat64);
   TBlob s = staging.blob();
   Generator& g = Gen();
   Engine::Get()->PushSync(
       [s, draw, &g](RunContext) {
-        double* p = s.ptr<double>();
-        for (int64_t i = 0; i < s.size(); ++i) p[i] = draw(g.engine);
+        if (s.dtype == kFloat32) {
+          float* p = s.ptr<float>();
+          for (int64_t i = 0; i < s.size(); ++i) p[i] = static_cast<float>(draw(g.engine));
+        } else {
+          double* p = s.ptr<double>();
+          for (int64_t i = 0; i < s.size(); ++i) p[i] = draw(g.engine);
+        }
       },
       cpu(), {}, {staging.var(), g.var}, FnProperty::kNormal, 0, "random");
-  if (!staging.SharesMemoryWith(out)) {
-    NDArray host_typed = staging.AsType(dtype);
-    host_typed.CopyTo(out);
-  }
+  if (!staging.SharesMemoryWith(out)) staging.AsType(out.dtype()).CopyTo(out);
+}
+
+template <typename Draw>
+NDArray RandomArray(const Shape& shape, Context ctx, DType dtype, Draw draw) {
+  NDArray out(shape, ctx, dtype);
+  RandomFill(out, draw);
   return out;
 }
 
@@ -126,24 +135,52 @@ NDArray arange(double stop) { return arange(0, stop); }
 
 namespace random {
 
-NDArray uniform(double low, double high, const Shape& shape, Context ctx, DType dtype) {
+namespace {
+
+auto UniformDraw(double low, double high) {
   MX_CHECK_AS(ValueError, low <= high)
       << "random::uniform: low (" << low << ") must not exceed high (" << high << ").";
-  return RandomArray(shape, ctx, dtype, [low, high](std::mt19937& e) {
+  return [low, high](std::mt19937& e) {
     return low + (high - low) * std::generate_canonical<double, 53>(e);
-  });
+  };
 }
 
-NDArray normal(double loc, double scale, const Shape& shape, Context ctx, DType dtype) {
+auto NormalDraw(double loc, double scale) {
   MX_CHECK_AS(ValueError, scale >= 0)
       << "random::normal: scale must be >= 0, found " << scale << ".";
-  return RandomArray(shape, ctx, dtype, [loc, scale](std::mt19937& e) {
+  return [loc, scale](std::mt19937& e) {
     // Box-Muller, so the values do not depend on the standard library's distribution code.
     double u1 = std::generate_canonical<double, 53>(e);
     double u2 = std::generate_canonical<double, 53>(e);
     if (u1 < 1e-300) u1 = 1e-300;
     return loc + scale * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
-  });
+  };
+}
+
+NDArray CheckedOut(NDArray out, const char* what) {
+  MX_CHECK_AS(ValueError, !out.is_none())
+      << "random::" << what << ": out is a none NDArray; pass an allocated array to fill.";
+  return out;
+}
+
+}  // namespace
+
+NDArray uniform(double low, double high, const Shape& shape, Context ctx, DType dtype) {
+  return RandomArray(shape, ctx, dtype, UniformDraw(low, high));
+}
+
+NDArray normal(double loc, double scale, const Shape& shape, Context ctx, DType dtype) {
+  return RandomArray(shape, ctx, dtype, NormalDraw(loc, scale));
+}
+
+NDArray uniform(double low, double high, NDArray out) {
+  RandomFill(CheckedOut(out, "uniform"), UniformDraw(low, high));
+  return out;
+}
+
+NDArray normal(double loc, double scale, NDArray out) {
+  RandomFill(CheckedOut(out, "normal"), NormalDraw(loc, scale));
+  return out;
 }
 
 }  // namespace random

@@ -54,6 +54,10 @@ NDArray uniform(double low, double high, const Shape& shape, Context ctx = cpu()
 // Normal with mean `loc` and standard deviation `scale`.
 NDArray normal(double loc, double scale, const Shape& shape, Context ctx = cpu(),
                DType dtype = kFloat32);
+// The same draws written into `out` (MXNet's out=), without temporary arrays when `out` is
+// float32 or float64 in host memory; returns `out`.
+NDArray uniform(double low, double high, NDArray out);
+NDArray normal(double loc, double scale, NDArray out);
 }  // namespace random
 
 }  // namespace nd
