@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 TESTS=(tests/core/storage:storage_test tests/core/engine:engine_test
        tests/core/ndarray:ndarray_test tests/core/ops:ops_test tests/core/ops:gpu_test
        tests/core/ops/nn:nn_test)
-BINS=(examples/seed:ndarray_basics tools/bench:layer_bench
+BINS=(examples/seed:ndarray_basics tools/bench:layer_bench tools/bench:train_bench
       examples/fashion_mnist:train)
 
 if [ "${1:-}" = "build" ]; then
@@ -19,8 +19,9 @@ if [ "${1:-}" = "build" ]; then
   for t in "${TESTS[@]}" "${BINS[@]}"; do cp "bazel-bin/${t/://}" /tmp/gpu_bins/; done
   # The binaries share most of their bytes (OpenBLAS, kernels): one solid xz archive is small.
   tar -C /tmp/gpu_bins -cf - . | xz -9 -T2 > .gpu_carry/bins.tar.xz || exit 1
-  # Fashion-MNIST (already gzip-compressed) for a GPU training run; torch peer script.
-  cp -r /usr/share/datasets/fashion-mnist .gpu_carry/ && cp tools/bench/torch_layers.py .gpu_carry/
+  # Fashion-MNIST (already gzip-compressed) for a GPU training run; torch peer scripts.
+  cp -r /usr/share/datasets/fashion-mnist .gpu_carry/ &&
+    cp tools/bench/torch_layers.py tools/bench/torch_train_step.py .gpu_carry/
   grep -qx '/.gpu_carry/' .git/info/exclude 2>/dev/null || echo '/.gpu_carry/' >> .git/info/exclude
   ls -la /tmp/gpu_bins .gpu_carry
   exit 0
@@ -59,8 +60,9 @@ done
     echo "== fashion_mnist train --contexts $ctxs"
     timeout 150 $BIN/train --data .gpu_carry/fashion-mnist --epochs 2 --contexts "$ctxs" || status=1
   done
-  mkdir -p tools/bench && cp .gpu_carry/torch_layers.py tools/bench/
+  mkdir -p tools/bench && cp .gpu_carry/torch_layers.py .gpu_carry/torch_train_step.py tools/bench/
   timeout 200 $BIN/layer_bench --gpu || status=1
+  timeout 120 $BIN/train_bench --gpu || status=1
 } > "$OUT/examples_and_bench.txt" 2>&1
 tail -30 "$OUT/examples_and_bench.txt"
 exit $status

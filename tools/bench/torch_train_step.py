@@ -1,8 +1,10 @@
 """PyTorch peer for //tools/bench:train_bench: SGD training steps of the seed network (batch
 8, 3x224x224) or LeNet (batch 64, 1x28x28), the same layers as Tessera's.
 
-Usage: torch_train_step.py MODEL THREADS REPS. Prints "samples_per_sec <v>" and
-"peak_rss_delta <bytes>" (growth of the process's peak RSS across setup and steps).
+Usage: torch_train_step.py MODEL THREADS REPS [cpu|cuda]. Prints "samples_per_sec <v>" and
+"peak_rss_delta <bytes>" (growth of the process's peak RSS across setup and steps; on cuda the
+peak of device bytes allocated, torch.cuda.max_memory_allocated, with TF32 off and each step
+ending with a device synchronize).
 """
 import resource
 import sys
@@ -27,23 +29,32 @@ def model(name):
 
 def main():
     name, threads, reps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    device = sys.argv[4] if len(sys.argv) > 4 else "cpu"
     torch.set_num_threads(threads)
+    if device == "cuda":
+        torch.backends.cudnn.allow_tf32 = False
+        torch.backends.cuda.matmul.allow_tf32 = False
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     net, shape, classes = model(name)
+    net.to(device)
     opt = torch.optim.SGD(net.parameters(), lr=0.01)
     x = torch.rand(shape)
     y = torch.randint(0, classes, (shape[0],))
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
+        # The batch comes from host memory every step on both sides (Tessera's Module copies it).
         opt.zero_grad(set_to_none=False)
-        loss_fn(net(x), y).backward()
+        loss_fn(net(x.to(device)), y.to(device)).backward()
         opt.step()
+        if device == "cuda":
+            torch.cuda.synchronize()
 
     median = median_time(step, reps)
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print("samples_per_sec", shape[0] / median, flush=True)
-    print("peak_rss_delta", (rss1 - rss0) * 1024, flush=True)
+    memory = torch.cuda.max_memory_allocated() if device == "cuda" else (rss1 - rss0) * 1024
+    print("peak_rss_delta", memory, flush=True)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,10 @@
 // 3x224x224) and LeNet (batch 64, 1x28x28) against PyTorch 1.13 CPU (torch_train_step.py,
 // same layers, same thread count) measured in the same run, and the growth of each process's
 // peak RSS over setup and steps (each model runs in its own process on both sides).
-//   train_bench [--quick]          (or --one seed|lenet REPS: one model, prints raw figures)
+// With --gpu both sides train on the GPU (Module on gpu(0); PyTorch on cuda, TF32 off,
+// TESSERA_PEER_PYTHON names the Python with CUDA PyTorch) and the memory figure is the peak
+// of device bytes allocated (Tessera's gpu(0) storage; torch.cuda.max_memory_allocated).
+//   train_bench [--quick] [--gpu]  (or --one seed|lenet REPS [gpu]: one model, raw figures)
 #include <sys/resource.h>
 
 #include <cstdio>
@@ -13,6 +16,7 @@
 
 #include "core/engine/engine.h"
 #include "core/op/kernel.h"
+#include "core/storage/storage.h"
 #include "core/tessera.h"
 #include "tools/bench/bench_util.h"
 
@@ -43,20 +47,21 @@ mx::Symbol Model(const std::string& name, mx::Shape* data, int* classes) {
     x = sym::Activation(sym::Convolution(x, {{"kernel", {5, 5}}, {"num_filter", 50}}, "c2"),
                         {{"act_type", "tanh"}}, "t2");
     x = sym::Pooling(x, {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}, "p2");
-    x = sym::Activation(sym::FullyConnected(x, {{"num_hidden", 500}}, "f1"),
-                        {{"act_type", "tanh"}}, "t3");
+    x = sym::Activation(sym::FullyConnected(x, {{"num_hidden", 500}}, "f1"), {{"act_type", "tanh"}},
+                        "t3");
     x = sym::FullyConnected(x, {{"num_hidden", 10}}, "f2");
   }
   return sym::SoftmaxOutput(x, {}, "softmax");
 }
 
 // One model in this process: "<samples/s> <peak RSS growth>".
-int One(const std::string& name, int reps) {
+int One(const std::string& name, int reps, bool on_gpu) {
   long rss0 = PeakRssBytes();
+  mx::Context ctx = on_gpu ? mx::gpu(0) : mx::cpu();
   mx::Shape shape;
   int classes = 0;
   mx::Symbol net = Model(name, &shape, &classes);
-  mx::mod::Module mod(net);
+  mx::mod::Module mod(net, {ctx});
   mod.Bind({{"data", shape}}, {{"softmax_label", {shape[0]}}});
   mod.InitParams();
   mod.InitOptimizer();
@@ -69,7 +74,9 @@ int One(const std::string& name, int reps) {
     mod.Update();
     mx::Engine::Get()->WaitForAll();
   });
-  std::printf("%.6g %ld\n", static_cast<double>(shape[0]) / secs, PeakRssBytes() - rss0);
+  double memory = on_gpu ? static_cast<double>(mx::Storage::Get()->Stats(ctx).peak_bytes_in_use)
+                         : static_cast<double>(PeakRssBytes() - rss0);
+  std::printf("%.6g %.0f\n", static_cast<double>(shape[0]) / secs, memory);
   return 0;
 }
 
@@ -78,32 +85,44 @@ int One(const std::string& name, int reps) {
 int main(int argc, char** argv) {
   bench::UsePassiveOpenMP(argv);
   try {
-    if (argc > 3 && std::string(argv[1]) == "--one") return One(argv[2], std::atoi(argv[3]));
-    bool quick = argc > 1 && std::string(argv[1]) == "--quick";
+    if (argc > 3 && std::string(argv[1]) == "--one")
+      return One(argv[2], std::atoi(argv[3]), argc > 4 && std::string(argv[4]) == "gpu");
+    bool quick = false, on_gpu = false;
+    for (int i = 1; i < argc; ++i) {
+      quick |= std::string(argv[i]) == "--quick";
+      on_gpu |= std::string(argv[i]) == "--gpu";
+    }
+    if (on_gpu && mx::GpuCount() == 0) {
+      std::fprintf(stderr, "train_bench --gpu: no GPU on this machine\n");
+      return 1;
+    }
     int threads = mx::CpuKernelThreads();
-    std::printf("# threads=%d\n", threads);
+    std::printf("# device=%s threads=%d\n", on_gpu ? "gpu(0)" : "cpu", threads);
+    const char* peer_name = on_gpu ? "pytorch_cuda" : "pytorch_1.13_cpu";
+    const char* mem_name = on_gpu ? "peak_gpu_bytes" : "peak_rss";
     for (const char* name : {"seed", "lenet"}) {
       int reps = quick ? 2 : (std::string(name) == "seed" ? 5 : 20);
-      FILE* p = popen((std::string(argv[0]) + " --one " + name + " " + std::to_string(reps)).c_str(),
-                      "r");
+      std::string cmd = std::string(argv[0]) + " --one " + name + " " + std::to_string(reps) +
+                        (on_gpu ? " gpu" : "");
+      FILE* p = popen(cmd.c_str(), "r");
       double ours = 0, ours_rss = 0;
       if (p) {
         if (std::fscanf(p, "%lf %lf", &ours, &ours_rss) != 2) ours = 0;
         pclose(p);
       }
       std::map<std::string, double> torch = bench::RunTorchPeer(
-          "torch_train_step.py",
-          std::string(name) + " " + std::to_string(threads) + " " + std::to_string(reps));
+          "torch_train_step.py", std::string(name) + " " + std::to_string(threads) + " " +
+                                     std::to_string(reps) + (on_gpu ? " cuda" : ""));
       if (ours <= 0 || !torch.count("samples_per_sec")) {
         std::printf("# %s: a side failed to run (ours=%g, python3-torch present?)\n", name, ours);
         continue;
       }
       double peer = torch["samples_per_sec"];
-      std::printf("BENCH train_%s ours=%.4g peer=%.4g unit=samples/s ratio=%.3f "
-                  "peer_name=pytorch_1.13_cpu\n", name, ours, peer, ours / peer);
-      std::printf("BENCH train_%s_peak_rss ours=%.0f peer=%.0f unit=bytes ratio=%.3f "
-                  "peer_name=pytorch_1.13_cpu\n", name, ours_rss, torch["peak_rss_delta"],
-                  torch["peak_rss_delta"] / ours_rss);
+      std::printf("BENCH train_%s ours=%.4g peer=%.4g unit=samples/s ratio=%.3f peer_name=%s\n",
+                  name, ours, peer, ours / peer, peer_name);
+      std::printf("BENCH train_%s_%s ours=%.0f peer=%.0f unit=bytes ratio=%.3f peer_name=%s\n",
+                  name, mem_name, ours_rss, torch["peak_rss_delta"],
+                  torch["peak_rss_delta"] / ours_rss, peer_name);
     }
   } catch (const mx::Error& e) {
     std::fprintf(stderr, "train_bench: %s\n", e.what());
