@@ -17,24 +17,20 @@ bool EndsWith(const std::string& s, const std::string& tail) {
 
 void Fill(NDArray array, double v) { array = v; }
 
-// Random initial values are float32 draws (as MXNet's), written straight into a float32 array
-// (no temporary arrays left in the memory pool) and converted for other types.
-void FillUniform(NDArray array, double low, double high) {
-  if (array.dtype() == kFloat32)
-    nd::random::uniform(low, high, array);
-  else
-    nd::random::uniform(low, high, array.shape(), array.context())
-        .AsType(array.dtype())
-        .CopyTo(array);
-}
+// Random initial values are float32 draws (as MXNet's), uniform on [a, b) or normal with mean
+// a and standard deviation b, written straight into a float32 array (no temporary arrays left
+// in the memory pool) and converted for other types.
+enum class Dist { kUniform, kNormal };
 
-void FillNormal(NDArray array, double loc, double scale) {
-  if (array.dtype() == kFloat32)
-    nd::random::normal(loc, scale, array);
-  else
-    nd::random::normal(loc, scale, array.shape(), array.context())
-        .AsType(array.dtype())
-        .CopyTo(array);
+void FillRandom(NDArray array, Dist dist, double a, double b) {
+  bool uniform = dist == Dist::kUniform;
+  if (array.dtype() == kFloat32) {
+    uniform ? nd::random::uniform(a, b, array) : nd::random::normal(a, b, array);
+    return;
+  }
+  NDArray v = uniform ? nd::random::uniform(a, b, array.shape(), array.context())
+                      : nd::random::normal(a, b, array.shape(), array.context());
+  v.AsType(array.dtype()).CopyTo(array);
 }
 
 }  // namespace
@@ -74,11 +70,13 @@ void Initializer::InitDefault(const std::string& name, NDArray) const {
 
 std::string Uniform::Describe() const { return "Uniform(" + std::to_string(scale_) + ")"; }
 void Uniform::InitWeight(const std::string&, NDArray array) const {
-  FillUniform(array, -scale_, scale_);
+  FillRandom(array, Dist::kUniform, -scale_, scale_);
 }
 
 std::string Normal::Describe() const { return "Normal(" + std::to_string(sigma_) + ")"; }
-void Normal::InitWeight(const std::string&, NDArray array) const { FillNormal(array, 0, sigma_); }
+void Normal::InitWeight(const std::string&, NDArray array) const {
+  FillRandom(array, Dist::kNormal, 0, sigma_);
+}
 
 Xavier::Xavier(std::string rnd_type, std::string factor_type, double magnitude)
     : rnd_type_(std::move(rnd_type)), factor_type_(std::move(factor_type)), magnitude_(magnitude) {
@@ -104,9 +102,9 @@ void Xavier::InitWeight(const std::string& name, NDArray array) const {
       factor_type_ == "avg" ? (fan_in + fan_out) / 2 : (factor_type_ == "in" ? fan_in : fan_out);
   double scale = std::sqrt(magnitude_ / factor);
   if (rnd_type_ == "uniform")
-    FillUniform(array, -scale, scale);
+    FillRandom(array, Dist::kUniform, -scale, scale);
   else
-    FillNormal(array, 0, scale);
+    FillRandom(array, Dist::kNormal, 0, scale);
 }
 
 MSRAPrelu::MSRAPrelu(const std::string& factor_type, double slope)

@@ -148,6 +148,25 @@ TEST(Launch, ThroughSshLauncher) {
   EXPECT_NE(out.find("--launcher ssh needs -H HOSTFILE"), std::string::npos) << out;
 }
 
+// Every process of a job waits passively in OpenMP unless the user chose otherwise.
+TEST(Launch, ProcessesGetPassiveOpenMPWaitingUnlessSet) {
+  const std::string print = " -- /bin/sh -c 'echo role=$DMLC_ROLE omp=$OMP_WAIT_POLICY' 2>&1";
+  int rc = -1;
+  std::string out = RunCommand("env -u OMP_WAIT_POLICY " + kLaunch + " -n 1 -s 1" + print, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  for (const char* line :
+       {"[scheduler] role=scheduler omp=passive", "[server 0] role=server omp=passive",
+        "[worker 0] role=worker omp=passive"})
+    EXPECT_NE(out.find(line), std::string::npos) << line << "\n" << out;
+  out = RunCommand(
+      "env -u OMP_WAIT_POLICY " + kLaunch + " -n 1 -s 1 --env OMP_WAIT_POLICY=active" + print, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("[worker 0] role=worker omp=active"), std::string::npos) << out;
+  out = RunCommand("OMP_WAIT_POLICY=active " + kLaunch + " -n 1 -s 1" + print, &rc);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("[worker 0] role=worker omp=active"), std::string::npos) << out;
+}
+
 TEST(Launch, KilledWorkerFailsTheJobWithAClearErrorQuickly) {
   auto start = std::chrono::steady_clock::now();
   int rc = -1;
@@ -240,11 +259,11 @@ TEST(Launch, RandomBytesAtTheSchedulerPortAreRejectedAndTheJobFinishes) {
   std::string path = TempPath("noise.params");
   auto job = std::async(std::launch::async, [&] {
     int rc = -1;
-    std::string out =
-        RunCommand(kLaunch + " -n 2 -s 1 --env TESSERA_PS_TOKEN=noise-job --port " +
-                       std::to_string(port) + " -- " + kTrain +
-                       " --kvstore dist_sync --steps 300 --sleep-ms 20 " + "--out " + path + " 2>&1",
-                   &rc);
+    std::string out = RunCommand(kLaunch + " -n 2 -s 1 --env TESSERA_PS_TOKEN=noise-job --port " +
+                                     std::to_string(port) + " -- " + kTrain +
+                                     " --kvstore dist_sync --steps 300 --sleep-ms 20 " + "--out " +
+                                     path + " 2>&1",
+                                 &rc);
     return std::make_pair(rc, out);
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));

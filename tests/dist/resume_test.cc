@@ -44,12 +44,13 @@ std::string Job(const std::string& dir, const std::string& token, const std::str
 // Waits until the job's newest mid-epoch checkpoint is inside the second epoch, then kills.
 void KillInSecondEpoch(const std::string& dir, const std::string& token, const std::string& role,
                        int rank) {
-  for (int i = 0; i < 1800; ++i) {
+  bool reached = false;
+  for (int i = 0; i < 6000 && !reached; ++i) {  // up to 10 minutes on a loaded machine
     std::string m = mx::testing::ReadWholeFile(dir + "/lenet-latest.manifest");
-    if (m.find("epoch 1\n") != std::string::npos && m.find("nbatch 0\n") == std::string::npos)
-      break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    reached = m.find("epoch 1\n") != std::string::npos && m.find("nbatch 0\n") == std::string::npos;
+    if (!reached) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  ASSERT_TRUE(reached) << "the job wrote no mid-epoch-1 checkpoint within 10 minutes";
   std::this_thread::sleep_for(std::chrono::seconds(2));  // a few batches past the checkpoint
   pid_t pid = mx::testing::FindJobProcess(token, role, rank, "train");
   ASSERT_GT(pid, 0) << "no " << role << " process to kill";
