@@ -19,8 +19,8 @@
 #include "core/executor/executor_state.h"
 #include "core/op/kernel.h"
 #include "core/tessera.h"
-#include "tools/bench/bench_util.h"
 #include "examples/models/networks.h"
+#include "tools/bench/bench_util.h"
 
 namespace {
 
@@ -31,7 +31,8 @@ mx::Executor Bind(const mx::Symbol& net, const mx::Shape& data, mx::GradReq req)
   a.shapes = {{"data", data}};
   a.grad_req = req;
   a.grad_reqs = {{"data", mx::GradReq::kNull}};
-  if (net.ListArguments().back() == "softmax_label") a.grad_reqs["softmax_label"] = mx::GradReq::kNull;
+  if (net.ListArguments().back() == "softmax_label")
+    a.grad_reqs["softmax_label"] = mx::GradReq::kNull;
   return mx::Executor::SimpleBind(net, mx::cpu(), a);
 }
 
@@ -63,9 +64,10 @@ void Overhead(int reps) {
     for (int i = 0; i < n; ++i) b = b + 1.0;
     b.WaitToRead();
   });
-  std::printf("BENCH overhead_1000_ops ours=%.3f peer=%.3f unit=us_per_op ratio=%.2f "
-              "peer_name=tessera_imperative\n",
-              ours / n * 1e6, peer / n * 1e6, peer / ours);
+  std::printf(
+      "BENCH overhead_1000_ops ours=%.3f peer=%.3f unit=us_per_op ratio=%.2f "
+      "peer_name=tessera_imperative\n",
+      ours / n * 1e6, peer / n * 1e6, peer / ours);
 }
 
 // Runs every kernel call of the executor back to back on this thread, timing only the calls.
@@ -101,34 +103,45 @@ int main(int argc, char** argv) {
     mx::Executor e = Bind(mx::models::SeedNet(128, true), {n, 3, h, h}, mx::GradReq::kWrite);
     for (auto& [name, array] : e.arg_dict())
       if (name != "softmax_label") mx::nd::random::uniform(-0.1, 0.1, array.shape()).CopyTo(array);
-    double exe = MedianSeconds(reps, [&] {
+    // The executor's step and its kernels' sum alternate, so that both see the same machine
+    // (this VM's speed drifts by tens of percent over a minute); the medians are compared.
+    std::vector<double> steps, sums;
+    const mx::Executor::State& s = e.state();
+    auto step = [&] {
       e.Forward(true);
       e.Backward();
       mx::Engine::Get()->WaitForAll();
-    });
-    double kernels = 0;
-    {
-      std::vector<double> t;
-      const mx::Executor::State& s = e.state();
-      for (int i = 0; i < reps; ++i) t.push_back(KernelSum(s));
-      std::sort(t.begin(), t.end());
-      kernels = t[t.size() / 2];
+    };
+    step();
+    KernelSum(s);
+    for (int i = 0; i < 2 * reps; ++i) {
+      auto start = std::chrono::steady_clock::now();
+      step();
+      steps.push_back(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      sums.push_back(KernelSum(s));
     }
-    std::printf("BENCH seed_kernels_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
-                "peer_name=sum_of_kernels\n",
-                static_cast<long long>(n), exe, kernels, kernels / exe);
+    std::sort(steps.begin(), steps.end());
+    std::sort(sums.begin(), sums.end());
+    double exe = steps[steps.size() / 2], kernels = sums[sums.size() / 2];
+    std::printf(
+        "BENCH seed_kernels_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+        "peer_name=sum_of_kernels\n",
+        static_cast<long long>(n), exe, kernels, kernels / exe);
     std::map<std::string, double> torch = bench::RunTorchPeer(
         "torch_seed_step.py", std::to_string(n) + " " + std::to_string(h) + " " +
                                   std::to_string(threads) + " " + std::to_string(reps));
     if (torch.count("seed_step")) {
-      std::printf("BENCH seed_step_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
-                  "peer_name=pytorch_1.13_cpu\n",
-                  static_cast<long long>(n), exe, torch["seed_step"], torch["seed_step"] / exe);
+      std::printf(
+          "BENCH seed_step_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+          "peer_name=pytorch_1.13_cpu\n",
+          static_cast<long long>(n), exe, torch["seed_step"], torch["seed_step"] / exe);
       mx::MemoryReport r = e.memory();
-      std::printf("# seed b%lld: executor plans %lld intermediate bytes; PyTorch peak RSS grew "
-                  "%lld bytes during its steps (not comparable quantities, both shown)\n",
-                  static_cast<long long>(n), static_cast<long long>(r.planned_bytes),
-                  static_cast<long long>(torch["seed_peak_rss_delta"]));
+      std::printf(
+          "# seed b%lld: executor plans %lld intermediate bytes; PyTorch peak RSS grew "
+          "%lld bytes during its steps (not comparable quantities, both shown)\n",
+          static_cast<long long>(n), static_cast<long long>(r.planned_bytes),
+          static_cast<long long>(torch["seed_peak_rss_delta"]));
     } else {
       std::printf("# PyTorch peer unavailable (python3-torch not installed?)\n");
     }
