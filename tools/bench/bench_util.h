@@ -16,16 +16,24 @@
 
 namespace bench {
 
+// The median of `t` (the upper one of an even count).
+inline double Median(std::vector<double> t) {
+  std::sort(t.begin(), t.end());
+  return t[t.size() / 2];
+}
+
+// Wall time of one call of `fn`.
+inline double SecondsOf(const std::function<void()>& fn) {
+  auto start = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 inline double MedianSeconds(int reps, const std::function<void()>& fn) {
   std::vector<double> t;
   fn();  // warm-up
-  for (int i = 0; i < reps; ++i) {
-    auto start = std::chrono::steady_clock::now();
-    fn();
-    t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  for (int i = 0; i < reps; ++i) t.push_back(SecondsOf(fn));
+  return Median(t);
 }
 
 // OpenMP (our kernels, oneDNN) and OpenBLAS keep separate thread pools; with libgomp's

@@ -115,15 +115,10 @@ int main(int argc, char** argv) {
     step();
     KernelSum(s);
     for (int i = 0; i < 2 * reps; ++i) {
-      auto start = std::chrono::steady_clock::now();
-      step();
-      steps.push_back(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+      steps.push_back(bench::SecondsOf(step));
       sums.push_back(KernelSum(s));
     }
-    std::sort(steps.begin(), steps.end());
-    std::sort(sums.begin(), sums.end());
-    double exe = steps[steps.size() / 2], kernels = sums[sums.size() / 2];
+    double exe = bench::Median(steps), kernels = bench::Median(sums);
     std::printf(
         "BENCH seed_kernels_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
         "peer_name=sum_of_kernels\n",

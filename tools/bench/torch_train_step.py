@@ -2,7 +2,7 @@
 8, 3x224x224) or LeNet (batch 64, 1x28x28), the same layers as Tessera's.
 
 Usage: torch_train_step.py MODEL THREADS REPS [cpu|cuda]. Prints "samples_per_sec <v>" and
-"peak_rss_delta <bytes>" (growth of the process's peak RSS across setup and steps; on cuda the
+"peak_bytes <bytes>" (growth of the process's peak RSS across setup and steps; on cuda the
 peak of device bytes allocated, torch.cuda.max_memory_allocated, with TF32 off and each step
 ending with a device synchronize).
 """
@@ -54,7 +54,7 @@ def main():
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print("samples_per_sec", shape[0] / median, flush=True)
     memory = torch.cuda.max_memory_allocated() if device == "cuda" else (rss1 - rss0) * 1024
-    print("peak_rss_delta", memory, flush=True)
+    print("peak_bytes", memory, flush=True)
 
 
 if __name__ == "__main__":

@@ -121,8 +121,8 @@ int main(int argc, char** argv) {
       std::printf("BENCH train_%s ours=%.4g peer=%.4g unit=samples/s ratio=%.3f peer_name=%s\n",
                   name, ours, peer, ours / peer, peer_name);
       std::printf("BENCH train_%s_%s ours=%.0f peer=%.0f unit=bytes ratio=%.3f peer_name=%s\n",
-                  name, mem_name, ours_rss, torch["peak_rss_delta"],
-                  torch["peak_rss_delta"] / ours_rss, peer_name);
+                  name, mem_name, ours_rss, torch["peak_bytes"], torch["peak_bytes"] / ours_rss,
+                  peer_name);
     }
   } catch (const mx::Error& e) {
     std::fprintf(stderr, "train_bench: %s\n", e.what());

@@ -48,9 +48,9 @@ MX_XINLINE double LaneSum(int64_t n, F f) {
   return ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail;
 }
 
-// Channel c's rows: row o starts at x + (o * v.c + c) * v.inner.
-template <typename T>
-MX_XINLINE const T* Row(const T* x, BnView v, int64_t o, int64_t c) {
+// Channel c's rows: row o starts at x + (o * v.c + c) * v.inner (inputs and outputs alike).
+template <typename P>
+MX_XINLINE P Row(P x, BnView v, int64_t o, int64_t c) {
   return x + (o * v.c + c) * v.inner;
 }
 
@@ -88,14 +88,14 @@ MX_CPU_CLONES void ForwardChannel(const BatchNormParam& p, bool batch_stats, BnV
   invstd_out[c] = ConvertValue<T>(invstd);
   for (int64_t o = 0; o < v.outer; ++o) {
     const T* r = Row(x, v, o, c);
-    T* out = y + (o * v.c + c) * v.inner;
+    T* out = Row(y, v, o, c);
+    auto at = [&](int64_t i) {
+      return ConvertValue<T>((ConvertValue<double>(r[i]) - mean) * invstd * g + b);
+    };
     if (req == static_cast<int>(OpReq::kAddTo)) {
-      for (int64_t i = 0; i < v.inner; ++i)
-        mop::Assign(out + i, req,
-                    ConvertValue<T>((ConvertValue<double>(r[i]) - mean) * invstd * g + b));
+      for (int64_t i = 0; i < v.inner; ++i) mop::Assign(out + i, req, at(i));
     } else if (req != static_cast<int>(OpReq::kNull)) {
-      for (int64_t i = 0; i < v.inner; ++i)
-        out[i] = ConvertValue<T>((ConvertValue<double>(r[i]) - mean) * invstd * g + b);
+      for (int64_t i = 0; i < v.inner; ++i) out[i] = at(i);
     }
   }
 }
@@ -147,7 +147,7 @@ MX_CPU_CLONES void BackwardChannel(const BatchNormParam& p, BnView v, int64_t c,
     for (int64_t o = 0; o < v.outer; ++o) {
       const T* d = Row(dy, v, o, c);
       const T* r = Row(x, v, o, c);
-      T* out = dx + (o * v.c + c) * v.inner;
+      T* out = Row(dx, v, o, c);
       auto at = [&](int64_t i) {
         double di = ConvertValue<double>(d[i]);
         return ConvertValue<T>(
