@@ -46,6 +46,7 @@
 #include <vector>
 
 #include "core/base/error.h"
+#include "dist/ps/shm_names.h"
 #include "launcher/free_port.h"
 #include "launcher/process_group.h"
 
@@ -298,7 +299,9 @@ int RunMpiChild(const Options& o) {
   }
   ProcessGroup group;
   group.Start(name, o.command, env, true);
-  return group.Wait();
+  int code = group.Wait();
+  mx::ps::RemoveOrphanSegments();  // what this rank left if it was killed
+  return code;
 }
 
 }  // namespace
@@ -315,6 +318,8 @@ int main(int argc, char** argv) {
       int code = o.launcher == "mpi"   ? RunMpi(run, argv[0])
                  : o.launcher == "ssh" ? RunSsh(run)
                                        : RunLocal(run);
+      // The job's processes are gone: so must be the shared memory that killed ones left.
+      mx::ps::RemoveOrphanSegments();
       if (code == 0 || attempt >= o.max_restarts) return code;
       std::printf(
           "launch: the job failed (exit code %d); restart %d of %d, resuming from the "

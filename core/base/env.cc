@@ -42,6 +42,9 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "a push/pull waiting this many seconds is logged with the keys and workers it waits for"},
       {"TESSERA_PS_TIMEOUT_S", "600", "a push/pull/barrier waiting this long fails with DistError"},
       {"TESSERA_PS_MAX_MESSAGE_MB", "2048", "largest parameter-server message accepted"},
+      {"TESSERA_PS_SHM_MB", "4096",
+       "shared memory a server or worker may fill with payloads for nodes of its machine; 0 "
+       "sends everything over the network"},
       {"TESSERA_PS_ELASTIC", "0",
        "1: a dist_sync job that loses a worker goes on with the others (set by launch --elastic)"},
       {"TESSERA_RESUME", "0",

@@ -1,5 +1,6 @@
 #include "core/ndarray/copy_kernels.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/base/convert.h"
@@ -56,12 +57,29 @@ void CastBlob(const TBlob& src, const TBlob& dst, void* stream) {
   });
 }
 
+void HostCopy(void* dst, const void* src, size_t bytes) {
+  constexpr size_t kChunk = size_t(1) << 20;
+  char* d = static_cast<char*>(dst);
+  const char* s = static_cast<const char*>(src);
+  bool overlap = d < s + bytes && s < d + bytes;
+  if (bytes < 4 * kChunk || overlap) {
+    std::memmove(dst, src, bytes);
+    return;
+  }
+  int64_t chunks = static_cast<int64_t>((bytes + kChunk - 1) / kChunk);
+#pragma omp parallel for schedule(static)
+  for (int64_t c = 0; c < chunks; ++c) {
+    size_t begin = static_cast<size_t>(c) * kChunk;
+    std::memcpy(d + begin, s + begin, std::min(kChunk, bytes - begin));
+  }
+}
+
 void CopyBlobBytes(const TBlob& src, const TBlob& dst, void* stream) {
   size_t bytes = dst.bytes();
   MX_INTERNAL_CHECK(src.bytes() == bytes) << "copy of " << src.bytes() << " into " << bytes;
   if (bytes == 0 || src.dptr == dst.dptr) return;
   if (src.ctx.is_host() && dst.ctx.is_host()) {
-    std::memmove(dst.dptr, src.dptr, bytes);
+    HostCopy(dst.dptr, src.dptr, bytes);
     return;
   }
 #if MX_USE_CUDA

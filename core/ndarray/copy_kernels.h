@@ -18,6 +18,9 @@ void FillBlob(const TBlob& dst, double value, void* stream);
 void CastBlob(const TBlob& src, const TBlob& dst, void* stream);
 // Copies bytes between any two devices (same dtype and size).
 void CopyBlobBytes(const TBlob& src, const TBlob& dst, void* stream);
+// memmove on the host, split over OpenMP threads when `bytes` is large and the ranges do not
+// overlap (one core cannot draw the memory bandwidth the machine has).
+void HostCopy(void* dst, const void* src, size_t bytes);
 
 #if MX_USE_CUDA
 void FillGpu(void* dptr, int64_t n, DType dtype, double value, void* stream);

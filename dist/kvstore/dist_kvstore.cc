@@ -15,6 +15,7 @@
 #include "core/base/error.h"
 #include "core/base/logging.h"
 #include "core/engine/engine.h"
+#include "core/ndarray/copy_kernels.h"
 #include "core/ops/nd_api.h"
 #include "dist/kvstore/pending_pulls.h"
 #include "dist/ps/compression.h"
@@ -99,9 +100,9 @@ class DistKVStore : public KVStore {
       std::vector<std::pair<int64_t, std::string>> waits;
       for (size_t k = 0; k < keys.size(); ++k) {
         const KeyInfo& info = keys_[keys[k]];
-        auto bytes = HostBytes(values[k], info);
+        std::vector<char> bytes = HostBytes(values[k], info);
         for (const SliceInfo& s : info.slices) {
-          Message m = SliceMessage(MsgType::kInit, keys[k], info, s, bytes);
+          Message m = SliceMessage(MsgType::kInit, keys[k], info, s, bytes.data());
           m.meta = std::to_string(s.size) + " " + (sync_ ? "1" : "0");
           waits.emplace_back(
               m.request, "init of key " + std::to_string(keys[k]) + " on " + c_.NodeName(s.server));
@@ -332,9 +333,7 @@ class DistKVStore : public KVStore {
 
   // In the push's engine operation: the gradient's bytes to every server holding a slice.
   void SendPush(int key, int64_t round, KeyInfo& info, const NDArray& sum) {
-    TBlob b = sum.blob();
-    auto bytes = std::make_shared<std::vector<char>>(static_cast<const char*>(b.dptr),
-                                                     static_cast<const char*>(b.dptr) + b.bytes());
+    const char* bytes = static_cast<const char*>(sum.blob().dptr);
     for (const SliceInfo& s : info.slices) {
       Message m = SliceMessage(MsgType::kPush, key, info, s, bytes);
       m.round = round;
@@ -389,15 +388,17 @@ class DistKVStore : public KVStore {
     for (const auto& [key, info] : keys_) Engine::Get()->WaitForVar(info.comm);
   }
 
-  static std::shared_ptr<std::vector<char>> HostBytes(const NDArray& a, const KeyInfo& info) {
-    auto bytes = std::make_shared<std::vector<char>>(info.shape.Size() * DTypeSize(info.dtype));
-    a.SyncCopyToCPU(bytes->data(), info.shape.Size());
+  static std::vector<char> HostBytes(const NDArray& a, const KeyInfo& info) {
+    std::vector<char> bytes(info.shape.Size() * DTypeSize(info.dtype));
+    a.SyncCopyToCPU(bytes.data(), info.shape.Size());
     return bytes;
   }
 
-  // The message for one slice; a key in one slice shares `bytes` instead of copying them.
+  // The message for one slice of the key's elements at `bytes` (host memory), copied once
+  // into memory the transport can send without another copy (shared memory for a server of
+  // this machine).
   Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
-                       const std::shared_ptr<std::vector<char>>& bytes) {
+                       const char* bytes) {
     Message m;
     m.type = type;
     m.key = key;
@@ -405,11 +406,8 @@ class DistKVStore : public KVStore {
     m.dtype = static_cast<int>(info.dtype);
     m.request = NewRequest();
     size_t elem = DTypeSize(info.dtype);
-    if (info.slices.size() == 1)
-      m.data = bytes;
-    else
-      m.data = std::make_shared<std::vector<char>>(bytes->begin() + s.offset * elem,
-                                                   bytes->begin() + (s.offset + s.size) * elem);
+    m.data = link_->transport()->Allocate(s.size * elem);
+    HostCopy(m.data->data(), bytes + s.offset * elem, s.size * elem);
     return m;
   }
 
@@ -424,8 +422,8 @@ class DistKVStore : public KVStore {
     std::vector<float>& residual = info.residual;
     residual.resize(static_cast<size_t>(info.shape.Size()), 0.0f);
     const float* grad = reinterpret_cast<const float*>(m->data->data());
-    m->data = std::make_shared<std::vector<char>>(
-        ps::Encode(compression_, grad, s.size, residual.data() + s.offset));
+    std::vector<char> encoded = ps::Encode(compression_, grad, s.size, residual.data() + s.offset);
+    m->data = ps::CopyBytes(encoded.data(), encoded.size());
     m->meta = ps::CompressionMeta(compression_);
   }
 

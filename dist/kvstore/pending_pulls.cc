@@ -1,10 +1,10 @@
 #include "dist/kvstore/pending_pulls.h"
 
-#include <cstring>
 #include <set>
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
+#include "core/ndarray/copy_kernels.h"
 #include "dist/ps/node.h"
 
 namespace mx {
@@ -54,8 +54,7 @@ bool PendingPulls::OnReply(const ps::Message& reply) {
                       " bytes for a slice of " + std::to_string(bytes));
     } else {
       for (const NDArray& out : p->outs)
-        std::memcpy(static_cast<char*>(out.blob().dptr) + s.offset * elem, reply.data->data(),
-                    bytes);
+        HostCopy(static_cast<char*>(out.blob().dptr) + s.offset * elem, reply.data->data(), bytes);
     }
     if (error) {
       for (const auto& [request, unused] : p->slices) by_request_.erase(request);

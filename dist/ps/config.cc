@@ -120,6 +120,10 @@ PsConfig ConfigFromEnv() {
   c.timeout_s = Seconds("TESSERA_PS_TIMEOUT_S");
   c.elastic = EnvBool("TESSERA_PS_ELASTIC");
   c.max_message_bytes = static_cast<uint64_t>(EnvInt("TESSERA_PS_MAX_MESSAGE_MB")) << 20;
+  int64_t shm_mb = EnvInt("TESSERA_PS_SHM_MB");
+  MX_CHECK_AS(ValueError, shm_mb >= 0)
+      << "TESSERA_PS_SHM_MB=" << shm_mb << ": expected megabytes >= 0 (0 turns shared memory off)";
+  c.shm_bytes = static_cast<uint64_t>(shm_mb) << 20;
   c.bigarray_bound = EnvInt("MXNET_KVSTORE_BIGARRAY_BOUND");
   std::string host = EnvString("DMLC_NODE_HOST");
   std::string iface = EnvString("DMLC_INTERFACE");

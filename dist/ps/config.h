@@ -33,7 +33,8 @@ struct PsConfig {
   double timeout_s = 600;    // a wait this long fails
   bool elastic = false;      // a lost worker is dropped instead of stopping the job
   uint64_t max_message_bytes = uint64_t(2048) << 20;
-  int64_t bigarray_bound = 1000000;  // keys with more elements are sliced over all servers
+  uint64_t shm_bytes = uint64_t(4096) << 20;  // shared memory for payloads to nodes of this machine
+  int64_t bigarray_bound = 1000000;           // keys with more elements are sliced over all servers
   // In-process jobs (tests): endpoints "inproc://<prefix>-<id>" instead of TCP.
   std::string inproc_prefix;
 

@@ -37,7 +37,7 @@ Header EncodeHeader(const Message& m, uint64_t token) {
 }
 
 bool Decode(const std::vector<FrameView>& frames, uint64_t token, uint64_t max_bytes, Message* out,
-            std::string* why) {
+            std::string* why, const PayloadSource& source) {
   auto fail = [&](const std::string& s) {
     *why = s;
     return false;
@@ -59,8 +59,12 @@ bool Decode(const std::vector<FrameView>& frames, uint64_t token, uint64_t max_b
   if (h.meta_len > max_bytes || h.data_len > max_bytes || h.meta_len + h.data_len > max_bytes)
     return fail("message of " + std::to_string(h.meta_len + h.data_len) +
                 " bytes exceeds the limit of " + std::to_string(max_bytes));
+  if (h.flags & ~kShmData) return fail("unknown header flags " + std::to_string(h.flags));
+  bool shm = (h.flags & kShmData) != 0;
+  if (shm && (frames.size() != 3 || h.data_len == 0))
+    return fail("shared-memory flag without a descriptor frame and data length");
   size_t meta_size = frames.size() > 1 ? frames[1].size : 0;
-  size_t data_size = frames.size() > 2 ? frames[2].size : 0;
+  size_t data_size = shm ? h.data_len : frames.size() > 2 ? frames[2].size : 0;
   if (h.meta_len != meta_size || h.data_len != data_size) {
     std::ostringstream s;
     s << "lengths in the header (meta " << h.meta_len << ", data " << h.data_len
@@ -76,8 +80,14 @@ bool Decode(const std::vector<FrameView>& frames, uint64_t token, uint64_t max_b
   out->dtype = static_cast<int>(h.dtype);
   out->meta.assign(meta_size ? frames[1].data : "", meta_size);
   out->data.reset();
-  if (data_size)
-    out->data = std::make_shared<std::vector<char>>(frames[2].data, frames[2].data + data_size);
+  if (shm) {
+    if (!source.shared) return fail("data in shared memory, which this node does not read");
+    out->data = source.shared(frames[2], h.data_len, why);
+    if (!out->data) return false;
+  } else if (data_size) {
+    out->data =
+        source.inline_bytes ? source.inline_bytes(frames[2]) : CopyBytes(frames[2].data, data_size);
+  }
   return true;
 }
 

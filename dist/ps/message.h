@@ -1,8 +1,9 @@
 // The parameter server's wire format. A message is one to three ZeroMQ frames:
 //   frame 0: Header (fixed size, little-endian, magic "TSPS", format version, job token,
-//            message type, sender id, and the exact byte lengths of the other frames)
+//            message type, sender id, flags, and the exact byte lengths of meta and data)
 //   frame 1: meta (text: addresses, optimizer specification, shapes), optional
-//   frame 2: data (raw array elements), optional
+//   frame 2: data (raw array elements), optional; with flag kShmData, a descriptor of the
+//            data in the sender's shared memory instead (shm.h, nodes of one machine)
 // Decode() checks every field it can (frame count and sizes, magic, version, type range, token,
 // lengths against the frames and against a size limit) and reports what was wrong, so a node
 // can reject a bad or foreign message, log it, and keep serving.
@@ -10,14 +11,20 @@
 #define TESSERA_DIST_PS_MESSAGE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "dist/ps/bytes.h"
+
 namespace mx {
 namespace ps {
 
-constexpr uint16_t kWireVersion = 1;
+constexpr uint16_t kWireVersion = 2;
+
+// Header flags.
+constexpr uint32_t kShmData = 1;  // frame 2 is a shared-memory descriptor of data_len bytes
 
 enum class MsgType : uint16_t {
   kRegister = 1,  // node -> scheduler: meta "role address preferred_rank"
@@ -57,9 +64,9 @@ struct Header {
   int64_t round;    // push count of a key (dist_sync)
   int64_t offset;   // first element of this slice of the key
   uint32_t dtype;
-  uint32_t reserved;
+  uint32_t flags;
   uint64_t meta_len;  // bytes of frame 1
-  uint64_t data_len;  // bytes of frame 2
+  uint64_t data_len;  // bytes of the data (frame 2, or what its descriptor names)
 };
 #pragma pack(pop)
 static_assert(sizeof(Header) == 72, "wire header layout");
@@ -73,8 +80,9 @@ struct Message {
   int64_t offset = 0;
   int dtype = 0;
   std::string meta;
-  // Payload bytes; shared so a send can hand them to ZeroMQ without a copy.
-  std::shared_ptr<std::vector<char>> data;
+  // Payload bytes; shared so a send can hand them to ZeroMQ or to shared memory without a
+  // copy, and a receiver can read them where they arrived.
+  Payload data;
   size_t data_size() const { return data ? data->size() : 0; }
 };
 
@@ -82,13 +90,21 @@ struct Message {
 Header EncodeHeader(const Message& m, uint64_t token);
 
 // Builds a Message from received frames, or returns false with `why` set. `frames` are the
-// frames' bytes; `max_bytes` limits meta + data.
+// frames' bytes; `max_bytes` limits meta + data. `source` makes the payload once everything
+// else checked out.
 struct FrameView {
   const char* data;
   size_t size;
 };
+struct PayloadSource {
+  // The bytes of frame 2 (unset: copied to the heap).
+  std::function<Payload(const FrameView&)> inline_bytes;
+  // Frame 2 as a shared-memory descriptor of `size` bytes: the payload, or null with `why`
+  // set (unset: such messages are refused).
+  std::function<Payload(const FrameView&, uint64_t size, std::string* why)> shared;
+};
 bool Decode(const std::vector<FrameView>& frames, uint64_t token, uint64_t max_bytes, Message* out,
-            std::string* why);
+            std::string* why, const PayloadSource& source = PayloadSource());
 
 // The meta of an elastic kBarrierDone: the epoch and the ranks of the live workers
 // ("epoch E\nlive R R ...\n"), and back (ValueError when `meta` is not one).

@@ -15,7 +15,8 @@ double NowSeconds() {
 
 NodeLink::NodeLink(const PsConfig& config)
     : config_(config),
-      transport_(CreateZmqTransport(TokenHash(config.token), config.max_message_bytes)) {
+      transport_(
+          CreateZmqTransport(TokenHash(config.token), config.max_message_bytes, config.shm_bytes)) {
   std::random_device rd;
   int64_t nonce = (static_cast<int64_t>(rd()) << 31) ^ rd();
   if (nonce < 0) nonce = -nonce;

@@ -27,7 +27,7 @@ struct Registration {
 class Scheduler {
  public:
   explicit Scheduler(const PsConfig& c)
-      : c_(c), t_(CreateZmqTransport(TokenHash(c.token), c.max_message_bytes)) {}
+      : c_(c), t_(CreateZmqTransport(TokenHash(c.token), c.max_message_bytes, 0)) {}
 
   void Run() {
     t_->Bind(c_.inproc_prefix.empty() ? "tcp://*:" + std::to_string(c_.root_port)

@@ -1,4 +1,5 @@
 // The server (roles.h): this server's slices of the keys, summed and updated.
+#include <cstring>
 #include <map>
 #include <memory>
 #include <set>
@@ -8,6 +9,7 @@
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
+#include "core/ndarray/copy_kernels.h"
 #include "core/ndarray/io.h"
 #include "core/ndarray/ndarray.h"
 #include "core/ops/nd_api.h"
@@ -30,15 +32,16 @@ struct Slice {
   DType dtype;
   bool sync = true;
   int64_t offset = 0;
-  int64_t round = 0;                                       // completed rounds
-  std::vector<std::shared_ptr<std::vector<char>>> pushed;  // per worker rank, this round
+  int64_t round = 0;            // completed rounds
+  std::vector<Payload> pushed;  // per worker rank, this round
   int received = 0;
   double first_push = 0, last_stall_log = 0;
   std::vector<PendingPull> pulls;
   std::vector<NDArray> state;
   bool has_state = false;
-  std::shared_ptr<std::vector<char>> reply;  // the weights as last sent, for round reply_round
+  Payload reply;  // the weights as last sent, for round reply_round
   int64_t reply_round = -1;
+  NDArray sum;  // the summed gradient of a float32 key's round
 };
 
 class Server {
@@ -107,7 +110,7 @@ class Server {
 
   // A push's gradient as raw elements of the slice's dtype: compressed pushes (meta names the
   // compression) are decoded to float32 here.
-  std::shared_ptr<std::vector<char>> Payload(const Message& m, const Slice& s) {
+  Payload Gradient(const Message& m, const Slice& s) {
     if (m.meta.empty()) {
       CheckSize(m, s);
       return m.data;
@@ -117,7 +120,7 @@ class Server {
     MX_CHECK_AS(ValueError, s.dtype == kFloat32 && m.data && m.data->size() == EncodedBytes(c, n))
         << "compressed push of key " << m.key << " (" << m.meta << "): " << m.data_size()
         << " bytes for " << n << " float32 elements, expected " << EncodedBytes(c, n);
-    auto out = std::make_shared<std::vector<char>>(static_cast<size_t>(n) * 4);
+    Payload out = NewBytes(static_cast<size_t>(n) * 4);
     Decode(c, m.data->data(), n, reinterpret_cast<float*>(out->data()));
     return out;
   }
@@ -181,7 +184,7 @@ class Server {
   void Push(const Message& m, int rank) {
     Slice& s = Find(m);
     if (!s.sync) {
-      auto g = Payload(m, s);
+      Payload g = Gradient(m, s);
       Apply(m.key, s, NDArray(g->data(), s.weight.shape(), s.dtype));
       return;
     }
@@ -194,7 +197,7 @@ class Server {
         << "worker " << rank << " pushed key " << m.key << " after ending its epoch";
     MX_CHECK_AS(ValueError, !gone_.count(rank))
         << "worker " << rank << " pushed key " << m.key << ", but the job has lost it";
-    s.pushed[rank] = Payload(m, s);
+    s.pushed[rank] = Gradient(m, s);
     if (s.received++ == 0) s.first_push = NowSeconds();
     MaybeCompleteRound(m.key, s);
   }
@@ -218,20 +221,30 @@ class Server {
     for (const PendingPull& p : ready) Answer(key, s, p);
   }
 
-  // The pushed gradients of this round added in worker-rank order. float32 adds in place in the
-  // first buffer (the same a + b per element as NDArray's +=, without the copies).
+  // The pushed gradients of this round added in worker-rank order. float32 adds straight
+  // from where the pushes arrived (shared memory, received frames) into the slice's sum buffer,
+  // or into the weights when there is no optimizer (the sum is then their new value): the
+  // same a + b per element as NDArray's +=, without the copies, on all OpenMP threads. The
+  // pushed bytes are only read: a payload may be shared.
   NDArray SumInRankOrder(Slice& s) {
-    std::vector<std::shared_ptr<std::vector<char>>> parts;
+    std::vector<Payload> parts;
     for (const auto& p : s.pushed)
       if (p) parts.push_back(p);
     if (s.dtype == kFloat32) {
-      float* acc = reinterpret_cast<float*>(parts[0]->data());
+      if (optimizer_ && s.sum.is_none()) s.sum = NDArray(s.weight.shape(), cpu(), kFloat32);
+      NDArray out = optimizer_ ? s.sum : s.weight;
+      out.WaitToWrite();  // the last round's update or reply may still read it
+      float* acc = static_cast<float*>(out.blob().dptr);
+      const float* first = reinterpret_cast<const float*>(parts[0]->data());
       int64_t n = s.weight.size();
+      if (parts.size() == 1) HostCopy(acc, first, n * sizeof(float));
       for (size_t i = 1; i < parts.size(); ++i) {
+        const float* a = i == 1 ? first : acc;
         const float* g = reinterpret_cast<const float*>(parts[i]->data());
-        for (int64_t e = 0; e < n; ++e) acc[e] += g[e];
+#pragma omp parallel for simd if (n > (1 << 18))
+        for (int64_t e = 0; e < n; ++e) acc[e] = a[e] + g[e];
       }
-      return NDArray(acc, s.weight.shape(), s.dtype);
+      return out;
     }
     NDArray sum(parts[0]->data(), s.weight.shape(), s.dtype);
     for (size_t i = 1; i < parts.size(); ++i)
@@ -367,7 +380,7 @@ class Server {
   // Updates the slice with the summed gradient, or stores the sum without an optimizer.
   void Apply(int key, Slice& s, const NDArray& grad) {
     if (!optimizer_) {
-      grad.CopyTo(s.weight);
+      if (grad.blob().dptr != s.weight.blob().dptr) grad.CopyTo(s.weight);
       return;
     }
     if (!s.has_state) {
@@ -386,7 +399,7 @@ class Server {
     r.offset = s.offset;
     r.dtype = static_cast<int>(s.dtype);
     if (!s.sync || !s.reply || s.reply_round != s.round) {
-      s.reply = std::make_shared<std::vector<char>>(s.weight.size() * DTypeSize(s.dtype));
+      s.reply = link_.transport()->Allocate(s.weight.size() * DTypeSize(s.dtype));
       s.weight.SyncCopyToCPU(s.reply->data(), s.weight.size());
       s.reply_round = s.round;
     }

@@ -1,9 +1,13 @@
 // Transport between parameter-server nodes: four methods (bind, connect, send, receive) over
 // messages (message.h). The ZeroMQ implementation gives every node one PULL socket bound to its
 // own endpoint and one PUSH socket per peer it talks to; payloads go out as ZeroMQ frames
-// without a copy. "inproc://" endpoints keep nodes of one process (tests) off the network.
+// without a copy and are read where they arrived. "inproc://" endpoints keep nodes of one
+// process (tests) off the network. Between nodes of one machine, payloads of 64 KiB and more
+// travel through shared memory (shm.h): the address Bind() returns carries the node's
+// locality ("tcp://HOST:PORT#shm=LOCALITY"), and a sender whose peer has its own locality
+// writes the payload into its pool (once, however many peers get it) and sends a descriptor.
 // Receive() rejects and logs malformed, foreign-job and oversized messages and keeps waiting.
-// Send() may be called from several threads; Receive() from one.
+// Send() and Allocate() may be called from several threads; Receive() from one.
 #ifndef TESSERA_DIST_PS_TRANSPORT_H_
 #define TESSERA_DIST_PS_TRANSPORT_H_
 
@@ -20,10 +24,14 @@ class Transport {
  public:
   virtual ~Transport() = default;
   // Listens on `endpoint` ("tcp://HOST:PORT", "tcp://HOST:*" for any free port,
-  // "inproc://NAME"); returns the endpoint peers should connect to.
+  // "inproc://NAME"); returns the address peers should connect to.
   virtual std::string Bind(const std::string& endpoint) = 0;
-  // Messages to node `peer` go to `endpoint` from now on.
-  virtual void Connect(int peer, const std::string& endpoint) = 0;
+  // Messages to node `peer` go to `address` (an endpoint, or what a peer's Bind returned) from
+  // now on.
+  virtual void Connect(int peer, const std::string& address) = 0;
+  // `bytes` for a payload about to be sent: in shared memory when a connected peer is on this
+  // machine and the pool has room, else on the heap. Filling it there saves a copy.
+  virtual Payload Allocate(size_t bytes) = 0;
   // Throws DistError when `peer` is unknown or does not take the message within the send
   // timeout.
   virtual void Send(int peer, const Message& m) = 0;
@@ -31,11 +39,15 @@ class Transport {
   virtual bool Receive(int timeout_ms, Message* out) = 0;
   // Messages rejected so far (for tests and logs).
   virtual int64_t rejected() const = 0;
+  // Payloads sent as shared-memory descriptors so far.
+  virtual int64_t shared_sends() const = 0;
 };
 
 // `token` (TokenHash of the job token) is stamped on every message sent and required on every
-// message received; `max_bytes` bounds a message's meta + data.
-std::unique_ptr<Transport> CreateZmqTransport(uint64_t token, uint64_t max_bytes);
+// message received; `max_bytes` bounds a message's meta + data; `shm_bytes` bounds the shared
+// memory this node fills with payloads for peers of its machine (0: none, all over the network).
+std::unique_ptr<Transport> CreateZmqTransport(uint64_t token, uint64_t max_bytes,
+                                              uint64_t shm_bytes);
 
 }  // namespace ps
 }  // namespace mx

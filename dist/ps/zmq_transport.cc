@@ -3,12 +3,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <mutex>
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
+#include "dist/ps/shm.h"
 #include "dist/ps/transport.h"
 
 namespace mx {
@@ -23,13 +25,41 @@ void* Context() {
 
 std::string ZmqErr() { return zmq_strerror(zmq_errno()); }
 
-void FreeShared(void*, void* hint) {
-  delete static_cast<std::shared_ptr<std::vector<char>>*>(hint);
+// Payloads this small go inline: a copy costs less than the shared-memory bookkeeping.
+constexpr size_t kShmMinBytes = 64 << 10;
+constexpr char kShmTag[] = "#shm=";
+
+void FreeShared(void*, void* hint) { delete static_cast<Payload*>(hint); }
+
+// A received frame's bytes, kept where ZeroMQ put them.
+class FrameBytes : public Bytes {
+ public:
+  explicit FrameBytes(zmq_msg_t* frame) {
+    zmq_msg_init(&msg_);
+    zmq_msg_move(&msg_, frame);
+    data_ = static_cast<char*>(zmq_msg_data(&msg_));
+    size_ = zmq_msg_size(&msg_);
+  }
+  ~FrameBytes() override { zmq_msg_close(&msg_); }
+
+ private:
+  zmq_msg_t msg_;
+};
+
+// The frame's bytes in place when they are aligned for any dtype, else a copy.
+Payload Adopt(zmq_msg_t* frame) {
+  auto b = std::make_shared<FrameBytes>(frame);
+  if (reinterpret_cast<uintptr_t>(b->data()) % 8 == 0) return b;
+  return CopyBytes(b->data(), b->size());
 }
 
 class ZmqTransport : public Transport {
  public:
-  ZmqTransport(uint64_t token, uint64_t max_bytes) : token_(token), max_bytes_(max_bytes) {}
+  ZmqTransport(uint64_t token, uint64_t max_bytes, uint64_t shm_bytes)
+      : token_(token), max_bytes_(max_bytes), mapper_(token) {
+    if (shm_bytes > 0) locality_ = ShmLocality();
+    if (!locality_.empty()) pool_ = std::make_unique<ShmPool>(token, shm_bytes);
+  }
   ~ZmqTransport() override {
     for (auto& p : peers_) zmq_close(p.second.socket);
     if (pull_) zmq_close(pull_);
@@ -48,12 +78,18 @@ class ZmqTransport : public Transport {
     char buf[256];
     size_t len = sizeof(buf);
     zmq_getsockopt(pull_, ZMQ_LAST_ENDPOINT, buf, &len);
-    return std::string(buf);
+    return pool_ ? std::string(buf) + kShmTag + locality_ : std::string(buf);
   }
 
-  void Connect(int peer, const std::string& endpoint) override {
+  void Connect(int peer, const std::string& address) override {
+    size_t tag = address.find(kShmTag);
+    std::string endpoint = address.substr(0, tag);
+    bool local =
+        pool_ && tag != std::string::npos && address.substr(tag + sizeof(kShmTag) - 1) == locality_;
     std::lock_guard<std::mutex> lock(peers_mu_);
     Peer& p = peers_[peer];
+    if (p.local != local) local_peers_ += local ? 1 : -1;
+    p.local = local;
     if (p.socket && p.endpoint == endpoint) return;
     if (p.socket) zmq_close(p.socket);
     p.socket = zmq_socket(Context(), ZMQ_PUSH);
@@ -63,6 +99,12 @@ class ZmqTransport : public Transport {
     zmq_setsockopt(p.socket, ZMQ_SNDTIMEO, &timeout, sizeof(timeout));
     MX_CHECK_AS(DistError, zmq_connect(p.socket, endpoint.c_str()) == 0)
         << "cannot connect to node " << peer << " at " << endpoint << ": " << ZmqErr();
+  }
+
+  Payload Allocate(size_t bytes) override {
+    if (pool_ && bytes >= kShmMinBytes && local_peers_ > 0)
+      if (Payload p = pool_->Allocate(bytes)) return p;
+    return NewBytes(bytes);
   }
 
   void Send(int peer, const Message& m) override {
@@ -77,17 +119,28 @@ class ZmqTransport : public Transport {
     std::lock_guard<std::mutex> lock(p->mu);
     Header h = EncodeHeader(m, token_);
     bool has_data = m.data_size() > 0, has_meta = !m.meta.empty() || has_data;
-    SendFrame(p, peer, &h, sizeof(h), has_meta);
-    if (has_meta) SendFrame(p, peer, m.meta.data(), m.meta.size(), has_data);
-    if (has_data) {
-      zmq_msg_t msg;
-      auto* hold = new std::shared_ptr<std::vector<char>>(m.data);
-      zmq_msg_init_data(&msg, m.data->data(), m.data->size(), FreeShared, hold);
-      if (zmq_msg_send(&msg, p->socket, 0) < 0) {
-        zmq_msg_close(&msg);
-        MX_THROW(DistError) << "sending " << MsgTypeName(m.type) << " data to node " << peer
-                            << " at " << p->endpoint << " failed: " << ZmqErr();
+    ShmRef ref;
+    Payload shared = has_data && p->local ? InPool(m.data) : nullptr;
+    if (shared && !pool_->Share(shared, &ref)) shared.reset();
+    if (shared) h.flags |= kShmData;
+    try {
+      SendFrame(p, peer, &h, sizeof(h), has_meta);
+      if (has_meta) SendFrame(p, peer, m.meta.data(), m.meta.size(), has_data);
+      if (shared) {
+        SendFrame(p, peer, &ref, sizeof(ref), false);
+        ++shared_sends_;
+      } else if (has_data) {
+        zmq_msg_t msg;
+        zmq_msg_init_data(&msg, m.data->data(), m.data->size(), FreeShared, new Payload(m.data));
+        if (zmq_msg_send(&msg, p->socket, 0) < 0) {
+          zmq_msg_close(&msg);
+          MX_THROW(DistError) << "sending " << MsgTypeName(m.type) << " data to node " << peer
+                              << " at " << p->endpoint << " failed: " << ZmqErr();
+        }
       }
+    } catch (...) {
+      if (shared) pool_->Unshare(shared);
+      throw;
     }
   }
 
@@ -114,8 +167,13 @@ class ZmqTransport : public Transport {
       std::vector<FrameView> views;
       for (zmq_msg_t& f : frames)
         views.push_back({static_cast<const char*>(zmq_msg_data(&f)), zmq_msg_size(&f)});
+      PayloadSource source;
+      source.inline_bytes = [&](const FrameView&) { return Adopt(&frames[2]); };
+      source.shared = [this](const FrameView& f, uint64_t size, std::string* why) {
+        return mapper_.Open(f.data, f.size, size, why);
+      };
       std::string why;
-      bool ok = Decode(views, token_, max_bytes_, out, &why);
+      bool ok = Decode(views, token_, max_bytes_, out, &why, source);
       for (zmq_msg_t& f : frames) zmq_msg_close(&f);
       if (ok) return true;
       ++rejected_;
@@ -124,13 +182,25 @@ class ZmqTransport : public Transport {
   }
 
   int64_t rejected() const override { return rejected_; }
+  int64_t shared_sends() const override { return shared_sends_; }
 
  private:
   struct Peer {
     void* socket = nullptr;
     std::string endpoint;
+    bool local = false;  // on this machine: payloads go through shared memory
     std::mutex mu;
   };
+
+  // `data` as a region of this node's pool: itself, or a copy when it is big enough to be
+  // worth it; null when it goes inline.
+  Payload InPool(const Payload& data) {
+    if (pool_->Owns(data)) return data;
+    if (data->size() < kShmMinBytes) return nullptr;
+    Payload copy = pool_->Allocate(data->size());
+    if (copy) std::memcpy(copy->data(), data->data(), data->size());
+    return copy;
+  }
 
   void SendFrame(Peer* p, int peer, const void* data, size_t size, bool more) {
     if (zmq_send(p->socket, data, size, more ? ZMQ_SNDMORE : 0) < 0)
@@ -140,15 +210,20 @@ class ZmqTransport : public Transport {
 
   uint64_t token_, max_bytes_;
   void* pull_ = nullptr;
+  std::string locality_;           // "" when this node does not use shared memory
+  std::unique_ptr<ShmPool> pool_;  // payloads for peers of this machine
+  ShmMapper mapper_;               // payloads from them
   std::mutex peers_mu_;
   std::map<int, Peer> peers_;
-  std::atomic<int64_t> rejected_{0};
+  std::atomic<int> local_peers_{0};
+  std::atomic<int64_t> rejected_{0}, shared_sends_{0};
 };
 
 }  // namespace
 
-std::unique_ptr<Transport> CreateZmqTransport(uint64_t token, uint64_t max_bytes) {
-  return std::make_unique<ZmqTransport>(token, max_bytes);
+std::unique_ptr<Transport> CreateZmqTransport(uint64_t token, uint64_t max_bytes,
+                                              uint64_t shm_bytes) {
+  return std::make_unique<ZmqTransport>(token, max_bytes, shm_bytes);
 }
 
 }  // namespace ps

@@ -34,7 +34,7 @@ TEST(WireFormat, RoundTripsAndRejectsBadMessages) {
   m.key = 7;
   m.round = 2;
   m.meta = "abc";
-  m.data = std::make_shared<std::vector<char>>(8, 'x');
+  m.data = ps::CopyBytes("xxxxxxxx", 8);
   std::vector<char> h = HeaderBytes(m, 42);
   Message out;
   std::string why;

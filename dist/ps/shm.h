@@ -1,0 +1,97 @@
+// Shared memory between the parameter-server nodes of one machine (what MPI's shared-memory
+// transport does for MPI_Allreduce). A sender writes a payload once into a region of a
+// segment it owns (ShmPool) and sends a 64-byte descriptor in its place; the receiver maps the
+// segment (ShmMapper) and reads the payload where it lies. Each region carries a reference
+// count in the segment itself: the sender's payload holds one, every descriptor sent holds one
+// for its receiver, and the region is reused once all are released. Nothing blocks on a
+// reader: a region that is still read is simply not reused, and when the pool's budget or
+// /dev/shm is full, Allocate() returns null and the transport sends the bytes over the network.
+//
+// Segments are named as shm_names.h says; the owner unlinks them when its pool goes, and the
+// first pool of a process, and `launch` when its job ends, unlink those whose process no
+// longer exists (a job killed with SIGKILL). A receiver checks that a descriptor names a segment of
+// its own job and a region inside it with an intact header, and rejects it otherwise.
+#ifndef TESSERA_DIST_PS_SHM_H_
+#define TESSERA_DIST_PS_SHM_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "dist/ps/bytes.h"
+
+namespace mx {
+namespace ps {
+
+// A descriptor as it travels in place of the payload.
+#pragma pack(push, 1)
+struct ShmRef {
+  char segment[48];  // NUL-terminated name
+  uint64_t offset;   // of the region's header in the segment
+  uint64_t size;     // payload bytes
+};
+#pragma pack(pop)
+static_assert(sizeof(ShmRef) == 64, "shared-memory descriptor layout");
+
+// Identifies the shared memory this process can reach: the boot, the /dev/shm mount and the
+// user; "" when /dev/shm is unusable. Two nodes with the same locality can map each other's
+// segments.
+std::string ShmLocality();
+
+struct ShmSegment;
+
+class ShmPool {
+ public:
+  // Fills at most `budget_bytes` of segments for job `token`.
+  ShmPool(uint64_t token, uint64_t budget_bytes);
+  ~ShmPool();
+  ShmPool(const ShmPool&) = delete;
+  ShmPool& operator=(const ShmPool&) = delete;
+
+  // A writable region of `n` bytes, or null when the budget or /dev/shm has no room.
+  Payload Allocate(size_t n);
+  // Whether `p` is a region of this pool.
+  bool Owns(const Payload& p) const;
+  // When `p` is a region of this pool: its descriptor, holding one more reference for the
+  // receiver (released by the receiver's payload, or by Unshare when the send failed).
+  bool Share(const Payload& p, ShmRef* out);
+  void Unshare(const Payload& p);
+
+  uint64_t bytes_reserved() const;
+
+ private:
+  struct Region {
+    std::shared_ptr<ShmSegment> segment;
+    uint64_t offset, capacity;
+  };
+  std::shared_ptr<ShmSegment> NewSegment(uint64_t bytes);
+
+  uint64_t token_, budget_;
+  uint32_t nonce_;
+  mutable std::mutex mu_;
+  std::vector<std::shared_ptr<ShmSegment>> segments_;
+  std::vector<Region> regions_;
+  uint64_t reserved_ = 0;
+  bool warned_ = false;
+};
+
+class ShmMapper {
+ public:
+  explicit ShmMapper(uint64_t token);
+  // The payload descriptor `ref` (the `ref_size` bytes of a frame) names, which must be
+  // `size` bytes; null with `why` set when it is not a valid region of this job.
+  Payload Open(const char* ref, size_t ref_size, uint64_t size, std::string* why);
+
+ private:
+  std::string prefix_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<ShmSegment>> segments_;
+};
+
+}  // namespace ps
+}  // namespace mx
+
+#endif  // TESSERA_DIST_PS_SHM_H_
