@@ -13,12 +13,25 @@ struct NDArray::Chunk {
   StorageHandle handle;
   VarHandle var;
   Context ctx;
+  std::shared_ptr<const void> keeper;  // owner of borrowed memory (handle not from Storage)
 
   Chunk(size_t bytes, Context c) : ctx(c) {
     handle = Storage::Get()->Alloc(bytes, ctx);
     var = Engine::Get()->NewVariable();
   }
+  Chunk(void* data, size_t bytes, std::shared_ptr<const void> owner)
+      : ctx(cpu()), keeper(std::move(owner)) {
+    handle.dptr = data;
+    handle.size = bytes;
+    handle.ctx = ctx;
+    var = Engine::Get()->NewVariable();
+  }
   ~Chunk() {
+    if (keeper) {  // released once the operations on it are done
+      std::shared_ptr<const void> k = std::move(keeper);
+      Engine::Get()->DeleteVariable([k](RunContext) {}, ctx, var);
+      return;
+    }
     StorageHandle h = handle;
     Engine::Get()->DeleteVariable([h](RunContext) { Storage::Get()->Free(h); }, ctx, var);
   }
@@ -43,6 +56,18 @@ NDArray::NDArray(const Shape& shape, Context ctx, DType dtype)
 NDArray::NDArray(const void* data, const Shape& shape, DType dtype, Context ctx)
     : NDArray(shape, ctx, dtype) {
   SyncCopyFromCPU(data, static_cast<size_t>(shape.Size()));
+}
+
+NDArray NDArray::Borrow(void* data, const Shape& shape, DType dtype,
+                        std::shared_ptr<const void> keeper) {
+  MX_CHECK_AS(ValueError, data != nullptr && keeper != nullptr)
+      << "NDArray::Borrow needs the memory and its owner; found "
+      << (data ? "no owner" : "a null pointer") << ".";
+  NDArray a;
+  a.chunk_ = std::make_shared<Chunk>(data, CheckedBytes(shape, dtype), std::move(keeper));
+  a.shape_ = shape;
+  a.dtype_ = dtype;
+  return a;
 }
 
 Context NDArray::context() const { return chunk_ ? chunk_->ctx : cpu(); }

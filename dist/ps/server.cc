@@ -154,7 +154,10 @@ class Server {
       case MsgType::kSetOptimizer:
         WorkerRank(m);
         optimizer_ = opt::FromSpec(m.meta);
-        for (auto& kv : slices_) kv.second.has_state = false;
+        for (auto& kv : slices_) {
+          kv.second.has_state = false;
+          OwnWeights(kv.second);  // updates in place from now on
+        }
         return Reply(m, MsgType::kAck);
       case MsgType::kPush:
         return Push(m, WorkerRank(m));
@@ -222,18 +225,27 @@ class Server {
   }
 
   // The pushed gradients of this round added in worker-rank order. float32 adds straight
-  // from where the pushes arrived (shared memory, received frames) into the slice's sum buffer,
-  // or into the weights when there is no optimizer (the sum is then their new value): the
-  // same a + b per element as NDArray's +=, without the copies, on all OpenMP threads. The
-  // pushed bytes are only read: a payload may be shared.
+  // from where the pushes arrived (shared memory, received frames), on all OpenMP threads, the
+  // same a + b per element as NDArray's +=. The pushed bytes are only read: a payload may be
+  // shared. With an optimizer the sum goes to the slice's sum buffer. Without one it is the
+  // new weights: they go to a fresh payload from the transport (a released region of shared
+  // memory, normally the one of two rounds ago) that also answers this round's pulls, without
+  // the copy; the old weights stay intact for any reader still holding them.
   NDArray SumInRankOrder(Slice& s) {
     std::vector<Payload> parts;
     for (const auto& p : s.pushed)
       if (p) parts.push_back(p);
     if (s.dtype == kFloat32) {
-      if (optimizer_ && s.sum.is_none()) s.sum = NDArray(s.weight.shape(), cpu(), kFloat32);
-      NDArray out = optimizer_ ? s.sum : s.weight;
-      out.WaitToWrite();  // the last round's update or reply may still read it
+      NDArray out;
+      if (optimizer_) {
+        if (s.sum.is_none()) s.sum = NDArray(s.weight.shape(), cpu(), kFloat32);
+        out = s.sum;
+        out.WaitToWrite();  // the last round's update may still read it
+      } else {
+        s.reply = link_.transport()->Allocate(s.weight.size() * sizeof(float));
+        s.reply_round = s.round + 1;
+        out = s.weight = NDArray::Borrow(s.reply->data(), s.weight.shape(), kFloat32, s.reply);
+      }
       float* acc = static_cast<float*>(out.blob().dptr);
       const float* first = reinterpret_cast<const float*>(parts[0]->data());
       int64_t n = s.weight.size();
@@ -241,7 +253,7 @@ class Server {
       for (size_t i = 1; i < parts.size(); ++i) {
         const float* a = i == 1 ? first : acc;
         const float* g = reinterpret_cast<const float*>(parts[i]->data());
-#pragma omp parallel for simd if (n > (1 << 18))
+#pragma omp parallel for simd if (n > (1 << 16))
         for (int64_t e = 0; e < n; ++e) acc[e] = a[e] + g[e];
       }
       return out;
@@ -356,6 +368,7 @@ class Server {
                   w != in.end() && w->second.shape() == s.weight.shape() && in.count(k + "round"))
           << path << " holds no matching entry for key " << key << " (" << s.weight.size()
           << " elements here); was it written by another job?";
+      OwnWeights(s);
       w->second.CopyTo(s.weight);
       s.round = in.at(k + "round").ToVector<int64_t>()[0];
       s.pushed.assign(c_.num_workers, nullptr);
@@ -375,6 +388,14 @@ class Server {
     if (optimizer_) optimizer_->RestoreCounts(counts);
     if (optimizer_ && in.count("scalars"))
       optimizer_->RestoreScalarState(in.at("scalars").ToVector<double>());
+  }
+
+  // Weights that may be written in place: a copy of their own when they are the memory of a
+  // reply (SumInRankOrder), which readers may still hold.
+  static void OwnWeights(Slice& s) {
+    if (!s.reply || s.reply->data() != s.weight.blob().dptr) return;
+    s.weight = s.weight.Copy();
+    s.reply.reset();
   }
 
   // Updates the slice with the summed gradient, or stores the sum without an optimizer.
@@ -402,6 +423,8 @@ class Server {
       s.reply = link_.transport()->Allocate(s.weight.size() * DTypeSize(s.dtype));
       s.weight.SyncCopyToCPU(s.reply->data(), s.weight.size());
       s.reply_round = s.round;
+    } else {
+      s.weight.WaitToRead();  // the reply may be the weights' own memory (elastic scaling)
     }
     r.data = s.reply;  // one copy of the new weights serves every pull of the round
     link_.Send(p.worker, r);

@@ -1,7 +1,7 @@
 // Parameter-server throughput against its peers, measured in the same run (DESIGN.md section 7):
 //   - dist_sync push + pull of one float32 key of 1, 16 and 100 MB by 2 workers, with 1 and 2
-//     servers (scheduler, servers and workers as threads of this process, over TCP on
-//     127.0.0.1, the same code path as separate processes);
+//     servers (scheduler, servers and workers each a process, as `launch` starts them; on
+//     127.0.0.1 the payloads go through shared memory, the messages over TCP);
 //   - Open MPI's MPI_Allreduce of the same buffer over 2 processes (mpi_allreduce_peer under
 //     mpirun), the operation a push + pull replaces;
 //   - raw ZeroMQ: the same bytes sent to another thread and back over a PUSH/PULL pair.
@@ -39,44 +39,66 @@ std::string SelfDir() {
 
 int FreeishPort(int i) { return 30000 + (getpid() * 7 + i * 13) % 20000; }
 
-// Median seconds of one push + pull of an `mb` MB key, as seen by worker 0 of 2.
-double DistSyncSeconds(int mb, int servers, int reps, int port) {
+// One node of the dist_sync measurement, as a process of its own (`kvstore_bench --node ROLE
+// RANK MB SERVERS REPS PORT`, started by DistSyncSeconds): worker 0 prints the median seconds
+// of one push + pull of an MB MB float32 key.
+int RunNode(char** argv) {
+  std::string role = argv[0];
+  int rank = std::atoi(argv[1]), mb = std::atoi(argv[2]), reps = std::atoi(argv[4]);
   mx::ps::PsConfig c;
   c.num_workers = 2;
-  c.num_servers = servers;
-  c.root_port = port;
+  c.num_servers = std::atoi(argv[3]);
+  c.root_port = std::atoi(argv[5]);
   c.host = "127.0.0.1";
   c.token = "kvstore-bench";
   c.bigarray_bound = 1000000;
-  std::vector<std::thread> roles;
-  mx::ps::PsConfig sc = c;
-  sc.role = mx::ps::Role::kScheduler;
-  roles.emplace_back([sc] { mx::ps::RunScheduler(sc); });
-  for (int s = 0; s < servers; ++s) {
-    mx::ps::PsConfig cc = c;
-    cc.role = mx::ps::Role::kServer;
-    roles.emplace_back([cc] { mx::ps::RunServer(cc); });
+  c.role = role == "scheduler" ? mx::ps::Role::kScheduler
+           : role == "server"  ? mx::ps::Role::kServer
+                               : mx::ps::Role::kWorker;
+  if (c.role == mx::ps::Role::kScheduler) mx::ps::RunScheduler(c);
+  if (c.role == mx::ps::Role::kServer) {
+    mx::ps::RunServer(c);
   }
+  if (c.role != mx::ps::Role::kWorker) return 0;
+  c.preferred_rank = rank;
   int64_t n = static_cast<int64_t>(mb) * (1 << 20) / 4;
-  double result = 0;
-  for (int w = 0; w < 2; ++w) {
-    mx::ps::PsConfig cc = c;
-    cc.role = mx::ps::Role::kWorker;
-    cc.preferred_rank = w;
-    roles.emplace_back([cc, n, reps, w, &result] {
-      std::unique_ptr<mx::kv::KVStore> store = mx::kv::CreateDistWorker("dist_sync", cc);
-      mx::NDArray value = mx::nd::ones({n}), grad = mx::nd::ones({n});
-      store->Init({0}, {value});
-      double t = bench::MedianSeconds(reps, [&] {
-        store->Push({0}, {{grad}});
-        store->Pull({0}, {{value}});
-        value.WaitToRead();
-      });
-      if (w == 0) result = t;
-    });
-  }
-  for (std::thread& t : roles) t.join();
-  return result;
+  std::unique_ptr<mx::kv::KVStore> store = mx::kv::CreateDistWorker("dist_sync", c);
+  mx::NDArray value = mx::nd::ones({n}), grad = mx::nd::ones({n});
+  store->Init({0}, {value});
+  double t = bench::MedianSeconds(reps, [&] {
+    store->Push({0}, {{grad}});
+    store->Pull({0}, {{value}});
+    value.WaitToRead();
+  });
+  if (rank == 0) std::printf("dist_sync_seconds %.9f\n", t);
+  store.reset();  // finalizes with the scheduler
+  return 0;
+}
+
+// Median seconds of one push + pull of an `mb` MB key, as seen by worker 0 of 2: scheduler,
+// servers and workers each a process, as `launch` starts them (and as mpirun starts the MPI
+// peer's ranks), over TCP on 127.0.0.1 and the nodes' shared memory.
+double DistSyncSeconds(int mb, int servers, int reps, int port) {
+  std::string args = " " + std::to_string(mb) + " " + std::to_string(servers) + " " +
+                     std::to_string(reps) + " " + std::to_string(port);
+  auto start = [&](const std::string& role, int rank, bool quiet) {
+    std::string cmd = "OMP_WAIT_POLICY=passive " + SelfDir() + "kvstore_bench --node " + role +
+                      " " + std::to_string(rank) + args + (quiet ? " >/dev/null" : "") +
+                      " 2>/dev/null";
+    return popen(cmd.c_str(), "r");
+  };
+  std::vector<FILE*> others = {start("scheduler", 0, true)};
+  for (int s = 0; s < servers; ++s) others.push_back(start("server", s, true));
+  others.push_back(start("worker", 1, true));
+  FILE* w0 = start("worker", 0, false);
+  double seconds = 0;
+  char line[256];
+  while (w0 && std::fgets(line, sizeof(line), w0))
+    std::sscanf(line, "dist_sync_seconds %lf", &seconds);
+  if (w0) pclose(w0);
+  for (FILE* p : others)
+    if (p) pclose(p);
+  return seconds;
 }
 
 // Median seconds to send `mb` MB to another thread and receive them back over ZeroMQ TCP.
@@ -151,6 +173,7 @@ double LenetSamplesPerSecond(int workers) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 8 && std::string(argv[1]) == "--node") return RunNode(argv + 2);
   bool quick = false, lenet = true;
   for (int i = 1; i < argc; ++i) {
     quick |= std::string(argv[i]) == "--quick";

@@ -66,6 +66,36 @@ TEST(NDArray, CopyIsDeepAndAssignmentShares) {
   EXPECT_FALSE(f.SharesMemoryWith(c));
 }
 
+// Borrowed memory is the array's own (no copy either way) and its owner outlives every
+// reference and every pending operation.
+TEST(NDArray, BorrowedMemoryIsUsedInPlaceAndItsOwnerOutlivesTheArray) {
+  struct Owner {
+    std::vector<float> data{1, 2, 3, 4, 5, 6};
+    bool* gone;
+    ~Owner() { *gone = true; }
+  };
+  bool gone = false;
+  auto owner = std::make_shared<Owner>();
+  owner->gone = &gone;
+  float* mem = owner->data.data();
+  NDArray b = NDArray::Borrow(mem, Shape{2, 3}, kFloat32, owner);
+  owner.reset();  // the array keeps it
+  EXPECT_EQ(b.ToVector<float>(), (V{1, 2, 3, 4, 5, 6}));
+  mem[0] = 10;  // written outside: seen by the array
+  EXPECT_EQ(b.ToVector<float>()[0], 10);
+  b.At(1) = nd::array({7, 8, 9});  // an operation on the array: in the borrowed memory
+  b.WaitToRead();
+  EXPECT_EQ(mem[5], 9);
+  NDArray view = b.At(1);
+  b = NDArray();
+  EXPECT_FALSE(gone) << "released while a view still refers to it";
+  view = 2.0;  // pending when the last reference goes
+  view = NDArray();
+  WaitAll();
+  EXPECT_TRUE(gone);
+  EXPECT_THROW(NDArray::Borrow(nullptr, Shape{1}, kFloat32, std::make_shared<int>(0)), ValueError);
+}
+
 TEST(NDArray, AssignArrayIntoSlice) {
   NDArray c = nd::zeros({3, 2});
   c.At(1) = nd::array({7, 8});
