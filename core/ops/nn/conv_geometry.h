@@ -23,10 +23,14 @@ struct Window2D {
 Window2D MakeWindow(const char* op, int spatial, const Shape& kernel, const Shape& stride,
                     const Shape& dilate, const Shape& pad);
 
-// Thread-local scratch memory reused across calls (no page faults after the first call).
+// Thread-local scratch memory reused across calls (no page faults after the first call); one
+// buffer per slot (0 to kScratchSlots - 1) for the buffers one call uses at once.
+constexpr int kScratchSlots = 6;
 template <typename T>
 T* Scratch(size_t n, int slot = 0) {
-  static thread_local std::vector<char> buffers[6];  // slot < 6
+  MX_INTERNAL_CHECK(slot >= 0 && slot < kScratchSlots)
+      << "scratch slot " << slot << " of " << kScratchSlots;
+  static thread_local std::vector<char> buffers[kScratchSlots];
   std::vector<char>& b = buffers[slot];
   if (b.size() < n * sizeof(T)) b.resize(n * sizeof(T));
   return reinterpret_cast<T*>(b.data());
