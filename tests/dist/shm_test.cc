@@ -174,49 +174,36 @@ ps::Message Data(const Payload& p) {
   return m;
 }
 
+// Sends `p`, filled from `seed`, from `from` to node `to` (listening as `at`), which must get
+// the same bytes; `from` must then have sent `shared` payloads through shared memory in all.
+void SendAndCheck(ps::Transport* from, int to, ps::Transport* at, const Payload& p, int seed,
+                  int64_t shared) {
+  Fill(p, seed);
+  from->Send(to, Data(p));
+  ps::Message got;
+  ASSERT_TRUE(at->Receive(5000, &got));
+  EXPECT_EQ(from->shared_sends(), shared) << p->size() << " bytes";
+  EXPECT_EQ(got.key, 4);
+  ASSERT_EQ(got.data_size(), p->size());
+  EXPECT_TRUE(Holds(got.data, seed));
+  EXPECT_EQ(at->rejected(), 0);
+}
+
 TEST(SharedMemoryTransport, BigPayloadsGoThroughSharedMemorySmallOnesInline) {
   Pair n("shm-choice", uint64_t(256) << 20, uint64_t(256) << 20);
-  Payload big = n.a->Allocate(1 << 20);  // a peer of this machine: in shared memory
-  Fill(big, 5);
-  n.a->Send(2, Data(big));
-  ps::Message got;
-  ASSERT_TRUE(n.b->Receive(5000, &got));
-  EXPECT_EQ(n.a->shared_sends(), 1);
-  EXPECT_EQ(got.key, 4);
-  ASSERT_EQ(got.data_size(), size_t(1) << 20);
-  EXPECT_TRUE(Holds(got.data, 5));
+  // A peer of this machine: Allocate hands out shared memory, sent as a descriptor.
+  SendAndCheck(n.a.get(), 2, n.b.get(), n.a->Allocate(1 << 20), 5, 1);
   // A heap payload that is big enough is copied into shared memory once.
-  Payload heap = ps::NewBytes(200000);
-  Fill(heap, 6);
-  n.a->Send(2, Data(heap));
-  ASSERT_TRUE(n.b->Receive(5000, &got));
-  EXPECT_EQ(n.a->shared_sends(), 2);
-  EXPECT_TRUE(Holds(got.data, 6));
+  SendAndCheck(n.a.get(), 2, n.b.get(), ps::NewBytes(200000), 6, 2);
   // Small ones travel in the frame.
-  Payload small = ps::NewBytes(1000);
-  Fill(small, 7);
-  n.a->Send(2, Data(small));
-  ASSERT_TRUE(n.b->Receive(5000, &got));
-  EXPECT_EQ(n.a->shared_sends(), 2);
-  EXPECT_TRUE(Holds(got.data, 7));
-  EXPECT_EQ(n.b->rejected(), 0);
+  SendAndCheck(n.a.get(), 2, n.b.get(), ps::NewBytes(1000), 7, 2);
 }
 
 TEST(SharedMemoryTransport, PeerWithoutSharedMemoryGetsFrames) {
   Pair n("shm-off", uint64_t(256) << 20, 0);  // b does not take shared memory
-  Payload p = n.a->Allocate(1 << 20);
-  Fill(p, 8);
-  n.a->Send(2, Data(p));
-  ps::Message got;
-  ASSERT_TRUE(n.b->Receive(5000, &got));
-  EXPECT_EQ(n.a->shared_sends(), 0);
-  EXPECT_TRUE(Holds(got.data, 8));
-  p = n.b->Allocate(1 << 20);  // b fills no shared memory either
-  Fill(p, 9);
-  n.b->Send(1, Data(p));
-  ASSERT_TRUE(n.a->Receive(5000, &got));
-  EXPECT_EQ(n.b->shared_sends(), 0);
-  EXPECT_TRUE(Holds(got.data, 9));
+  SendAndCheck(n.a.get(), 2, n.b.get(), n.a->Allocate(1 << 20), 8, 0);
+  // b fills no shared memory either.
+  SendAndCheck(n.b.get(), 1, n.a.get(), n.b->Allocate(1 << 20), 9, 0);
 }
 
 TEST(SharedMemoryTransport, ForgedDescriptorIsRejectedAndTheNodeKeepsServing) {
