@@ -227,6 +227,28 @@ TEST(ParameterServer, WithoutOptimizerStoresTheSum) {
   });
 }
 
+// 20,000 elements (80 KB): payloads go through shared memory, and without an optimizer the
+// server sums each round into the region that answers the pulls. An optimizer set later
+// updates the last sum in memory of its own.
+TEST(ParameterServer, SumsAnswerPullsRoundAfterRoundThenAnOptimizerUpdatesThem) {
+  RunJob("plain-big", "dist_sync", 3, 1, 1000000, [](int rank, kv::KVStore* store) {
+    const int64_t n = 20000;
+    NDArray w = nd::zeros({n});
+    store->Init({0}, {w});
+    for (int round = 1; round <= 4; ++round) {
+      store->Push({0}, {{nd::ones({n}) * (rank + round), nd::ones({n})}});
+      store->Pull({0}, {{w}});
+      std::vector<double> v = Values(w);  // (0 + 1 + 2) + 3 round + 3 ones
+      for (int64_t i = 0; i < n; i += 997) ASSERT_NEAR(v[i], 3.0 * round + 6, 1e-6) << i;
+      ASSERT_NEAR(v[n - 1], 3.0 * round + 6, 1e-6);
+    }
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 0.5}}));
+    store->Push({0}, {{nd::ones({n})}});
+    store->Pull({0}, {{w}});
+    for (double v : Values(w)) ASSERT_NEAR(v, 18 - 0.5 * 3, 1e-6);  // the three ones summed
+  });
+}
+
 // What SetOptimizer ships: the rebuilt optimizer (schedule, multipliers and names included)
 // makes exactly the same updates as the original.
 TEST(OptimizerSpec, RebuiltOptimizerUpdatesIdentically) {
