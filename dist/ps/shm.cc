@@ -122,12 +122,14 @@ std::shared_ptr<ShmSegment> ShmPool::NewSegment(uint64_t bytes) {
     warned_ = true;
     return nullptr;
   };
+  if (no_room_) return nullptr;  // /dev/shm refused once: not asked again at every payload
   if (reserved_ + size > budget_)
     return refuse("shared memory for payloads would exceed " + std::to_string(budget_ >> 20) +
                   " MB");
   std::string name = ShmSegmentName(token_, static_cast<int>(getpid()), nonce_,
                                     static_cast<int>(segments_.size()));
   int fd = shm_open(name.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
+  no_room_ = fd < 0;
   if (fd < 0) return refuse("cannot create " + name + ": " + std::strerror(errno));
   // Reserve the pages now: a full /dev/shm fails here instead of with SIGBUS on first write.
   int rc = posix_fallocate(fd, 0, static_cast<off_t>(size));
@@ -135,6 +137,7 @@ std::shared_ptr<ShmSegment> ShmPool::NewSegment(uint64_t bytes) {
   std::shared_ptr<ShmSegment> s = rc == 0 ? MapSegment(name, fd, size, &why) : nullptr;
   close(fd);
   if (!s) {
+    no_room_ = true;
     shm_unlink(name.c_str());
     return refuse(rc != 0 ? "/dev/shm has no room for " + std::to_string(size >> 20) + " MB (" +
                                 std::strerror(rc) + ")"

@@ -76,6 +76,7 @@ class ShmPool {
   std::vector<Region> regions_;
   uint64_t reserved_ = 0;
   bool warned_ = false;
+  bool no_room_ = false;  // /dev/shm refused a segment: only existing regions are used
 };
 
 class ShmMapper {
