@@ -1,8 +1,8 @@
-// Transport between parameter-server nodes: four methods (bind, connect, send, receive) over
-// messages (message.h). The ZeroMQ implementation gives every node one PULL socket bound to its
-// own endpoint and one PUSH socket per peer it talks to; payloads go out as ZeroMQ frames
-// without a copy and are read where they arrived. "inproc://" endpoints keep nodes of one
-// process (tests) off the network. Between nodes of one machine, payloads of 64 KiB and more
+// Transport between parameter-server nodes: bind, connect, send and receive over messages
+// (message.h), and allocate for payloads. The ZeroMQ implementation gives every node one PULL
+// socket bound to its own endpoint and one PUSH socket per peer it talks to; payloads go out as
+// ZeroMQ frames without a copy and are read where they arrived. "inproc://" endpoints keep nodes of
+// one process (tests) off the network. Between nodes of one machine, payloads of 64 KiB and more
 // travel through shared memory (shm.h): the address Bind() returns carries the node's
 // locality ("tcp://HOST:PORT#shm=LOCALITY"), and a sender whose peer has its own locality
 // writes the payload into its pool (once, however many peers get it) and sends a descriptor.
