@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <random>
 
 #include "core/base/logging.h"
@@ -201,6 +202,11 @@ void ShmPool::Unshare(const Payload& p) {
 
 ShmMapper::ShmMapper(uint64_t token) : prefix_(ShmJobPrefix(token)) {}
 
+size_t ShmMapper::mapped() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return segments_.size();
+}
+
 Payload ShmMapper::Open(const char* ref_bytes, size_t ref_size, uint64_t size, std::string* why) {
   if (ref_size != sizeof(ShmRef)) {
     *why = "shared-memory descriptor of " + std::to_string(ref_size) + " bytes, expected " +
@@ -222,6 +228,13 @@ Payload ShmMapper::Open(const char* ref_bytes, size_t ref_size, uint64_t size, s
     return nullptr;
   }
   std::lock_guard<std::mutex> lock(mu_);
+  if (!segments_.count(name)) {
+    for (auto it = segments_.begin(); it != segments_.end();) {
+      struct stat st;
+      bool gone = stat(("/dev/shm" + it->first).c_str(), &st) != 0;
+      it = gone ? segments_.erase(it) : std::next(it);
+    }
+  }
   std::shared_ptr<ShmSegment>& seg = segments_[name];
   if (!seg) {
     int fd = shm_open(name.c_str(), O_RDWR, 0);

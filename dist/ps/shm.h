@@ -85,10 +85,13 @@ class ShmMapper {
   // The payload descriptor `ref` (the `ref_size` bytes of a frame) names, which must be
   // `size` bytes; null with `why` set when it is not a valid region of this job.
   Payload Open(const char* ref, size_t ref_size, uint64_t size, std::string* why);
+  // Segments mapped now. Mapping a new one forgets those whose owner unlinked them (an exited
+  // node); payloads still read from them keep their mapping.
+  size_t mapped() const;
 
  private:
   std::string prefix_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<ShmSegment>> segments_;
 };
 

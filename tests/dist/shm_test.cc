@@ -78,6 +78,30 @@ TEST(SharedMemory, ReaderSeesTheBytesAndRegionsAreReusedOnlyWhenReleased) {
   EXPECT_FALSE(pool.Share(ps::NewBytes(10), &ref));
 }
 
+TEST(SharedMemory, MapperForgetsSegmentsOfExitedNodesButKeepsWhatIsStillRead) {
+  ps::ShmMapper mapper(kToken);
+  auto open = [&](ps::ShmPool& pool, int seed) {
+    Payload p = pool.Allocate(100000);
+    Fill(p, seed);
+    ShmRef ref;
+    EXPECT_TRUE(pool.Share(p, &ref));
+    std::string why;
+    Payload seen = mapper.Open(reinterpret_cast<const char*>(&ref), sizeof(ref), 100000, &why);
+    EXPECT_TRUE(seen) << why;
+    return seen;
+  };
+  auto gone = std::make_unique<ps::ShmPool>(kToken, uint64_t(64) << 20);
+  Payload held = open(*gone, 1);
+  ps::ShmPool live(kToken, uint64_t(64) << 20);
+  open(live, 2);
+  EXPECT_EQ(mapper.mapped(), 2u);
+  gone.reset();  // its node exits: the segment is unlinked
+  ps::ShmPool other(kToken, uint64_t(64) << 20);
+  open(other, 3);
+  EXPECT_EQ(mapper.mapped(), 2u);  // the live pool's and the new one's
+  EXPECT_TRUE(Holds(held, 1));     // still readable where it was mapped
+}
+
 TEST(SharedMemory, BudgetBoundsThePoolAndAPayloadMaySpanMoreThanASegment) {
   ps::ShmPool small(kToken, uint64_t(8) << 20);  // below one segment (16 MB): nothing fits
   EXPECT_FALSE(small.Allocate(1000));
