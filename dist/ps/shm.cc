@@ -54,6 +54,8 @@ RegionHead* HeadAt(const ShmSegment& s, uint64_t offset) {
   return reinterpret_cast<RegionHead*>(s.base + offset);
 }
 
+}  // namespace
+
 // A region's payload; releases its reference when dropped.
 class ShmBytes : public Bytes {
  public:
@@ -73,6 +75,8 @@ class ShmBytes : public Bytes {
   uint64_t offset_;
   const void* owner_;  // the pool that carved it; null for a mapped one
 };
+
+namespace {
 
 std::shared_ptr<ShmSegment> MapSegment(const std::string& name, int fd, uint64_t size,
                                        std::string* why) {
@@ -179,14 +183,17 @@ Payload ShmPool::Allocate(size_t n) {
   return std::make_shared<ShmBytes>(best->segment, best->offset, n, this);
 }
 
-bool ShmPool::Owns(const Payload& p) const {
+// `p` as a region this pool carved, or null.
+const ShmBytes* ShmPool::Mine(const Payload& p) const {
   auto* b = dynamic_cast<const ShmBytes*>(p.get());
-  return b && b->owner() == this;
+  return b && b->owner() == this ? b : nullptr;
 }
 
+bool ShmPool::Owns(const Payload& p) const { return Mine(p) != nullptr; }
+
 bool ShmPool::Share(const Payload& p, ShmRef* out) {
-  auto* b = dynamic_cast<const ShmBytes*>(p.get());
-  if (!b || b->owner() != this) return false;
+  const ShmBytes* b = Mine(p);
+  if (!b) return false;
   b->head()->refs.fetch_add(1, std::memory_order_acq_rel);
   std::memset(out, 0, sizeof(*out));
   std::snprintf(out->segment, sizeof(out->segment), "%s", b->segment().name.c_str());
@@ -196,8 +203,7 @@ bool ShmPool::Share(const Payload& p, ShmRef* out) {
 }
 
 void ShmPool::Unshare(const Payload& p) {
-  auto* b = dynamic_cast<const ShmBytes*>(p.get());
-  if (b && b->owner() == this) b->head()->refs.fetch_sub(1, std::memory_order_acq_rel);
+  if (const ShmBytes* b = Mine(p)) b->head()->refs.fetch_sub(1, std::memory_order_acq_rel);
 }
 
 ShmMapper::ShmMapper(uint64_t token) : prefix_(ShmJobPrefix(token)) {}

@@ -42,6 +42,7 @@ static_assert(sizeof(ShmRef) == 64, "shared-memory descriptor layout");
 std::string ShmLocality();
 
 struct ShmSegment;
+class ShmBytes;
 
 class ShmPool {
  public:
@@ -68,6 +69,7 @@ class ShmPool {
     uint64_t offset, capacity;
   };
   std::shared_ptr<ShmSegment> NewSegment(uint64_t bytes);
+  const ShmBytes* Mine(const Payload& p) const;
 
   uint64_t token_, budget_;
   uint32_t nonce_;
