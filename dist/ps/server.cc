@@ -17,6 +17,7 @@
 #include "dist/ps/compression.h"
 #include "dist/ps/node.h"
 #include "dist/ps/roles.h"
+#include "dist/ps/sum.h"
 
 namespace mx {
 namespace ps {
@@ -225,8 +226,9 @@ class Server {
   }
 
   // The pushed gradients of this round added in worker-rank order. float32 adds straight
-  // from where the pushes arrived (shared memory, received frames), on all OpenMP threads, the
-  // same a + b per element as NDArray's +=. The pushed bytes are only read: a payload may be
+  // from where the pushes arrived (shared memory, received frames), in one pass over memory on
+  // all OpenMP threads (sum.h), the same a + b per element as NDArray's +=. The pushed bytes
+  // are only read: a payload may be
   // shared. With an optimizer the sum goes to the slice's sum buffer. Without one it is the
   // new weights: they go to a fresh payload from the transport (a released region of shared
   // memory, normally the one of two rounds ago) that also answers this round's pulls, without
@@ -246,16 +248,9 @@ class Server {
         s.reply_round = s.round + 1;
         out = s.weight = NDArray::Borrow(s.reply->data(), s.weight.shape(), kFloat32, s.reply);
       }
-      float* acc = static_cast<float*>(out.blob().dptr);
-      const float* first = reinterpret_cast<const float*>(parts[0]->data());
-      int64_t n = s.weight.size();
-      if (parts.size() == 1) HostCopy(acc, first, n * sizeof(float));
-      for (size_t i = 1; i < parts.size(); ++i) {
-        const float* a = i == 1 ? first : acc;
-        const float* g = reinterpret_cast<const float*>(parts[i]->data());
-#pragma omp parallel for simd if (n > (1 << 16))
-        for (int64_t e = 0; e < n; ++e) acc[e] = a[e] + g[e];
-      }
+      std::vector<const float*> in;
+      for (const Payload& p : parts) in.push_back(reinterpret_cast<const float*>(p->data()));
+      SumInOrder(in, s.weight.size(), static_cast<float*>(out.blob().dptr));
       return out;
     }
     NDArray sum(parts[0]->data(), s.weight.shape(), s.dtype);

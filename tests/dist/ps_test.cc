@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstring>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "dist/kvstore/dist_kvstore.h"
 #include "dist/ps/message.h"
 #include "dist/ps/roles.h"
+#include "dist/ps/sum.h"
 #include "dist/ps/transport.h"
 #include "tests/testing/inproc_job.h"
 
@@ -72,13 +74,16 @@ TEST(WireFormat, RoundTripsAndRejectsBadMessages) {
 
 // A job of `workers` workers and `servers` servers on threads (tests/testing/inproc_job.h).
 void RunJob(const std::string& name, const std::string& type, int workers, int servers,
-            int64_t bigarray_bound, const std::function<void(int, kv::KVStore*)>& work) {
-  testing::RunInprocJob(name, type, workers, servers, bigarray_bound,
-                        [&](int rank, const std::shared_ptr<kv::KVStore>& store) {
-                          EXPECT_EQ(store->rank(), rank);
-                          EXPECT_EQ(store->num_workers(), workers);
-                          work(rank, store.get());
-                        });
+            int64_t bigarray_bound, const std::function<void(int, kv::KVStore*)>& work,
+            const std::function<void(ps::PsConfig*)>& configure = nullptr) {
+  testing::RunInprocJob(
+      name, type, workers, servers, bigarray_bound,
+      [&](int rank, const std::shared_ptr<kv::KVStore>& store) {
+        EXPECT_EQ(store->rank(), rank);
+        EXPECT_EQ(store->num_workers(), workers);
+        work(rank, store.get());
+      },
+      configure);
 }
 
 std::vector<double> Values(const NDArray& a) { return a.AsType(kFloat64).ToVector<double>(); }
@@ -247,6 +252,75 @@ TEST(ParameterServer, SumsAnswerPullsRoundAfterRoundThenAnOptimizerUpdatesThem) 
     store->Pull({0}, {{w}});
     for (double v : Values(w)) ASSERT_NEAR(v, 18 - 0.5 * 3, 1e-6);  // the three ones summed
   });
+}
+
+// The server's sum, block by block in one pass, gives exactly the adds of a plain loop over
+// the parts in order, for any number of parts and sizes around its block and thread limits.
+TEST(ServerSum, AddsThePartsInOrderExactly) {
+  for (int64_t n : {int64_t(1), int64_t(4095), int64_t(4097), int64_t(70001)}) {
+    for (size_t k : {size_t(1), size_t(2), size_t(3), size_t(5)}) {
+      std::vector<std::vector<float>> parts(k, std::vector<float>(n));
+      for (size_t i = 0; i < k; ++i)
+        for (int64_t e = 0; e < n; ++e)
+          parts[i][e] = (e % 3 == 0 ? 1e8f : 1.0f) * (i % 2 ? -1.0f : 1.0f) + (e + i) / 3.0f;
+      std::vector<const float*> in;
+      for (const auto& p : parts) in.push_back(p.data());
+      std::vector<float> got(n, -7.0f), want(n);
+      ps::SumInOrder(in, n, got.data());
+      for (int64_t e = 0; e < n; ++e) {
+        float acc = parts[0][e];
+        for (size_t i = 1; i < k; ++i) acc = acc + parts[i][e];
+        want[e] = acc;
+      }
+      ASSERT_TRUE(got == want) << n << " elements, " << k << " parts";
+    }
+  }
+}
+
+// Three workers push 1, 1e8 and -1e8 (and i / 7 beside them) as 1 MB keys, without an
+// optimizer. In float32 the rank order gives (1 + 1e8) - 1e8 = 0, any other grouping 1: the
+// server adds in rank order whichever push came first, through shared memory or (worker 2
+// off it) frames alike, and a checkpoint taken after the rounds holds the last sum.
+std::vector<float> RankOrderRounds(const std::string& name, bool worker2_off_shm) {
+  const int64_t n = 1 << 18;
+  std::vector<float> result;
+  std::string shard = ::testing::TempDir() + "/" + name;
+  RunJob(
+      name, "dist_sync", 3, 1, 1000000,
+      [&](int rank, kv::KVStore* store) {
+        NDArray w = nd::zeros({n});
+        store->Init({0}, {w});
+        std::vector<float> g(n);
+        const float first[] = {1.0f, 1e8f, -1e8f};
+        for (int64_t i = 0; i < n; ++i) g[i] = i % 2 ? first[rank] : (i + rank) / 7.0f;
+        for (int round = 0; round < 3; ++round) {  // regions are reused from round 3 on
+          // Pushes arrive in another order each round.
+          std::this_thread::sleep_for(std::chrono::milliseconds(20 * ((rank + round) % 3)));
+          store->Push({0}, {{NDArray(g.data(), Shape{n}, kFloat32)}});
+          store->Pull({0}, {{w}});
+          std::vector<float> v = w.ToVector<float>();
+          ASSERT_EQ(v[1], 0.0f) << "not added in rank order";
+          ASSERT_EQ(v[n - 2], ((n - 2) / 7.0f + (n - 1) / 7.0f) + n / 7.0f);
+          if (rank == 0 && round == 2) result = v;
+        }
+        std::vector<std::string> paths = store->SaveServerShards(shard);
+        if (rank != 0) return;
+        ASSERT_EQ(paths.size(), 1u);
+        std::vector<float> saved = nd::LoadDict(paths[0]).at("key:0:weight").ToVector<float>();
+        EXPECT_TRUE(saved == result) << "the checkpoint does not hold the last round's sum";
+      },
+      [&](ps::PsConfig* c) {
+        if (worker2_off_shm && c->role == ps::Role::kWorker && c->preferred_rank == 2)
+          c->shm_bytes = 0;
+      });
+  return result;
+}
+
+TEST(ParameterServer, SumsInRankOrderBitForBitThroughSharedMemoryOrFrames) {
+  std::vector<float> shared = RankOrderRounds("order-shm", false);
+  std::vector<float> mixed = RankOrderRounds("order-mixed", true);
+  ASSERT_EQ(shared.size(), size_t(1) << 18);
+  EXPECT_TRUE(shared == mixed);
 }
 
 // What SetOptimizer ships: the rebuilt optimizer (schedule, multipliers and names included)

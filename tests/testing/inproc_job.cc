@@ -15,7 +15,8 @@ namespace testing {
 
 void RunInprocJob(const std::string& name, const std::string& type, int workers, int servers,
                   int64_t bigarray_bound,
-                  const std::function<void(int, const std::shared_ptr<kv::KVStore>&)>& work) {
+                  const std::function<void(int, const std::shared_ptr<kv::KVStore>&)>& work,
+                  const std::function<void(ps::PsConfig*)>& configure) {
   ps::PsConfig c;
   c.num_workers = workers;
   c.num_servers = servers;
@@ -42,12 +43,14 @@ void RunInprocJob(const std::string& name, const std::string& type, int workers,
   for (int s = 0; s < servers; ++s) {
     ps::PsConfig cc = c;
     cc.role = ps::Role::kServer;
+    if (configure) configure(&cc);
     threads.emplace_back([&, cc] { guard("server", [&] { ps::RunServer(cc); }); });
   }
   for (int w = 0; w < workers; ++w) {
     ps::PsConfig cc = c;
     cc.role = ps::Role::kWorker;
     cc.preferred_rank = w;
+    if (configure) configure(&cc);
     threads.emplace_back([&, cc, w] {
       guard("worker", [&] {
         std::shared_ptr<kv::KVStore> store = kv::CreateDistWorker(type, cc);
