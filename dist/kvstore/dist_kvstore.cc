@@ -61,7 +61,7 @@ class DistKVStore : public KVStore {
     try {
       WaitComm();
     } catch (const Error& e) {
-      MX_LOG(WARNING) << "worker " << rank() << ": " << e.what();
+      MX_LOG(WARNING) << "worker " << rank() << " at exit: " << e.what();
     }
     for (const auto& [key, info] : keys_) Engine::Get()->DeleteVariable(nullptr, cpu(), info.comm);
     try {
@@ -127,19 +127,7 @@ class DistKVStore : public KVStore {
     ThrowIfBroken("push");
     for (size_t k = 0; k < keys.size(); ++k) {
       KeyInfo& info = Info(keys[k], "Push");
-      const std::vector<NDArray>& v = values[k];
-      MX_CHECK_AS(ValueError, !v.empty()) << "KVStore::Push: no values for key " << keys[k] << ".";
-      for (const NDArray& a : v)
-        MX_CHECK_AS(ShapeError, a.shape() == info.shape)
-            << "KVStore::Push: key " << keys[k] << " holds shape " << info.shape
-            << " but a pushed value has shape " << a.shape() << ".";
-      Context where = device_ ? v[0].context() : cpu();
-      NDArray sum = v[0];
-      if (v.size() > 1) {
-        sum = v[0].CopyTo(where);
-        for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
-      }
-      if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
+      NDArray sum = Reduced(keys[k], info, values[k], "Push");
       int key = keys[k];
       int64_t round = ++info.pushes;
       KeyInfo* placed = &info;
@@ -163,37 +151,56 @@ class DistKVStore : public KVStore {
     ThrowIfBroken("pull");
     for (size_t k = 0; k < keys.size(); ++k) {
       KeyInfo& info = Info(keys[k], "Pull");
-      for (const NDArray& o : outs[k])
-        MX_CHECK_AS(ShapeError, o.shape() == info.shape)
-            << "KVStore::Pull: key " << keys[k] << " holds shape " << info.shape
-            << " but the output has shape " << o.shape() << ".";
-      // The replies are copied into CPU arrays of the key's dtype; others get a copy after.
-      std::vector<NDArray> targets, staged;
-      NDArray stage;
-      for (const NDArray& o : outs[k]) {
-        if (o.context() == cpu() && o.dtype() == info.dtype) {
-          targets.push_back(o);
-        } else {
-          if (staged.empty()) {
-            stage = NDArray(info.shape, cpu(), info.dtype);
-            targets.push_back(stage);
-          }
-          staged.push_back(o);
-        }
-      }
-      std::vector<VarHandle> vars = {info.comm};
-      for (const NDArray& t : targets) vars.push_back(t.var());
-      std::vector<PendingPulls::Slice> slices;
-      for (const SliceInfo& s : info.slices) slices.push_back({NewRequest(), s.offset, s.size});
+      PullTargets t = Targets(keys[k], info, outs[k], "Pull");
+      std::vector<PendingPulls::Slice> slices = PullSlices(info);
       int key = keys[k];
       int64_t round = info.pushes;
       const KeyInfo* placed = &info;
+      std::vector<NDArray> targets = t.targets;
       Engine::Get()->PushAsync(
           [this, key, round, targets, slices, placed](RunContext, CallbackOnComplete done) {
             StartPull(key, round, *placed, targets, slices, done);
           },
-          cpu(), {}, vars, FnProperty::kNormal, priority, "KVStorePull");
-      for (const NDArray& o : staged) stage.CopyTo(o);
+          cpu(), {}, t.vars(info), FnProperty::kNormal, priority, "KVStorePull");
+      t.CopyStaged();
+    }
+  }
+
+  // One message per slice and round instead of a push and a pull: the server answers the
+  // push-pull once the round is complete. One engine operation reads the gradient and writes
+  // the outputs.
+  void PushPull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
+                const std::vector<std::vector<NDArray>>& outs, int priority) override {
+    MX_CHECK_AS(ValueError, keys.size() == values.size() && keys.size() == outs.size())
+        << "KVStore::PushPull: " << keys.size() << " keys, " << values.size() << " value lists and "
+        << outs.size() << " output lists; give one of each per key.";
+    ThrowIfBroken("push-pull");
+    for (size_t k = 0; k < keys.size(); ++k) {
+      KeyInfo& info = Info(keys[k], "PushPull");
+      NDArray sum = Reduced(keys[k], info, values[k], "PushPull");
+      PullTargets t = Targets(keys[k], info, outs[k], "PushPull");
+      std::vector<VarHandle> vars = t.vars(info);
+      if (std::count(vars.begin(), vars.end(), sum.var())) {  // pushes its own output
+        Push({keys[k]}, {{sum}}, priority);
+        Pull({keys[k]}, {outs[k]}, priority);
+        continue;
+      }
+      std::vector<PendingPulls::Slice> slices = PullSlices(info);
+      int key = keys[k];
+      int64_t round = ++info.pushes;
+      KeyInfo* placed = &info;
+      std::vector<NDArray> targets = t.targets;
+      Engine::Get()->PushAsync(
+          [this, key, round, sum, targets, slices, placed](RunContext, CallbackOnComplete done) {
+            pulls_.Add(PullName(key, round), targets, placed->dtype, slices, done);
+            try {
+              SendPush(key, round, *placed, sum, &slices);
+            } catch (const Error& e) {
+              pulls_.FailAll(e.what());
+            }
+          },
+          cpu(), {sum.var()}, vars, FnProperty::kNormal, priority, "KVStorePushPull");
+      t.CopyStaged();
     }
   }
 
@@ -331,11 +338,82 @@ class DistKVStore : public KVStore {
     return it->second;
   }
 
-  // In the push's engine operation: the gradient's bytes to every server holding a slice.
-  void SendPush(int key, int64_t round, KeyInfo& info, const NDArray& sum) {
+  // The sum of a key's pushed values (one per device), on the CPU.
+  NDArray Reduced(int key, const KeyInfo& info, const std::vector<NDArray>& v, const char* op) {
+    MX_CHECK_AS(ValueError, !v.empty())
+        << "KVStore::" << op << ": no values for key " << key << ".";
+    for (const NDArray& a : v)
+      MX_CHECK_AS(ShapeError, a.shape() == info.shape)
+          << "KVStore::" << op << ": key " << key << " holds shape " << info.shape
+          << " but a pushed value has shape " << a.shape() << ".";
+    Context where = device_ ? v[0].context() : cpu();
+    NDArray sum = v[0];
+    if (v.size() > 1) {
+      sum = v[0].CopyTo(where);
+      for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
+    }
+    if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
+    return sum;
+  }
+
+  // Where a pull's replies go: CPU arrays of the key's dtype (`targets`, filled by the
+  // receiver); other outputs get a copy of `stage` once it is filled.
+  struct PullTargets {
+    std::vector<NDArray> targets, staged;
+    NDArray stage;
+    std::vector<VarHandle> vars(const KeyInfo& info) const {
+      std::vector<VarHandle> v = {info.comm};
+      for (const NDArray& t : targets) v.push_back(t.var());
+      return v;
+    }
+    void CopyStaged() const {
+      for (const NDArray& o : staged) stage.CopyTo(o);
+    }
+  };
+  PullTargets Targets(int key, const KeyInfo& info, const std::vector<NDArray>& outs,
+                      const char* op) {
+    PullTargets t;
+    for (const NDArray& o : outs) {
+      MX_CHECK_AS(ShapeError, o.shape() == info.shape)
+          << "KVStore::" << op << ": key " << key << " holds shape " << info.shape
+          << " but the output has shape " << o.shape() << ".";
+      if (o.context() == cpu() && o.dtype() == info.dtype) {
+        t.targets.push_back(o);
+      } else {
+        if (t.staged.empty()) {
+          t.stage = NDArray(info.shape, cpu(), info.dtype);
+          t.targets.push_back(t.stage);
+        }
+        t.staged.push_back(o);
+      }
+    }
+    return t;
+  }
+
+  // A request id for each slice of a pull.
+  std::vector<PendingPulls::Slice> PullSlices(const KeyInfo& info) {
+    std::vector<PendingPulls::Slice> slices;
+    for (const SliceInfo& s : info.slices) slices.push_back({NewRequest(), s.offset, s.size});
+    return slices;
+  }
+
+  std::string PullName(int key, int64_t round) const {
+    return "worker " + std::to_string(rank()) + ": pull of key " + std::to_string(key) +
+           " (round " + std::to_string(round) + ")";
+  }
+
+  // In the push's engine operation: the gradient's bytes to every server holding a slice; with
+  // `pulls` (one request per slice), as push-pulls answered to those requests.
+  void SendPush(int key, int64_t round, KeyInfo& info, const NDArray& sum,
+                const std::vector<PendingPulls::Slice>* pulls = nullptr) {
     const char* bytes = static_cast<const char*>(sum.blob().dptr);
-    for (const SliceInfo& s : info.slices) {
+    for (size_t i = 0; i < info.slices.size(); ++i) {
+      const SliceInfo& s = info.slices[i];
       Message m = SliceMessage(MsgType::kPush, key, info, s, bytes);
+      if (pulls) {
+        m.type = MsgType::kPushPull;
+        m.request = (*pulls)[i].request;
+      }
       m.round = round;
       if (compression_.type != ps::Compression::kNone) Compress(key, info, s, &m);
       link_->Send(s.server, m);
@@ -346,9 +424,7 @@ class DistKVStore : public KVStore {
   // the weights after `round`; the receiver thread completes it.
   void StartPull(int key, int64_t round, const KeyInfo& info, const std::vector<NDArray>& targets,
                  const std::vector<PendingPulls::Slice>& slices, CallbackOnComplete done) {
-    std::string what = "worker " + std::to_string(rank()) + ": pull of key " + std::to_string(key) +
-                       " (round " + std::to_string(round) + ")";
-    pulls_.Add(what, targets, info.dtype, slices, done);
+    pulls_.Add(PullName(key, round), targets, info.dtype, slices, done);
     try {
       for (size_t i = 0; i < slices.size(); ++i) {
         Message m;
@@ -513,8 +589,7 @@ class DistKVStore : public KVStore {
     if (!why.empty())
       pulls_.FailAll(why);
     else
-      pulls_.Inspect(ps::NowSeconds(), c_.timeout_s, c_.stall_s,
-                     "worker " + std::to_string(rank()));
+      pulls_.Inspect(ps::NowSeconds(), c_.timeout_s, c_.stall_s);
   }
 
   void Dispatch(Message& m) {

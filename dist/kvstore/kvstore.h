@@ -53,9 +53,10 @@ class KVStore {
   // outs[k]: arrays that receive keys[k]'s stored value.
   virtual void Pull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& outs,
                     int priority = 0);
-  // Push then Pull of the same keys.
-  void PushPull(const std::vector<int>& keys, const std::vector<std::vector<NDArray>>& values,
-                const std::vector<std::vector<NDArray>>& outs, int priority = 0);
+  // Push then Pull of the same keys (a distributed store sends both as one message).
+  virtual void PushPull(const std::vector<int>& keys,
+                        const std::vector<std::vector<NDArray>>& values,
+                        const std::vector<std::vector<NDArray>>& outs, int priority = 0);
   // Updates run on the store from now on; per-key optimizer states live here.
   virtual void SetOptimizer(std::unique_ptr<opt::Optimizer> optimizer);
   opt::Optimizer* optimizer() { return optimizer_.get(); }

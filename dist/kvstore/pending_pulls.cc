@@ -81,7 +81,7 @@ void PendingPulls::FailAll(const std::string& why) {
   for (const auto& p : failed) (*p->done)(Failure(p->what + " cannot finish: " + why));
 }
 
-void PendingPulls::Inspect(double now, double timeout_s, double stall_s, const std::string& who) {
+void PendingPulls::Inspect(double now, double timeout_s, double stall_s) {
   std::set<std::shared_ptr<Pull>> late;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -92,14 +92,13 @@ void PendingPulls::Inspect(double now, double timeout_s, double stall_s, const s
         late.insert(p);
       } else if (now - p->logged >= stall_s) {
         p->logged = now;
-        MX_LOG(WARNING) << who << ": " << p->what << " has waited "
-                        << static_cast<int>(now - p->start) << " s";
+        MX_LOG(WARNING) << p->what << " has waited " << static_cast<int>(now - p->start) << " s";
       }
     }
     for (const auto& p : late) Forget(p);
   }
   for (const auto& p : late)
-    (*p->done)(Failure(who + ": " + p->what + " got no answer within " +
+    (*p->done)(Failure(p->what + " got no answer within " +
                        std::to_string(static_cast<int>(timeout_s)) + " s (TESSERA_PS_TIMEOUT_S)"));
 }
 

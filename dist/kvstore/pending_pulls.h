@@ -40,8 +40,8 @@ class PendingPulls {
   // Completes every pending pull with DistError(`why` + what the pull was).
   void FailAll(const std::string& why);
   // Fails the pulls older than `timeout_s`; logs, once every `stall_s`, the ones waiting
-  // longer than that (`who`: "worker 1").
-  void Inspect(double now, double timeout_s, double stall_s, const std::string& who);
+  // longer than that.
+  void Inspect(double now, double timeout_s, double stall_s);
   bool empty() const;
 
  private:

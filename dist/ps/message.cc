@@ -10,10 +10,10 @@ namespace ps {
 
 const char* MsgTypeName(MsgType t) {
   static const char* names[] = {
-      "?",          "register",   "address-book", "barrier",    "barrier-done",  "heartbeat",
-      "init",       "push",       "pull",         "pull-reply", "set-optimizer", "ack",
-      "finalize",   "shutdown",   "node-dead",    "error",      "epoch-done",    "save-shard",
-      "load-shard", "node-joined"};
+      "?",          "register",    "address-book", "barrier",    "barrier-done",  "heartbeat",
+      "init",       "push",        "pull",         "pull-reply", "set-optimizer", "ack",
+      "finalize",   "shutdown",    "node-dead",    "error",      "epoch-done",    "save-shard",
+      "load-shard", "node-joined", "push-pull"};
   auto i = static_cast<size_t>(t);
   return i < sizeof(names) / sizeof(names[0]) ? names[i] : "?";
 }

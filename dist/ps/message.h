@@ -21,7 +21,7 @@
 namespace mx {
 namespace ps {
 
-constexpr uint16_t kWireVersion = 2;
+constexpr uint16_t kWireVersion = 3;
 
 // Header flags.
 constexpr uint32_t kShmData = 1;  // frame 2 is a shared-memory descriptor of data_len bytes
@@ -47,7 +47,8 @@ enum class MsgType : uint16_t {
   kSaveShard,     // worker 0 -> server: write your shard to meta (a path); ack meta the path
   kLoadShard,     // worker 0 -> server: load your shard from meta (a path)
   kNodeJoined,    // scheduler -> servers: key = a replacement worker's id, meta its address
-  kLast = kNodeJoined,
+  kPushPull,      // worker -> server: a push whose round's weights are answered as to a pull
+  kLast = kPushPull,
 };
 
 const char* MsgTypeName(MsgType t);

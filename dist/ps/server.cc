@@ -162,6 +162,9 @@ class Server {
         return Reply(m, MsgType::kAck);
       case MsgType::kPush:
         return Push(m, WorkerRank(m));
+      case MsgType::kPushPull:  // one message less per round than a push and a pull
+        Push(m, WorkerRank(m));
+        return PullOf(m);
       case MsgType::kEpochDone:
         return EpochDone(m, WorkerRank(m));
       case MsgType::kSaveShard:
@@ -172,17 +175,20 @@ class Server {
         WorkerRank(m);
         LoadShard(m.meta);
         return Reply(m, MsgType::kAck, m.meta);
-      case MsgType::kPull: {
-        Slice& s = Find(m);
-        PendingPull p{m.sender, m.request, m.round};
-        if (!s.sync || s.round >= m.round) return Answer(m.key, s, p);
-        s.pulls.push_back(p);
-        return;
-      }
+      case MsgType::kPull:
+        return PullOf(m);
       default:
         MX_LOG(WARNING) << "server: unexpected " << MsgTypeName(m.type) << " from "
                         << c_.NodeName(m.sender);
     }
+  }
+
+  // Answers the pull `m` (or the pull part of a push-pull) once its round is complete.
+  void PullOf(const Message& m) {
+    Slice& s = Find(m);
+    PendingPull p{m.sender, m.request, m.round};
+    if (!s.sync || s.round >= m.round) return Answer(m.key, s, p);
+    s.pulls.push_back(p);
   }
 
   void Push(const Message& m, int rank) {

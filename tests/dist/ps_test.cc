@@ -107,6 +107,49 @@ TEST(ParameterServer, SyncSumsEveryWorkerOnceAndSlicesBigKeys) {
   });
 }
 
+// PushPull sends each slice one push-pull message that the server answers once the round is
+// complete: the same weights as Push then Pull, whichever the rounds mix, for sliced keys,
+// several outputs (one of another dtype, staged through a CPU copy) and an output that is
+// the pushed array itself (sent as a push and a pull).
+TEST(ParameterServer, PushPullGivesWhatPushThenPullGives) {
+  RunJob("pushpull", "dist_sync", 2, 2, 10, [](int rank, kv::KVStore* store) {
+    NDArray w0 = nd::ones({5, 5}), w1 = nd::ones({3}) * 2.0;
+    NDArray w0_copy = nd::zeros({5, 5}, cpu(), kFloat64);
+    store->Init({0, 1}, {w0, w1});
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 0.1}}));
+    for (int step = 0; step < 4; ++step) {
+      NDArray g0 = nd::ones({5, 5}) * (rank + 1.0), g1 = nd::ones({3}) * (rank + 1.0);
+      if (step % 2 == 0) {
+        store->PushPull({0, 1}, {{g0}, {g1}}, {{w0, w0_copy}, {w1}});
+      } else {
+        store->Push({0, 1}, {{g0}, {g1}});
+        store->Pull({0, 1}, {{w0, w0_copy}, {w1}});
+      }
+      for (double v : Values(w0)) ASSERT_NEAR(v, 1.0 - 0.3 * (step + 1), 1e-6) << step;
+      for (double v : Values(w0_copy)) ASSERT_NEAR(v, 1.0 - 0.3 * (step + 1), 1e-6) << step;
+      for (double v : Values(w1)) ASSERT_NEAR(v, 2.0 - 0.3 * (step + 1), 1e-6) << step;
+    }
+    // The weights pushed as their own gradient: w1 - 0.1 * (w1 + w1) on both workers.
+    store->PushPull({1}, {{w1}}, {{w1}});
+    for (double v : Values(w1)) ASSERT_NEAR(v, 0.8 * (2.0 - 1.2), 1e-6);
+    EXPECT_THROW(store->PushPull({0, 1}, {{w0}}, {{w0}, {w1}}), ValueError);
+    EXPECT_THROW(store->PushPull({1}, {{w1}}, {{w0}}), ShapeError);
+  });
+}
+
+// dist_async: the server applies a push-pull's push, then answers it with the weights as they
+// stand, which include it.
+TEST(ParameterServer, AsyncPushPullSeesItsOwnPush) {
+  RunJob("async-pushpull", "dist_async", 2, 1, 1000000, [](int rank, kv::KVStore* store) {
+    NDArray w = nd::zeros({4});
+    store->Init({3}, {w});
+    store->SetOptimizer(opt::Create("sgd", {{"learning_rate", 1.0}}));
+    store->PushPull({3}, {{nd::ones({4}) * (rank + 1.0)}}, {{w}});
+    for (double x : Values(w)) EXPECT_TRUE(x == -(rank + 1.0) || x == -3.0) << x;
+    store->Barrier();
+  });
+}
+
 // Uneven data: worker 1 runs out after one round; worker 0's later rounds complete without it,
 // and in the next epoch both take part again.
 TEST(ParameterServer, WorkerThatRunsOutEndsTheEpochCleanly) {

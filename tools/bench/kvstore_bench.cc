@@ -1,5 +1,5 @@
 // Parameter-server throughput against its peers, measured in the same run (DESIGN.md section 7):
-//   - dist_sync push + pull of one float32 key of 1, 16 and 100 MB by 2 workers, with 1 and 2
+//   - dist_sync PushPull of one float32 key of 1, 16 and 100 MB by 2 workers, with 1 and 2
 //     servers (scheduler, servers and workers each a process, as `launch` starts them; on
 //     127.0.0.1 the payloads go through shared memory, the messages over TCP);
 //   - Open MPI's MPI_Allreduce of the same buffer over 2 processes (mpi_allreduce_peer under
@@ -66,8 +66,7 @@ int RunNode(char** argv) {
   mx::NDArray value = mx::nd::ones({n}), grad = mx::nd::ones({n});
   store->Init({0}, {value});
   double t = bench::MedianSeconds(reps, [&] {
-    store->Push({0}, {{grad}});
-    store->Pull({0}, {{value}});
+    store->PushPull({0}, {{grad}}, {{value}});  // one message per round, as Module::Update
     value.WaitToRead();
   });
   if (rank == 0) std::printf("dist_sync_seconds %.9f\n", t);
