@@ -10,10 +10,14 @@
 //     workers from the Speedometer at batch 200, against one process without a KVStore.
 // Prints BENCH lines; ratio = our throughput / the peer's (goal >= 0.8 of MPI_Allreduce).
 // Usage: kvstore_bench [--quick] [--no-lenet]
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -37,7 +41,20 @@ std::string SelfDir() {
   return dir.substr(0, dir.rfind('/') + 1);
 }
 
-int FreeishPort(int i) { return 30000 + (getpid() * 7 + i * 13) % 20000; }
+// A TCP port of 127.0.0.1 that is free now (the system's pick), for a job's scheduler.
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  int port = 0;
+  if (fd >= 0 && bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+    port = ntohs(addr.sin_port);
+  if (fd >= 0) close(fd);
+  return port > 0 ? port : 30000 + getpid() % 20000;
+}
 
 // One node of the dist_sync measurement, as a process of its own (`kvstore_bench --node ROLE
 // RANK MB SERVERS REPS PORT`, started by DistSyncSeconds): worker 0 prints the median seconds
@@ -100,40 +117,60 @@ double DistSyncSeconds(int mb, int servers, int reps, int port) {
   return seconds;
 }
 
-// Median seconds to send `mb` MB to another thread and receive them back over ZeroMQ TCP.
-double RawZmqSeconds(int mb, int reps, int port) {
+// Median seconds to send `mb` MB to another thread and receive them back over ZeroMQ TCP; 0
+// when a socket cannot bind or a message takes longer than a minute (nothing hangs).
+double RawZmqSeconds(int mb, int reps) {
   void* ctx = zmq_ctx_new();
-  std::string a = "tcp://127.0.0.1:" + std::to_string(port),
-              b = "tcp://127.0.0.1:" + std::to_string(port + 1);
+  auto socket = [&](int type) {
+    void* s = zmq_socket(ctx, type);
+    int timeout_ms = 60000, linger = 0;
+    zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
+    zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout_ms, sizeof(timeout_ms));
+    zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
+    return s;
+  };
+  // Ports the system picks: a fixed one may be taken (the ephemeral range).
+  auto bind_any = [](void* s) {
+    char endpoint[256] = "";
+    size_t len = sizeof(endpoint);
+    if (zmq_bind(s, "tcp://127.0.0.1:*") != 0) return std::string();
+    zmq_getsockopt(s, ZMQ_LAST_ENDPOINT, endpoint, &len);
+    return std::string(endpoint);
+  };
+  void* echo_in = socket(ZMQ_PULL);
+  void* in = socket(ZMQ_PULL);
+  std::string a = bind_any(echo_in), b = bind_any(in);
+  std::atomic<bool> ok{!a.empty() && !b.empty()};
   size_t bytes = static_cast<size_t>(mb) << 20;
   std::thread echo([&] {
-    void* in = zmq_socket(ctx, ZMQ_PULL);
-    void* out = zmq_socket(ctx, ZMQ_PUSH);
-    zmq_bind(in, a.c_str());
+    void* out = socket(ZMQ_PUSH);
     zmq_connect(out, b.c_str());
-    for (int r = 0; r <= reps; ++r) {
+    for (int r = 0; ok && r <= reps; ++r) {
       zmq_msg_t m;
       zmq_msg_init(&m);
-      zmq_msg_recv(&m, in, 0);
-      zmq_msg_send(&m, out, 0);
+      if (zmq_msg_recv(&m, echo_in, 0) < 0 || zmq_msg_send(&m, out, 0) < 0) {
+        zmq_msg_close(&m);
+        break;
+      }
     }
-    zmq_close(in);
     zmq_close(out);
   });
-  void* out = zmq_socket(ctx, ZMQ_PUSH);
-  void* in = zmq_socket(ctx, ZMQ_PULL);
-  zmq_bind(in, b.c_str());
+  void* out = socket(ZMQ_PUSH);
   zmq_connect(out, a.c_str());
   std::vector<char> data(bytes, 1), back(bytes);
   double t = bench::MedianSeconds(reps, [&] {
-    zmq_send(out, data.data(), bytes, 0);
-    zmq_recv(in, back.data(), bytes, 0);
+    if (!ok) return;
+    ok = zmq_send(out, data.data(), bytes, 0) >= 0 && zmq_recv(in, back.data(), bytes, 0) >= 0;
   });
   echo.join();
+  zmq_close(echo_in);
   zmq_close(in);
   zmq_close(out);
   zmq_ctx_term(ctx);
-  return t;
+  if (!ok)
+    std::fprintf(stderr, "raw ZeroMQ round trip of %d MB failed: %s\n", mb,
+                 zmq_strerror(zmq_errno()));
+  return ok ? t : 0;
 }
 
 // MPI_Allreduce timings from mpi_allreduce_peer; `mca` restricts Open MPI's transports.
@@ -179,8 +216,7 @@ int main(int argc, char** argv) {
     lenet &= std::string(argv[i]) != "--no-lenet";
   }
   std::vector<int> sizes = quick ? std::vector<int>{1} : std::vector<int>{1, 16, 100};
-  int port = FreeishPort(0);
-  std::printf("# 2 workers on 127.0.0.1; throughput = key bytes per second of one push+pull\n");
+  std::printf("# 2 workers on 127.0.0.1; throughput = key bytes per second of one PushPull (push + pull)\n");
   for (int mb : sizes) {
     int reps = mb >= 100 ? 5 : mb >= 16 ? 10 : 30;
     std::map<std::string, double> mpi = MpiPeer(mb, reps);
@@ -190,9 +226,9 @@ int main(int argc, char** argv) {
     std::map<std::string, double> tcp = MpiPeer(mb, reps, "--mca btl tcp,self");
     double allreduce_tcp =
         tcp.count("allreduce_" + std::to_string(mb)) ? tcp["allreduce_" + std::to_string(mb)] : 0;
-    double zmq = RawZmqSeconds(mb, reps, port += 10);
+    double zmq = RawZmqSeconds(mb, reps);
     for (int servers : {1, 2}) {
-      double ours = DistSyncSeconds(mb, servers, reps, port += 10);
+      double ours = DistSyncSeconds(mb, servers, reps, FreePort());
       double mbps = mb / ours;
       std::printf(
           "BENCH dist_sync_%dMB_%dserver ours=%.1f peer=%.1f unit=MB/s ratio=%.3f "
