@@ -123,7 +123,8 @@ double RawZmqSeconds(int mb, int reps) {
   void* ctx = zmq_ctx_new();
   auto socket = [&](int type) {
     void* s = zmq_socket(ctx, type);
-    int timeout_ms = 60000, linger = 0;
+    // Linger: the echo's last reply must still go out after its socket is closed.
+    int timeout_ms = 60000, linger = 5000;
     zmq_setsockopt(s, ZMQ_RCVTIMEO, &timeout_ms, sizeof(timeout_ms));
     zmq_setsockopt(s, ZMQ_SNDTIMEO, &timeout_ms, sizeof(timeout_ms));
     zmq_setsockopt(s, ZMQ_LINGER, &linger, sizeof(linger));
