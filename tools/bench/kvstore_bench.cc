@@ -174,11 +174,12 @@ double RawZmqSeconds(int mb, int reps) {
   return ok ? t : 0;
 }
 
-// MPI_Allreduce timings from mpi_allreduce_peer; `mca` restricts Open MPI's transports.
+// MPI_Allreduce timings from mpi_allreduce_peer; `mca` restricts Open MPI's transports. None
+// (the peer's lines missing) when it fails or runs past 10 minutes.
 std::map<std::string, double> MpiPeer(int mb, int reps, const std::string& mca = "") {
   std::string dir = SelfDir();  // the peer is built next to this binary
-  std::string cmd = "mpirun --allow-run-as-root --oversubscribe " + mca + " -np 2 " + dir +
-                    "mpi_allreduce_peer " + std::to_string(mb) + " " + std::to_string(reps) +
+  std::string cmd = "timeout 600 mpirun --allow-run-as-root --oversubscribe " + mca + " -np 2 " +
+                    dir + "mpi_allreduce_peer " + std::to_string(mb) + " " + std::to_string(reps) +
                     " 2>/dev/null";
   return bench::RunPeerCommand(cmd);
 }
@@ -217,7 +218,9 @@ int main(int argc, char** argv) {
     lenet &= std::string(argv[i]) != "--no-lenet";
   }
   std::vector<int> sizes = quick ? std::vector<int>{1} : std::vector<int>{1, 16, 100};
-  std::printf("# 2 workers on 127.0.0.1; throughput = key bytes per second of one PushPull (push + pull)\n");
+  std::printf(
+      "# 2 workers on 127.0.0.1; throughput = key bytes per second of one PushPull (push + "
+      "pull)\n");
   for (int mb : sizes) {
     int reps = mb >= 100 ? 5 : mb >= 16 ? 10 : 30;
     std::map<std::string, double> mpi = MpiPeer(mb, reps);
