@@ -18,6 +18,7 @@
 #include "core/ndarray/copy_kernels.h"
 #include "core/ops/nd_api.h"
 #include "dist/kvstore/pending_pulls.h"
+#include "dist/kvstore/push_pull_arrays.h"
 #include "dist/ps/compression.h"
 #include "dist/ps/node.h"
 
@@ -127,7 +128,7 @@ class DistKVStore : public KVStore {
     ThrowIfBroken("push");
     for (size_t k = 0; k < keys.size(); ++k) {
       KeyInfo& info = Info(keys[k], "Push");
-      NDArray sum = Reduced(keys[k], info, values[k], "Push");
+      NDArray sum = SumOnCpu("Push", keys[k], info.shape, values[k], device_);
       int key = keys[k];
       int64_t round = ++info.pushes;
       KeyInfo* placed = &info;
@@ -151,18 +152,8 @@ class DistKVStore : public KVStore {
     ThrowIfBroken("pull");
     for (size_t k = 0; k < keys.size(); ++k) {
       KeyInfo& info = Info(keys[k], "Pull");
-      PullTargets t = Targets(keys[k], info, outs[k], "Pull");
-      std::vector<PendingPulls::Slice> slices = PullSlices(info);
-      int key = keys[k];
-      int64_t round = info.pushes;
-      const KeyInfo* placed = &info;
-      std::vector<NDArray> targets = t.targets;
-      Engine::Get()->PushAsync(
-          [this, key, round, targets, slices, placed](RunContext, CallbackOnComplete done) {
-            StartPull(key, round, *placed, targets, slices, done);
-          },
-          cpu(), {}, t.vars(info), FnProperty::kNormal, priority, "KVStorePull");
-      t.CopyStaged();
+      PullTargets t = SplitPullOutputs("Pull", keys[k], info.shape, info.dtype, outs[k]);
+      EnqueuePull(keys[k], info, info.pushes, t, nullptr, priority);
     }
   }
 
@@ -177,30 +168,15 @@ class DistKVStore : public KVStore {
     ThrowIfBroken("push-pull");
     for (size_t k = 0; k < keys.size(); ++k) {
       KeyInfo& info = Info(keys[k], "PushPull");
-      NDArray sum = Reduced(keys[k], info, values[k], "PushPull");
-      PullTargets t = Targets(keys[k], info, outs[k], "PushPull");
-      std::vector<VarHandle> vars = t.vars(info);
+      NDArray sum = SumOnCpu("PushPull", keys[k], info.shape, values[k], device_);
+      PullTargets t = SplitPullOutputs("PushPull", keys[k], info.shape, info.dtype, outs[k]);
+      std::vector<VarHandle> vars = t.Vars(info.comm);
       if (std::count(vars.begin(), vars.end(), sum.var())) {  // pushes its own output
         Push({keys[k]}, {{sum}}, priority);
         Pull({keys[k]}, {outs[k]}, priority);
         continue;
       }
-      std::vector<PendingPulls::Slice> slices = PullSlices(info);
-      int key = keys[k];
-      int64_t round = ++info.pushes;
-      KeyInfo* placed = &info;
-      std::vector<NDArray> targets = t.targets;
-      Engine::Get()->PushAsync(
-          [this, key, round, sum, targets, slices, placed](RunContext, CallbackOnComplete done) {
-            pulls_.Add(PullName(key, round), targets, placed->dtype, slices, done);
-            try {
-              SendPush(key, round, *placed, sum, &slices);
-            } catch (const Error& e) {
-              pulls_.FailAll(e.what());
-            }
-          },
-          cpu(), {sum.var()}, vars, FnProperty::kNormal, priority, "KVStorePushPull");
-      t.CopyStaged();
+      EnqueuePull(keys[k], info, ++info.pushes, t, &sum, priority);
     }
   }
 
@@ -338,68 +314,25 @@ class DistKVStore : public KVStore {
     return it->second;
   }
 
-  // The sum of a key's pushed values (one per device), on the CPU.
-  NDArray Reduced(int key, const KeyInfo& info, const std::vector<NDArray>& v, const char* op) {
-    MX_CHECK_AS(ValueError, !v.empty())
-        << "KVStore::" << op << ": no values for key " << key << ".";
-    for (const NDArray& a : v)
-      MX_CHECK_AS(ShapeError, a.shape() == info.shape)
-          << "KVStore::" << op << ": key " << key << " holds shape " << info.shape
-          << " but a pushed value has shape " << a.shape() << ".";
-    Context where = device_ ? v[0].context() : cpu();
-    NDArray sum = v[0];
-    if (v.size() > 1) {
-      sum = v[0].CopyTo(where);
-      for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
-    }
-    if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
-    return sum;
-  }
-
-  // Where a pull's replies go: CPU arrays of the key's dtype (`targets`, filled by the
-  // receiver); other outputs get a copy of `stage` once it is filled.
-  struct PullTargets {
-    std::vector<NDArray> targets, staged;
-    NDArray stage;
-    std::vector<VarHandle> vars(const KeyInfo& info) const {
-      std::vector<VarHandle> v = {info.comm};
-      for (const NDArray& t : targets) v.push_back(t.var());
-      return v;
-    }
-    void CopyStaged() const {
-      for (const NDArray& o : staged) stage.CopyTo(o);
-    }
-  };
-  PullTargets Targets(int key, const KeyInfo& info, const std::vector<NDArray>& outs,
-                      const char* op) {
-    PullTargets t;
-    for (const NDArray& o : outs) {
-      MX_CHECK_AS(ShapeError, o.shape() == info.shape)
-          << "KVStore::" << op << ": key " << key << " holds shape " << info.shape
-          << " but the output has shape " << o.shape() << ".";
-      if (o.context() == cpu() && o.dtype() == info.dtype) {
-        t.targets.push_back(o);
-      } else {
-        if (t.staged.empty()) {
-          t.stage = NDArray(info.shape, cpu(), info.dtype);
-          t.targets.push_back(t.stage);
-        }
-        t.staged.push_back(o);
-      }
-    }
-    return t;
-  }
-
-  // A request id for each slice of a pull.
-  std::vector<PendingPulls::Slice> PullSlices(const KeyInfo& info) {
+  // The pull of `key`'s weights after `round` into `t` as an engine operation that writes the
+  // targets; with `push`, as a push-pull that also reads it.
+  void EnqueuePull(int key, KeyInfo& info, int64_t round, const PullTargets& t, const NDArray* push,
+                   int priority) {
     std::vector<PendingPulls::Slice> slices;
     for (const SliceInfo& s : info.slices) slices.push_back({NewRequest(), s.offset, s.size});
-    return slices;
-  }
-
-  std::string PullName(int key, int64_t round) const {
-    return "worker " + std::to_string(rank()) + ": pull of key " + std::to_string(key) +
-           " (round " + std::to_string(round) + ")";
+    NDArray pushed = push ? *push : NDArray();
+    std::vector<VarHandle> reads;
+    if (push) reads.push_back(push->var());
+    KeyInfo* placed = &info;
+    std::vector<NDArray> targets = t.targets;
+    Engine::Get()->PushAsync(
+        [this, key, round, targets, slices, placed, pushed](RunContext, CallbackOnComplete done) {
+          StartPull(key, round, *placed, targets, slices, done,
+                    pushed.is_none() ? nullptr : &pushed);
+        },
+        cpu(), reads, t.Vars(info.comm), FnProperty::kNormal, priority,
+        push ? "KVStorePushPull" : "KVStorePull");
+    t.CopyStaged();
   }
 
   // In the push's engine operation: the gradient's bytes to every server holding a slice; with
@@ -421,11 +354,16 @@ class DistKVStore : public KVStore {
   }
 
   // In the pull's engine operation: registers the pull, then asks every slice's server for
-  // the weights after `round`; the receiver thread completes it.
-  void StartPull(int key, int64_t round, const KeyInfo& info, const std::vector<NDArray>& targets,
-                 const std::vector<PendingPulls::Slice>& slices, CallbackOnComplete done) {
-    pulls_.Add(PullName(key, round), targets, info.dtype, slices, done);
+  // the weights after `round` (with `push`, sends it as push-pulls); the receiver thread
+  // completes it.
+  void StartPull(int key, int64_t round, KeyInfo& info, const std::vector<NDArray>& targets,
+                 const std::vector<PendingPulls::Slice>& slices, CallbackOnComplete done,
+                 const NDArray* push) {
+    pulls_.Add("worker " + std::to_string(rank()) + ": pull of key " + std::to_string(key) +
+                   " (round " + std::to_string(round) + ")",
+               targets, info.dtype, slices, done);
     try {
+      if (push) return SendPush(key, round, info, *push, &slices);
       for (size_t i = 0; i < slices.size(); ++i) {
         Message m;
         m.type = MsgType::kPull;

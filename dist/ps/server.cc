@@ -9,7 +9,6 @@
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
-#include "core/ndarray/copy_kernels.h"
 #include "core/ndarray/io.h"
 #include "core/ndarray/ndarray.h"
 #include "core/ops/nd_api.h"
@@ -234,11 +233,11 @@ class Server {
   // The pushed gradients of this round added in worker-rank order. float32 adds straight
   // from where the pushes arrived (shared memory, received frames), in one pass over memory on
   // all OpenMP threads (sum.h), the same a + b per element as NDArray's +=. The pushed bytes
-  // are only read: a payload may be
-  // shared. With an optimizer the sum goes to the slice's sum buffer. Without one it is the
-  // new weights: they go to a fresh payload from the transport (a released region of shared
-  // memory, normally the one of two rounds ago) that also answers this round's pulls, without
-  // the copy; the old weights stay intact for any reader still holding them.
+  // are only read: a payload may be shared. With an optimizer the sum goes to the slice's sum
+  // buffer. Without one it is the new weights: they go to a fresh payload from the transport
+  // (a released region of shared memory, normally the one of two rounds ago) that also answers
+  // this round's pulls, without the copy; the old weights stay intact for any reader still
+  // holding them.
   NDArray SumInRankOrder(Slice& s) {
     std::vector<Payload> parts;
     for (const auto& p : s.pushed)
