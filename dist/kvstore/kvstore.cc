@@ -2,11 +2,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string>
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
 #include "core/ops/nd_api.h"
 #include "dist/kvstore/dist_kvstore.h"
+#include "dist/nccl/gpu_collectives.h"
+#include "dist/nccl/nccl_comm.h"
 #include "dist/ps/roles.h"
 
 namespace mx {
@@ -27,6 +30,25 @@ class DeviceStore : public KVStore {
 
  protected:
   Context ReduceContext(Context ctx) const override { return ctx; }
+};
+
+class NcclStore : public KVStore {
+ public:
+  NcclStore() : KVStore("nccl") {}
+
+ protected:
+  Context ReduceContext(Context ctx) const override {
+    MX_CHECK_AS(ContextError, ctx.is_gpu())
+        << "KVStore 'nccl': Init got a value on " << ctx << ", but this store keeps its values "
+        << "on GPUs; initialize it with arrays on a GPU, or use KVStore \"local\" for CPU arrays.";
+    return ctx;
+  }
+  NDArray Reduce(int key, const std::vector<NDArray>& values, Context where) const override {
+    return nccl::ReduceOnGpus(values, where, "KVStore 'nccl' Push of key " + std::to_string(key));
+  }
+  void Broadcast(int key, const NDArray& stored, const std::vector<NDArray>& outs) const override {
+    nccl::BroadcastOnGpus(stored, outs, "KVStore 'nccl' Pull of key " + std::to_string(key));
+  }
 };
 
 void CheckSizes(size_t keys, size_t values, const char* op) {
@@ -64,9 +86,7 @@ void KVStore::Push(const std::vector<int>& keys, const std::vector<std::vector<N
       MX_CHECK_AS(ShapeError, a.shape() == stored.shape())
           << "KVStore::Push: key " << keys[k] << " holds shape " << stored.shape()
           << " but a pushed value has shape " << a.shape() << ".";
-    Context where = stored.context();
-    NDArray sum = v[0].CopyTo(where);
-    for (size_t i = 1; i < v.size(); ++i) sum += v[i].AsInContext(where);
+    NDArray sum = Reduce(keys[k], v, stored.context());
     if (optimizer_) {
       auto st = states_.find(keys[k]);
       if (st == states_.end())
@@ -84,13 +104,22 @@ void KVStore::Pull(const std::vector<int>& keys, const std::vector<std::vector<N
   CheckSizes(keys.size(), outs.size(), "Pull");
   for (size_t k = 0; k < keys.size(); ++k) {
     const NDArray& stored = Stored(keys[k], "Pull");
-    for (const NDArray& o : outs[k]) {
+    for (const NDArray& o : outs[k])
       MX_CHECK_AS(ShapeError, o.shape() == stored.shape())
           << "KVStore::Pull: key " << keys[k] << " holds shape " << stored.shape()
           << " but the output has shape " << o.shape() << ".";
-      stored.CopyTo(o);
-    }
+    Broadcast(keys[k], stored, outs[k]);
   }
+}
+
+NDArray KVStore::Reduce(int, const std::vector<NDArray>& values, Context where) const {
+  NDArray sum = values[0].CopyTo(where);
+  for (size_t i = 1; i < values.size(); ++i) sum += values[i].AsInContext(where);
+  return sum;
+}
+
+void KVStore::Broadcast(int, const NDArray& stored, const std::vector<NDArray>& outs) const {
+  for (const NDArray& o : outs) stored.CopyTo(o);
 }
 
 void KVStore::PushPull(const std::vector<int>& keys,
@@ -143,9 +172,12 @@ std::unique_ptr<KVStore> Create(const std::string& type) {
         << "DMLC_* variables for every process.";
     return CreateDistWorker(type, config);
   }
-  if (type == "nccl")
-    MX_THROW(NotImplementedError) << "KVStore type 'nccl' is not built yet; use \"device\" "
-                                  << "(reduces on the GPU) or \"local\".";
+  if (type == "nccl") {
+    MX_CHECK_AS(NotImplementedError, nccl::NcclAvailable())
+        << "KVStore type 'nccl' needs CUDA and NCCL, and this build of Tessera has neither; use "
+        << "\"local\", or build on a machine with the CUDA toolkit.";
+    return std::make_unique<NcclStore>();
+  }
   MX_THROW(ValueError) << "unknown KVStore type '" << type << "'; use local, device, nccl, "
                        << "dist_sync, dist_async or dist_sync_device.";
 }

@@ -6,10 +6,12 @@
 // calls return before the work is done, and reads of the outputs wait for it.
 //
 // Types: "local" reduces on the CPU, "device" on the device of the first pushed value (the
-// GPUs' own memory); "dist_sync", "dist_async" and "dist_sync_device" talk to parameter
-// servers (dist_kvstore.h). In a process started with DMLC_ROLE=scheduler or server, Create()
-// of a dist type runs that role and exits the process (as MXNet); a worker gets its store.
-// "nccl" is NotImplementedError for now. Create() picks the type by name. Not thread-safe.
+// GPUs' own memory), "nccl" across the GPUs of this process with NCCL (values and outputs on
+// GPUs; several contexts on one GPU are summed there first; dist/nccl/gpu_collectives.h);
+// "dist_sync", "dist_async" and "dist_sync_device" talk to parameter servers
+// (dist_kvstore.h). In a process started with DMLC_ROLE=scheduler or server, Create() of a dist
+// type runs that role and exits the process (as MXNet); a worker gets its store. Create()
+// picks the type by name. Not thread-safe.
 #ifndef TESSERA_DIST_KVSTORE_KVSTORE_H_
 #define TESSERA_DIST_KVSTORE_KVSTORE_H_
 
@@ -92,6 +94,11 @@ class KVStore {
   explicit KVStore(std::string type) : type_(std::move(type)) {}
   // Where sums are formed for a key whose first pushed value lives on `ctx`.
   virtual Context ReduceContext(Context ctx) const = 0;
+  // The sum of the values pushed for `key`, as an array on `where` (the stored value's context).
+  // Default: copies to `where` and adds there.
+  virtual NDArray Reduce(int key, const std::vector<NDArray>& values, Context where) const;
+  // Copies the stored value of `key` into every out. Default: one copy each.
+  virtual void Broadcast(int key, const NDArray& stored, const std::vector<NDArray>& outs) const;
 
  private:
   NDArray& Stored(int key, const char* op);
@@ -101,7 +108,8 @@ class KVStore {
   std::map<int, std::vector<NDArray>> states_;
 };
 
-// "local", "device", "dist_sync", "dist_async", "dist_sync_device" (case-sensitive, as MXNet).
+// "local", "device", "nccl", "dist_sync", "dist_async", "dist_sync_device" (case-sensitive, as
+// MXNet). "nccl" in a build without CUDA: NotImplementedError.
 std::unique_ptr<KVStore> Create(const std::string& type = "local");
 
 }  // namespace kv

@@ -1,7 +1,10 @@
 #include "dist/kvstore/push_pull_arrays.h"
 
+#include <string>
+
 #include "core/base/error.h"
 #include "core/ops/nd_api.h"
+#include "dist/nccl/gpu_collectives.h"
 
 namespace mx {
 namespace kv {
@@ -16,7 +19,12 @@ NDArray SumOnCpu(const char* op, int key, const Shape& shape, const std::vector<
         << " but a pushed value has shape " << a.shape() << ".";
   Context where = on_device ? values[0].context() : cpu();
   NDArray sum = values[0];
-  if (values.size() > 1) {
+  bool all_gpu = true;
+  for (const NDArray& a : values) all_gpu = all_gpu && a.context().is_gpu();
+  if (values.size() > 1 && on_device && all_gpu) {
+    sum = nccl::ReduceOnGpus(values, where,
+                             "KVStore::" + std::string(op) + " of key " + std::to_string(key));
+  } else if (values.size() > 1) {
     sum = values[0].CopyTo(where);
     for (size_t i = 1; i < values.size(); ++i) sum += values[i].AsInContext(where);
   }

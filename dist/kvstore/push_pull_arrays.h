@@ -14,8 +14,9 @@ namespace mx {
 namespace kv {
 
 // The sum of `values` (shape `shape` each; ShapeError otherwise, ValueError when empty),
-// reduced on the first value's device when `on_device`, else on the CPU, and returned on the
-// CPU. `op` and `key` name the call in errors ("KVStore::Push: key 3 ...").
+// reduced on the first value's device when `on_device` (through NCCL when every value is on a
+// GPU: dist_sync_device), else on the CPU, and returned on the CPU. `op` and `key` name the call in
+// errors ("KVStore::Push: key 3 ...").
 NDArray SumOnCpu(const char* op, int key, const Shape& shape, const std::vector<NDArray>& values,
                  bool on_device);
 

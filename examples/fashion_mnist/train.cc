@@ -2,7 +2,7 @@
 // validation on the test set after each epoch and a final "Test-accuracy=" line. SGD with
 // momentum 0.9, the rate halved every two epochs.
 //   train [--data DIR] [--epochs N] [--batch-size B] [--lr R]
-//         [--kvstore local|device|dist_sync|dist_async|dist_sync_device]
+//         [--kvstore local|device|nccl|dist_sync|dist_async|dist_sync_device]
 //         [--contexts cpu(0),cpu(1)] [--checkpoint PREFIX] [--resume] [--max-batches N]
 // (--max-batches: stop after N batches in all, for quick runs; --checkpoint-every N: the
 // mid-epoch checkpoint interval, default 200; --warmup-epochs E: the learning rate rises

@@ -34,7 +34,7 @@ def _cuda_configure_impl(ctx):
         ctx.symlink(home + "/include", "include")
         build += """cc_library(
     name = "cuda_headers",
-    hdrs = glob(["include/*.h", "include/*.hpp", "include/crt/**"]),
+    hdrs = glob(["include/*.h", "include/*.hpp", "include/crt/**", "include/nv/**"]),
     includes = ["include"],
     defines = ["MX_USE_CUDA=1"],
     visibility = ["//visibility:public"],

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "core/tessera.h"
+#include "dist/nccl/nccl_comm.h"
 #include "tests/testing/gradient_check.h"
 
 namespace mx {
@@ -44,8 +47,24 @@ TEST(KVStore, ErrorsNameTheKeyOrType) {
   EXPECT_THROW(kv->Pull({1}, {{wrong}}), ShapeError);
   EXPECT_THROW(kv::Create("dist_sync"), ValueError);  // outside a launched job
   EXPECT_THROW(kv->SetGradientCompression({{"type", "2bit"}}), ValueError);  // dist stores only
-  EXPECT_THROW(kv::Create("nccl"), NotImplementedError);
   EXPECT_THROW(kv::Create("locale"), ValueError);
+}
+
+TEST(KVStore, NcclNeedsCudaAndKeepsItsValuesOnGpus) {
+  if (!nccl::NcclAvailable()) {  // a build without CUDA (CI)
+    EXPECT_THROW(kv::Create("nccl"), NotImplementedError);
+    return;
+  }
+  auto kv = kv::Create("nccl");
+  EXPECT_EQ(kv->type(), "nccl");
+  try {
+    kv->Init({0}, {nd::zeros({2})});
+    FAIL() << "a CPU initial value was accepted";
+  } catch (const ContextError& e) {
+    std::string m = e.what();
+    EXPECT_NE(m.find("cpu(0)"), std::string::npos) << m;
+    EXPECT_NE(m.find("\"local\""), std::string::npos) << m;
+  }
 }
 
 }  // namespace
