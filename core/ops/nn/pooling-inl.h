@@ -149,7 +149,7 @@ void PoolingForward(const OpAttrs& attrs, const OpContext& ctx, const std::vecto
   });
 }
 
-// GPU backward; inputs (ograd, data, output).
+// GPU backward; inputs (ograd, data).
 template <typename xpu>
 void PoolingBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                      const std::vector<OpReq>& req, const std::vector<TBlob>& out) {

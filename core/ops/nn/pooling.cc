@@ -2,9 +2,11 @@
 // (floor), full (ceil) and same (1-D, pad 0: ceil(x / s)); count_include_pad for avg (default
 // true: divide by the whole window, padding included; windows cut by the "full" convention's
 // extra edge divide by their part inside the padded input, as MXNet).
-// Backward (_backward_Pooling, inputs ograd, data, output): max routes dy to the first maximum
-// of each window; avg/sum spread dy over the window (avg divided as in the forward). Kernels for
-// both devices in pooling-inl.h; the CPU's 2x2/2 max pooling in pooling_max2x2.cc.
+// Backward (_backward_Pooling, inputs ograd and data; the output is not kept for it, so the
+// memory planner can free it once the next layer is done with it): max routes dy to the first
+// maximum of each window (found again in the data); avg/sum spread dy over the window (avg divided
+// as in the forward). Kernels for both devices in pooling-inl.h; the CPU's 2x2/2 max pooling in
+// pooling_max2x2.cc.
 #include "core/ops/nn/pooling-inl.h"
 #include "core/ops/nn/pooling_max2x2.h"
 
@@ -123,15 +125,14 @@ MX_REGISTER_OP(Pooling)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, PoolingForwardCpu)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_Pooling", {ctx->OutGrad(0), ctx->Input(0), ctx->Output(0)},
-                     attrs.dict);
+      return ctx->Op("_backward_Pooling", {ctx->OutGrad(0), ctx->Input(0)}, attrs.dict);
     });
 
 MX_REGISTER_OP(_backward_Pooling)
-    .Describe("Gradient of Pooling: inputs (ograd, data, output).")
+    .Describe("Gradient of Pooling: inputs (ograd, data).")
     .Params<PoolingParam>()
-    .NumInputs(3)
-    .InputNames({"ograd", "data", "output"})
+    .NumInputs(2)
+    .InputNames({"ograd", "data"})
     .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
       if ((*in)[1].ndim() == 0) return false;
       AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");

@@ -13,6 +13,7 @@ MemoryReport Plan(const Symbol& net, const Shape& data, GradReq req) {
   SimpleBindArgs a;
   a.shapes = {{"data", data}};
   a.grad_req = req;
+  a.grad_reqs = {{"data", GradReq::kNull}};  // as Module trains: no gradient for the data
   return Executor::SimpleBind(net, cpu(), a).memory();
 }
 
@@ -62,12 +63,16 @@ TEST(MemoryPlan, InferenceHasNoGradientBuffersAndPlansUnderAQuarter) {
                                                     << res.naive_bytes;
 }
 
-TEST(MemoryPlan, TrainingPlansAtMostHalfTheNaiveBytesForADeepNetwork) {
-  // The six-layer seed network keeps three activations for its backward pass; it reaches
-  // 1.86x (see tools/bench/RESULTS.md), short of 2x. It must at least share.
+TEST(MemoryPlan, TrainingPlansAtMostHalfTheNaiveBytes) {
+  // The seed network's peak is at the pooling backward: the conv output (batch norm's backward
+  // reads it), the relu output (the pooling's data), the pooled gradient and the relu's
+  // gradient, plus batch norm's saved mean and variance. The pooled output is not among them:
+  // the pooling backward reads only (ograd, data), so it dies after the fc backward.
   MemoryReport seed = Plan(models::SeedNet(128, true), {8, 3, 28, 28}, GradReq::kWrite);
-  EXPECT_LT(seed.planned_bytes * 3, seed.naive_bytes * 2) << seed.planned_bytes << " of "
-                                                          << seed.naive_bytes;
+  const int64_t act = 8 * 128 * 28 * 28 * 4, pooled = act / 4, stat = 128 * 4;
+  EXPECT_EQ(seed.peak_live_bytes, 3 * act + pooled + 2 * stat);
+  EXPECT_LE(seed.planned_bytes * 2, seed.naive_bytes) << seed.planned_bytes << " of "
+                                                      << seed.naive_bytes;
   MemoryReport res = Plan(models::ResNet(20, 16, 10), {4, 16, 16, 16}, GradReq::kWrite);
   EXPECT_LE(res.planned_bytes * 2, res.naive_bytes) << res.planned_bytes << " of "
                                                     << res.naive_bytes;
