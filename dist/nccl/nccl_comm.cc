@@ -1,6 +1,7 @@
 #include "dist/nccl/nccl_comm.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <utility>
 
@@ -93,7 +94,22 @@ NcclComm::~NcclComm() {
   }
 }
 
-void NcclComm::WaitAll() {
+// One collective: `enqueue(r)` issues rank r's part on its stream, every rank inside one NCCL
+// group (so a single thread can drive all the GPUs); then waits for every stream.
+void NcclComm::OnEveryRank(const std::function<void(size_t)>& enqueue) {
+  std::lock_guard<std::mutex> lock(mu_);
+  DeviceGuard guard;
+  MX_NCCL_CALL(ncclGroupStart());
+  try {
+    for (size_t r = 0; r < devices_.size(); ++r) {
+      MX_CUDA_CALL(cudaSetDevice(devices_[r]));
+      enqueue(r);
+    }
+  } catch (...) {
+    ncclGroupEnd();
+    throw;
+  }
+  MX_NCCL_CALL(ncclGroupEnd());
   for (size_t r = 0; r < devices_.size(); ++r)
     MX_CUDA_CALL(cudaStreamSynchronize(static_cast<cudaStream_t>(streams_[r])));
 }
@@ -104,21 +120,11 @@ void NcclComm::Reduce(const std::vector<const void*>& send, void* recv, size_t c
       << "NcclComm::Reduce: " << send.size() << " buffers for " << devices_.size()
       << " ranks, root " << root << " (a bug in the caller).";
   ncclDataType_t type = NcclType(dtype);
-  std::lock_guard<std::mutex> lock(mu_);
-  DeviceGuard guard;
-  MX_NCCL_CALL(ncclGroupStart());
-  for (size_t r = 0; r < devices_.size(); ++r) {
-    MX_CUDA_CALL(cudaSetDevice(devices_[r]));
-    ncclResult_t rc = ncclReduce(send[r], static_cast<int>(r) == root ? recv : nullptr, count, type,
-                                 ncclSum, root, static_cast<ncclComm_t>(comms_[r]),
-                                 static_cast<cudaStream_t>(streams_[r]));
-    if (rc != ncclSuccess) {
-      ncclGroupEnd();
-      MX_NCCL_CALL(rc);
-    }
-  }
-  MX_NCCL_CALL(ncclGroupEnd());
-  WaitAll();
+  OnEveryRank([&](size_t r) {
+    MX_NCCL_CALL(ncclReduce(send[r], static_cast<int>(r) == root ? recv : nullptr, count, type,
+                            ncclSum, root, static_cast<ncclComm_t>(comms_[r]),
+                            static_cast<cudaStream_t>(streams_[r])));
+  });
 }
 
 void NcclComm::Broadcast(const void* send, const std::vector<void*>& recv, size_t count,
@@ -127,21 +133,11 @@ void NcclComm::Broadcast(const void* send, const std::vector<void*>& recv, size_
       << "NcclComm::Broadcast: " << recv.size() << " buffers for " << devices_.size()
       << " ranks, root " << root << " (a bug in the caller).";
   ncclDataType_t type = NcclType(dtype);
-  std::lock_guard<std::mutex> lock(mu_);
-  DeviceGuard guard;
-  MX_NCCL_CALL(ncclGroupStart());
-  for (size_t r = 0; r < devices_.size(); ++r) {
-    MX_CUDA_CALL(cudaSetDevice(devices_[r]));
-    ncclResult_t rc =
-        ncclBroadcast(static_cast<int>(r) == root ? send : nullptr, recv[r], count, type, root,
-                      static_cast<ncclComm_t>(comms_[r]), static_cast<cudaStream_t>(streams_[r]));
-    if (rc != ncclSuccess) {
-      ncclGroupEnd();
-      MX_NCCL_CALL(rc);
-    }
-  }
-  MX_NCCL_CALL(ncclGroupEnd());
-  WaitAll();
+  OnEveryRank([&](size_t r) {
+    MX_NCCL_CALL(ncclBroadcast(static_cast<int>(r) == root ? send : nullptr, recv[r], count, type,
+                               root, static_cast<ncclComm_t>(comms_[r]),
+                               static_cast<cudaStream_t>(streams_[r])));
+  });
 }
 #else
 NcclComm::NcclComm(std::vector<int> devices) : devices_(std::move(devices)) {
@@ -149,7 +145,7 @@ NcclComm::NcclComm(std::vector<int> devices) : devices_(std::move(devices)) {
                                 << "machine with the CUDA toolkit, or use KVStore \"local\".";
 }
 NcclComm::~NcclComm() = default;
-void NcclComm::WaitAll() {}
+void NcclComm::OnEveryRank(const std::function<void(size_t)>&) {}
 void NcclComm::Reduce(const std::vector<const void*>&, void*, size_t, DType, int) {}
 void NcclComm::Broadcast(const void*, const std::vector<void*>&, size_t, DType, int) {}
 #endif

@@ -12,6 +12,7 @@
 #define TESSERA_DIST_NCCL_NCCL_COMM_H_
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -43,7 +44,7 @@ class NcclComm {
                  int root);
 
  private:
-  void WaitAll();
+  void OnEveryRank(const std::function<void(size_t)>& enqueue);
   std::vector<int> devices_;
   std::vector<void*> comms_;    // ncclComm_t per rank
   std::vector<void*> streams_;  // cudaStream_t per rank
