@@ -342,11 +342,8 @@ class DistKVStore : public KVStore {
     const char* bytes = static_cast<const char*>(sum.blob().dptr);
     for (size_t i = 0; i < info.slices.size(); ++i) {
       const SliceInfo& s = info.slices[i];
-      Message m = SliceMessage(MsgType::kPush, key, info, s, bytes);
-      if (pulls) {
-        m.type = MsgType::kPushPull;
-        m.request = (*pulls)[i].request;
-      }
+      Message m = pulls ? SliceMessage(MsgType::kPushPull, key, info, s, bytes, (*pulls)[i].request)
+                        : SliceMessage(MsgType::kPush, key, info, s, bytes);
       m.round = round;
       if (compression_.type != ps::Compression::kNone) Compress(key, info, s, &m);
       link_->Send(s.server, m);
@@ -410,15 +407,16 @@ class DistKVStore : public KVStore {
 
   // The message for one slice of the key's elements at `bytes` (host memory), copied once
   // into memory the transport can send without another copy (shared memory for a server of
-  // this machine).
+  // this machine). `request`: the request it answers to (a push-pull: its pull's), or 0 for a
+  // new one.
   Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
-                       const char* bytes) {
+                       const char* bytes, int64_t request = 0) {
     Message m;
     m.type = type;
     m.key = key;
     m.offset = s.offset;
     m.dtype = static_cast<int>(info.dtype);
-    m.request = NewRequest();
+    m.request = request != 0 ? request : NewRequest();
     size_t elem = DTypeSize(info.dtype);
     m.data = link_->transport()->Allocate(s.size * elem);
     HostCopy(m.data->data(), bytes + s.offset * elem, s.size * elem);
