@@ -174,8 +174,8 @@ std::unique_ptr<KVStore> Create(const std::string& type) {
   }
   if (type == "nccl") {
     MX_CHECK_AS(NotImplementedError, nccl::NcclAvailable())
-        << "KVStore type 'nccl' needs CUDA and NCCL, and this build of Tessera has neither; use "
-        << "\"local\", or build on a machine with the CUDA toolkit.";
+        << "KVStore type 'nccl' needs CUDA and NCCL, and this build of Tessera has no NCCL; use "
+        << "\"device\" or \"local\", or build on a machine with the CUDA toolkit and NCCL.";
     return std::make_unique<NcclStore>();
   }
   MX_THROW(ValueError) << "unknown KVStore type '" << type << "'; use local, device, nccl, "

@@ -109,7 +109,7 @@ class KVStore {
 };
 
 // "local", "device", "nccl", "dist_sync", "dist_async", "dist_sync_device" (case-sensitive, as
-// MXNet). "nccl" in a build without CUDA: NotImplementedError.
+// MXNet). "nccl" in a build without NCCL: NotImplementedError.
 std::unique_ptr<KVStore> Create(const std::string& type = "local");
 
 }  // namespace kv

@@ -5,6 +5,7 @@
 #include "core/base/error.h"
 #include "core/ops/nd_api.h"
 #include "dist/nccl/gpu_collectives.h"
+#include "dist/nccl/nccl_comm.h"
 
 namespace mx {
 namespace kv {
@@ -21,7 +22,7 @@ NDArray SumOnCpu(const char* op, int key, const Shape& shape, const std::vector<
   NDArray sum = values[0];
   bool all_gpu = true;
   for (const NDArray& a : values) all_gpu = all_gpu && a.context().is_gpu();
-  if (values.size() > 1 && on_device && all_gpu) {
+  if (values.size() > 1 && on_device && all_gpu && nccl::NcclAvailable()) {
     sum = nccl::ReduceOnGpus(values, where,
                              "KVStore::" + std::string(op) + " of key " + std::to_string(key));
   } else if (values.size() > 1) {

@@ -56,7 +56,8 @@ ByDevice GroupByDevice(const std::vector<NDArray>& arrays) {
 
 void RequireNccl(const std::string& who) {
   MX_CHECK_AS(NotImplementedError, NcclAvailable())
-      << who << ": this build of Tessera has no CUDA, so no NCCL; use KVStore \"local\".";
+      << who << ": this build of Tessera has no NCCL (it needs CUDA and NCCL at build time); "
+      << "use KVStore \"device\" or \"local\".";
 }
 
 }  // namespace

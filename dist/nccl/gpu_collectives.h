@@ -7,7 +7,7 @@
 //
 // Errors (thrown at the call): ContextError for an array not on a GPU, TypeError for mixed
 // dtypes, ShapeError for mixed shapes; `who` opens each message ("KVStore 'nccl' Push").
-// NotImplementedError in a build without CUDA. Thread-safe as the engine is.
+// NotImplementedError in a build without NCCL. Thread-safe as the engine is.
 #ifndef TESSERA_DIST_NCCL_GPU_COLLECTIVES_H_
 #define TESSERA_DIST_NCCL_GPU_COLLECTIVES_H_
 

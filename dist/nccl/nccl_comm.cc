@@ -8,7 +8,11 @@
 #include "core/base/cuda_check.h"
 #include "core/base/error.h"
 
-#if MX_USE_CUDA
+#ifndef MX_USE_NCCL
+#define MX_USE_NCCL 0
+#endif
+
+#if MX_USE_CUDA && MX_USE_NCCL
 #include <nccl.h>
 
 #define MX_NCCL_CALL(call)                                                                  \
@@ -25,7 +29,7 @@ namespace mx {
 namespace nccl {
 namespace {
 
-#if MX_USE_CUDA
+#if MX_USE_CUDA && MX_USE_NCCL
 ncclDataType_t NcclType(DType t) {
   switch (t) {
     case kFloat32:
@@ -69,9 +73,9 @@ class DeviceGuard {
 
 }  // namespace
 
-bool NcclAvailable() { return MX_USE_CUDA != 0; }
+bool NcclAvailable() { return MX_USE_CUDA && MX_USE_NCCL; }
 
-#if MX_USE_CUDA
+#if MX_USE_CUDA && MX_USE_NCCL
 NcclComm::NcclComm(std::vector<int> devices) : devices_(std::move(devices)) {
   DeviceGuard guard;
   std::vector<ncclComm_t> comms(devices_.size());
@@ -141,8 +145,9 @@ void NcclComm::Broadcast(const void* send, const std::vector<void*>& recv, size_
 }
 #else
 NcclComm::NcclComm(std::vector<int> devices) : devices_(std::move(devices)) {
-  MX_THROW(NotImplementedError) << "this build of Tessera has no CUDA, so no NCCL; build on a "
-                                << "machine with the CUDA toolkit, or use KVStore \"local\".";
+  MX_THROW(NotImplementedError) << "this build of Tessera has no NCCL; build on a machine with "
+                                << "the CUDA toolkit and NCCL, or use KVStore \"local\" or "
+                                << "\"device\".";
 }
 NcclComm::~NcclComm() = default;
 void NcclComm::OnEveryRank(const std::function<void(size_t)>&) {}

@@ -7,7 +7,8 @@
 //
 // Thread safety: the collectives of one communicator are serialized by its mutex (NCCL needs the
 // ranks' calls of one collective to be issued together). NcclCommFor is thread-safe.
-// In a build without CUDA, NcclAvailable() is false and NcclCommFor throws NotImplementedError.
+// In a build without CUDA or NCCL (third_party/cuda: MX_USE_NCCL), NcclAvailable() is false and
+// NcclCommFor throws NotImplementedError.
 #ifndef TESSERA_DIST_NCCL_NCCL_COMM_H_
 #define TESSERA_DIST_NCCL_NCCL_COMM_H_
 

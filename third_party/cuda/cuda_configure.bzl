@@ -4,6 +4,8 @@ Creates @local_cuda with:
   defs.bzl  CUDA_ENABLED (bool), NVCC (path), CUDA_HOME (path)
   BUILD     cuda_headers, cudart, cublas, cudnn, nccl. With CUDA they carry the link flags and
             the define MX_USE_CUDA=1; without it they are empty, and the build is CPU only.
+            nccl also defines MX_USE_NCCL=1, when the toolkit holds NCCL (include/nccl.h and
+            libnccl.so); otherwise it is empty.
 
 $CUDA_HOME (default /usr/local/cuda) selects the toolkit; TESSERA_NO_CUDA=1 forces a CPU build.
 """
@@ -64,7 +66,21 @@ cc_library(
         build += _lib("cudart", ["cudart"], home, enabled, [":cuda_headers"])
     build += _lib("cublas", ["cublas"], home, enabled, [":cudart"])
     build += _lib("cudnn", ["cudnn"], home, enabled, [":cudart"])
-    build += _lib("nccl", ["nccl"], home, enabled, [":cudart"])
+    # NCCL is optional: a toolkit without it builds the "nccl" KVStore as NotImplementedError.
+    nccl = enabled and ctx.path(home + "/include/nccl.h").exists and (
+        ctx.path(home + "/lib/libnccl.so").exists or ctx.path(home + "/lib64/libnccl.so").exists
+    )
+    if nccl:
+        build += """cc_library(
+    name = "nccl",
+    defines = ["MX_USE_NCCL=1"],
+    linkopts = ["-L%s/lib64", "-Wl,-rpath,%s/lib64", "-L%s/lib", "-Wl,-rpath,%s/lib", "-lnccl"],
+    deps = [":cudart"],
+    visibility = ["//visibility:public"],
+)
+""" % (home, home, home, home)
+    else:
+        build += 'cc_library(name = "nccl", deps = [":cudart"], visibility = ["//visibility:public"])\n'
     ctx.file("BUILD", build)
     ctx.file("defs.bzl", "CUDA_ENABLED = %s\nNVCC = %r\nCUDA_HOME = %r\n" % (enabled, nvcc, home))
 

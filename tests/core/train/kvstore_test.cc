@@ -51,7 +51,7 @@ TEST(KVStore, ErrorsNameTheKeyOrType) {
 }
 
 TEST(KVStore, NcclNeedsCudaAndKeepsItsValuesOnGpus) {
-  if (!nccl::NcclAvailable()) {  // a build without CUDA (CI)
+  if (!nccl::NcclAvailable()) {  // a build without CUDA or NCCL (CI)
     EXPECT_THROW(kv::Create("nccl"), NotImplementedError);
     return;
   }
