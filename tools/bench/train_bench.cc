@@ -2,7 +2,8 @@
 // second of SGD training steps (Module Forward, Backward, Update) of the seed network (batch 8,
 // 3x224x224) and LeNet (batch 64, 1x28x28) against PyTorch 1.13 CPU (torch_train_step.py,
 // same layers, same thread count) measured in the same run, and the growth of each process's
-// peak RSS over setup and steps (each model runs in its own process on both sides).
+// peak RSS over setup and steps (each model runs in its own process on both sides); the
+// medians of five alternating runs of each side (one with --quick).
 // With --gpu both sides train on the GPU (Module on gpu(0); PyTorch on cuda, TF32 off,
 // TESSERA_PEER_PYTHON names the Python with CUDA PyTorch) and the memory figure is the peak
 // of device bytes allocated (Tessera's gpu(0) storage; torch.cuda.max_memory_allocated).
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/engine/engine.h"
 #include "core/op/kernel.h"
@@ -100,29 +102,43 @@ int main(int argc, char** argv) {
     std::printf("# device=%s threads=%d\n", on_gpu ? "gpu(0)" : "cpu", threads);
     const char* peer_name = on_gpu ? "pytorch_cuda" : "pytorch_1.13_cpu";
     const char* mem_name = on_gpu ? "peak_gpu_bytes" : "peak_rss";
+    // Ours and the peer alternate, `rounds` times each, and the medians are compared: this VM
+    // drifts by tens of percent within a minute, and alternating spreads the drift over both.
+    int rounds = quick ? 1 : 5;
     for (const char* name : {"seed", "lenet"}) {
       int reps = quick ? 2 : (std::string(name) == "seed" ? 5 : 20);
       std::string cmd = std::string(argv[0]) + " --one " + name + " " + std::to_string(reps) +
                         (on_gpu ? " gpu" : "");
-      FILE* p = popen(cmd.c_str(), "r");
-      double ours = 0, ours_rss = 0;
-      if (p) {
-        if (std::fscanf(p, "%lf %lf", &ours, &ours_rss) != 2) ours = 0;
-        pclose(p);
+      std::vector<double> ours, ours_mem, peer, peer_mem;
+      for (int r = 0; r < rounds; ++r) {
+        FILE* p = popen(cmd.c_str(), "r");
+        double speed = 0, mem = 0;
+        if (p) {
+          if (std::fscanf(p, "%lf %lf", &speed, &mem) != 2) speed = 0;
+          pclose(p);
+        }
+        std::map<std::string, double> torch = bench::RunTorchPeer(
+            "torch_train_step.py", std::string(name) + " " + std::to_string(threads) + " " +
+                                       std::to_string(reps) + (on_gpu ? " cuda" : ""));
+        if (speed <= 0 || !torch.count("samples_per_sec")) break;
+        ours.push_back(speed);
+        ours_mem.push_back(mem);
+        peer.push_back(torch["samples_per_sec"]);
+        peer_mem.push_back(torch["peak_bytes"]);
       }
-      std::map<std::string, double> torch = bench::RunTorchPeer(
-          "torch_train_step.py", std::string(name) + " " + std::to_string(threads) + " " +
-                                     std::to_string(reps) + (on_gpu ? " cuda" : ""));
-      if (ours <= 0 || !torch.count("samples_per_sec")) {
-        std::printf("# %s: a side failed to run (ours=%g, python3-torch present?)\n", name, ours);
+      if (static_cast<int>(ours.size()) < rounds) {
+        std::printf("# %s: a side failed to run (python3-torch present?)\n", name);
         continue;
       }
-      double peer = torch["samples_per_sec"];
+      double o = bench::Median(ours), q = bench::Median(peer);
+      double om = bench::Median(ours_mem), qm = bench::Median(peer_mem);
       std::printf("BENCH train_%s ours=%.4g peer=%.4g unit=samples/s ratio=%.3f peer_name=%s\n",
-                  name, ours, peer, ours / peer, peer_name);
+                  name, o, q, o / q, peer_name);
       std::printf("BENCH train_%s_%s ours=%.0f peer=%.0f unit=bytes ratio=%.3f peer_name=%s\n",
-                  name, mem_name, ours_rss, torch["peak_bytes"], torch["peak_bytes"] / ours_rss,
-                  peer_name);
+                  name, mem_name, om, qm, qm / om, peer_name);
+      std::printf("# train_%s samples/s by round (ours/peer):", name);
+      for (int r = 0; r < rounds; ++r) std::printf(" %.4g/%.4g", ours[r], peer[r]);
+      std::printf("\n");
     }
   } catch (const mx::Error& e) {
     std::fprintf(stderr, "train_bench: %s\n", e.what());
