@@ -1,9 +1,13 @@
 #include "core/ops/linalg/blas.h"
 
 #include <cblas.h>
+#ifdef TESSERA_HAVE_DNNL
+#include <oneapi/dnnl/dnnl.h>
+#endif
 
 #include <mutex>
 
+#include "core/base/error.h"
 #include "core/op/kernel.h"
 
 namespace mx {
@@ -19,6 +23,15 @@ void InitBlasThreads() {
 template <>
 void CpuGemm<float>(bool ta, bool tb, int m, int n, int k, float alpha, const float* a, int lda,
                     const float* b, int ldb, float beta, float* c, int ldc) {
+#ifdef TESSERA_HAVE_DNNL
+  if (m > 0 && n > 0 && k > 0) {
+    dnnl_status_t st =
+        dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    MX_CHECK(st == dnnl_success) << "oneDNN sgemm (" << m << "x" << n << "x" << k
+                                 << ") failed with status " << static_cast<int>(st);
+    return;
+  }
+#endif
   InitBlasThreads();
   cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n,
               k, alpha, a, lda, b, ldb, beta, c, ldc);
