@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <string>
@@ -60,9 +61,30 @@ inline std::map<std::string, double> RunPeerCommand(const std::string& cmd) {
   return out;
 }
 
+// OpenBLAS 0.3.21 does not recognise some virtual CPUs and then runs its Prescott (SSE3)
+// kernels: PyTorch's fully connected layers were 3-4x slower so on this VM. The peer gets the
+// core type its CPU's flags allow ("SkylakeX" with AVX-512, "Haswell" with AVX2 and FMA), unless
+// OPENBLAS_CORETYPE is set already; "" when neither applies.
+inline std::string OpenBlasCoreType() {
+  if (std::getenv("OPENBLAS_CORETYPE") != nullptr) return "";
+  std::ifstream in("/proc/cpuinfo");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("flags", 0) != 0) continue;
+    auto has = [&](const char* f) {
+      return (line + " ").find(std::string(" ") + f + " ") != std::string::npos;
+    };
+    if (has("avx512f") && has("avx512cd") && has("avx512bw") && has("avx512dq") && has("avx512vl"))
+      return "SkylakeX";
+    if (has("avx2") && has("fma")) return "Haswell";
+    return "";
+  }
+  return "";
+}
+
 // Runs the PyTorch peer tools/bench/<script> with `args` in its tuned configuration (jemalloc,
-// OPENBLAS_NUM_THREADS=1; see ../shared/docs/benchmarking.md) and returns its "<key> <number>"
-// lines; empty when python3 or torch is missing.
+// OPENBLAS_NUM_THREADS=1, OpenBlasCoreType; see ../shared/docs/benchmarking.md) and returns its
+// "<key> <number>" lines; empty when python3 or torch is missing.
 inline std::map<std::string, double> RunTorchPeer(const std::string& script,
                                                   const std::string& args) {
   std::string path = "tools/bench/" + script;
@@ -71,11 +93,14 @@ inline std::map<std::string, double> RunTorchPeer(const std::string& script,
   // TESSERA_PEER_PYTHON names another interpreter (a GPU machine's PyTorch venv); it runs
   // without the jemalloc preload that the Debian CPU peer is tuned with.
   const char* python = std::getenv("TESSERA_PEER_PYTHON");
+  std::string core = OpenBlasCoreType();
+  std::string blas =
+      "OPENBLAS_NUM_THREADS=1 " + (core.empty() ? "" : "OPENBLAS_CORETYPE=" + core + " ");
   std::string cmd = python
-                        ? std::string("OPENBLAS_NUM_THREADS=1 ") + python + " " + path + " " + args
+                        ? blas + python + " " + path + " " + args
                         : "LD_PRELOAD=libjemalloc.so.2 MALLOC_CONF=retain:true,dirty_decay_ms:-1,"
-                          "muzzy_decay_ms:-1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 " +
-                              path + " " + args;
+                          "muzzy_decay_ms:-1 " +
+                              blas + "/usr/bin/python3 " + path + " " + args;
   return RunPeerCommand(cmd);
 }
 
