@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <utility>
 
 #include "core/op/autograd.h"
 #include "core/op/imperative.h"
@@ -31,34 +32,37 @@ NDArray Ties(const Shape& s, DType dtype) {
 }
 
 TEST(Max2x2Pooling, ForwardAndFirstMaximumBackwardMatchNaive) {
-  const int64_t n = 2, c = 3, h = 7, w = 9, oh = 3, ow = 4;
-  for (DType dt : {kFloat32, kFloat64}) {
-    NDArray x = Ties({n, c, h, w}, dt);
-    Params p = {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}};
-    InvokeOptions train;
-    train.is_train = true;
-    ParamMap pm = ToParamMap(p);
-    std::vector<NDArray> out = InvokeAll("Pooling", {x}, pm, train);
-    ASSERT_EQ(out[0].shape(), Shape({n, c, oh, ow}));
-    NDArray dy = Rand({n, c, oh, ow}).AsType(dt);
-    std::vector<NDArray> dx = Backward("Pooling", {x}, pm, out, {dy});
-    std::vector<double> X = x.ToVector<double>(), DY = dy.ToVector<double>();
-    std::vector<double> y_want, dx_want(X.size(), 0.0);
-    for (int64_t pl = 0; pl < n * c; ++pl)
-      for (int64_t i = 0; i < oh; ++i)
-        for (int64_t j = 0; j < ow; ++j) {
-          int64_t best = -1;
-          for (int64_t a = 2 * i; a < 2 * i + 2; ++a)
-            for (int64_t b = 2 * j; b < 2 * j + 2; ++b) {
-              int64_t k = (pl * h + a) * w + b;
-              if (best < 0 || X[k] > X[best]) best = k;
-            }
-          y_want.push_back(X[best]);
-          dx_want[best] += DY[(pl * oh + i) * ow + j];
-        }
-    ExpectNDArrayNear(out[0], y_want, 0, "max pooling forward");
-    ExpectNDArrayNear(dx[0], dx_want, 0, "max pooling backward (first maximum, 0 outside)");
-  }
+  // Widths 9 (four windows a row: the 4-wide vector step) and 31 (15: 8-wide, 4-wide, 3 left).
+  const int64_t n = 2, c = 3;
+  for (auto [h, w] : {std::pair<int64_t, int64_t>{7, 9}, {6, 31}})
+    for (DType dt : {kFloat32, kFloat64}) {
+      const int64_t oh = h / 2, ow = w / 2;
+      NDArray x = Ties({n, c, h, w}, dt);
+      Params p = {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}};
+      InvokeOptions train;
+      train.is_train = true;
+      ParamMap pm = ToParamMap(p);
+      std::vector<NDArray> out = InvokeAll("Pooling", {x}, pm, train);
+      ASSERT_EQ(out[0].shape(), Shape({n, c, oh, ow}));
+      NDArray dy = Rand({n, c, oh, ow}).AsType(dt);
+      std::vector<NDArray> dx = Backward("Pooling", {x}, pm, out, {dy});
+      std::vector<double> X = x.ToVector<double>(), DY = dy.ToVector<double>();
+      std::vector<double> y_want, dx_want(X.size(), 0.0);
+      for (int64_t pl = 0; pl < n * c; ++pl)
+        for (int64_t i = 0; i < oh; ++i)
+          for (int64_t j = 0; j < ow; ++j) {
+            int64_t best = -1;
+            for (int64_t a = 2 * i; a < 2 * i + 2; ++a)
+              for (int64_t b = 2 * j; b < 2 * j + 2; ++b) {
+                int64_t k = (pl * h + a) * w + b;
+                if (best < 0 || X[k] > X[best]) best = k;
+              }
+            y_want.push_back(X[best]);
+            dx_want[best] += DY[(pl * oh + i) * ow + j];
+          }
+      ExpectNDArrayNear(out[0], y_want, 0, "max pooling forward");
+      ExpectNDArrayNear(dx[0], dx_want, 0, "max pooling backward (first maximum, 0 outside)");
+    }
   Params p = {{"kernel", {2, 2}}, {"stride", {2, 2}}};
   CheckGradient("Pooling", {Rand({2, 2, 5, 6})}, p);
   CheckAddTo("Pooling", {Rand({2, 2, 5, 7})}, p);
