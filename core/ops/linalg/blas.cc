@@ -5,6 +5,9 @@
 #include <oneapi/dnnl/dnnl.h>
 #endif
 
+#include <omp.h>
+
+#include <cstdint>
 #include <mutex>
 
 #include "core/base/error.h"
@@ -25,8 +28,14 @@ void CpuGemm<float>(bool ta, bool tb, int m, int n, int k, float alpha, const fl
                     const float* b, int ldb, float beta, float* c, int ldc) {
 #ifdef TESSERA_HAVE_DNNL
   if (m > 0 && n > 0 && k > 0) {
+    // Products of up to 2^20 multiply-adds run on the calling thread: waking the OpenMP team
+    // (asleep under OMP_WAIT_POLICY=passive) costs more than they take.
+    bool small = int64_t(m) * n * k <= (int64_t(1) << 20);
+    int team = omp_get_max_threads();
+    if (small) omp_set_num_threads(1);
     dnnl_status_t st =
         dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    if (small) omp_set_num_threads(team);
     MX_CHECK(st == dnnl_success) << "oneDNN sgemm (" << m << "x" << n << "x" << k
                                  << ") failed with status " << static_cast<int>(st);
     return;
