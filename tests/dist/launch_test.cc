@@ -285,8 +285,9 @@ TEST(Launch, RandomBytesAtTheSchedulerPortAreRejectedAndTheJobFinishes) {
   m.meta = "xyz";
   mx::ps::Header truncated = mx::ps::EncodeHeader(m, mx::ps::TokenHash("noise-job"));
   zmq_send(push, &truncated, sizeof(truncated), 0);  // announces 3 meta bytes, sends none
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  int linger = 0;
+  // Closing waits (up to 10 s) until the three are delivered: a fixed sleep and no linger lost
+  // them on a loaded machine, when the connection took longer than the sleep.
+  int linger = 10000;
   zmq_setsockopt(push, ZMQ_LINGER, &linger, sizeof(linger));
   zmq_close(push);
   zmq_ctx_term(ctx);
