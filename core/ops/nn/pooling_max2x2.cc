@@ -64,8 +64,9 @@ struct Lanes {
 };
 
 template <int N>
-__attribute__((always_inline)) inline int64_t BackwardWindows(const float* r0, const float* r1, const float* dy, float* g0,
-                               float* g1, int64_t ox, int64_t ow) {
+__attribute__((always_inline)) inline int64_t BackwardWindows(const float* r0, const float* r1,
+                                                              const float* dy, float* g0, float* g1,
+                                                              int64_t ox, int64_t ow) {
   using V = typename Lanes<N>::V;
   using I = typename Lanes<N>::I;
   I even, odd, lo, hi;
