@@ -48,6 +48,12 @@ std::vector<NDArray> split(const NDArray& data, int num_outputs, int axis, bool 
             {{"num_outputs", num_outputs}, {"axis", axis}, {"squeeze_axis", squeeze_axis}});
 }
 
+NDArray SumOn(const std::vector<NDArray>& values, Context where) {
+  NDArray sum = values[0].CopyTo(where);
+  for (size_t i = 1; i < values.size(); ++i) sum += values[i].AsInContext(where);
+  return sum;
+}
+
 }  // namespace nd
 
 namespace {

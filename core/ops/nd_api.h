@@ -114,6 +114,11 @@ NDArray stack(const std::vector<NDArray>& arrays, int axis = 0);
 std::vector<NDArray> split(const NDArray& data, int num_outputs, int axis = 1,
                            bool squeeze_axis = false);
 
+// A new array on `where` holding the element-wise sum of `values` (at least one, same shape):
+// the first copied to `where`, then each other added there in order (copied first when it
+// lives elsewhere). The KVStores' reduce by device copies.
+NDArray SumOn(const std::vector<NDArray>& values, Context where);
+
 }  // namespace nd
 
 // numpy-style operators: array-array operands broadcast (broadcast_*), scalars use _*_scalar.

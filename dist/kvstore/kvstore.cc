@@ -113,9 +113,7 @@ void KVStore::Pull(const std::vector<int>& keys, const std::vector<std::vector<N
 }
 
 NDArray KVStore::Reduce(int, const std::vector<NDArray>& values, Context where) const {
-  NDArray sum = values[0].CopyTo(where);
-  for (size_t i = 1; i < values.size(); ++i) sum += values[i].AsInContext(where);
-  return sum;
+  return nd::SumOn(values, where);
 }
 
 void KVStore::Broadcast(int, const NDArray& stored, const std::vector<NDArray>& outs) const {

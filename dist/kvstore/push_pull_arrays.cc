@@ -26,8 +26,7 @@ NDArray SumOnCpu(const char* op, int key, const Shape& shape, const std::vector<
     sum = nccl::ReduceOnGpus(values, where,
                              "KVStore::" + std::string(op) + " of key " + std::to_string(key));
   } else if (values.size() > 1) {
-    sum = values[0].CopyTo(where);
-    for (size_t i = 1; i < values.size(); ++i) sum += values[i].AsInContext(where);
+    sum = nd::SumOn(values, where);
   }
   if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
   return sum;

@@ -73,12 +73,13 @@ NDArray ReduceOnGpus(const std::vector<NDArray>& values, Context root, const std
   // Arrays that share a GPU are summed there first: NCCL has one rank per GPU.
   std::vector<NDArray> partial;
   for (const std::vector<size_t>& m : g.members) {
-    NDArray p = values[m[0]];
-    if (m.size() > 1) {
-      p = values[m[0]].CopyTo(p.context());
-      for (size_t j = 1; j < m.size(); ++j) p += values[m[j]];
+    if (m.size() == 1) {
+      partial.push_back(values[m[0]]);
+      continue;
     }
-    partial.push_back(p);
+    std::vector<NDArray> same;
+    for (size_t i : m) same.push_back(values[i]);
+    partial.push_back(nd::SumOn(same, same[0].context()));
   }
   int root_rank = std::max(g.RankOf(root.dev_id), 0);
   Context at = gpu(g.devices[root_rank]);

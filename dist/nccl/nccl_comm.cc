@@ -155,11 +155,6 @@ void NcclComm::Reduce(const std::vector<const void*>&, void*, size_t, DType, int
 void NcclComm::Broadcast(const void*, const std::vector<void*>&, size_t, DType, int) {}
 #endif
 
-int NcclComm::RankOf(int device) const {
-  auto it = std::find(devices_.begin(), devices_.end(), device);
-  return it == devices_.end() ? -1 : static_cast<int>(it - devices_.begin());
-}
-
 std::shared_ptr<NcclComm> NcclCommFor(const std::vector<int>& devices) {
   MX_CHECK_AS(ValueError, !devices.empty()) << "NCCL: a communicator needs at least one GPU.";
   std::vector<int> sorted = devices;

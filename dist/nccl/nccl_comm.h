@@ -35,8 +35,6 @@ class NcclComm {
   NcclComm& operator=(const NcclComm&) = delete;
 
   const std::vector<int>& devices() const { return devices_; }
-  // The rank of GPU `device`, or -1 when it is not in this communicator.
-  int RankOf(int device) const;
   // recv (on rank `root`) = sum over ranks r of send[r]; `count` elements of `dtype` each.
   void Reduce(const std::vector<const void*>& send, void* recv, size_t count, DType dtype,
               int root);

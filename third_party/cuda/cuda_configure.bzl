@@ -10,7 +10,7 @@ Creates @local_cuda with:
 $CUDA_HOME (default /usr/local/cuda) selects the toolkit; TESSERA_NO_CUDA=1 forces a CPU build.
 """
 
-def _lib(name, libs, home, enabled, deps = []):
+def _lib(name, libs, home, enabled, deps = [], defines = []):
     if not enabled:
         return 'cc_library(name = "%s", visibility = ["//visibility:public"])\n' % name
     lib_dirs = [home + "/lib64", home + "/lib"]
@@ -20,11 +20,12 @@ def _lib(name, libs, home, enabled, deps = []):
     opts += ["-l" + l for l in libs]
     return """cc_library(
     name = "%s",
+    defines = %r,
     linkopts = %r,
     deps = %r,
     visibility = ["//visibility:public"],
 )
-""" % (name, opts, deps)
+""" % (name, defines, opts, deps)
 
 def _cuda_configure_impl(ctx):
     home = ctx.os.environ.get("CUDA_HOME", "/usr/local/cuda")
@@ -70,17 +71,7 @@ cc_library(
     nccl = enabled and ctx.path(home + "/include/nccl.h").exists and (
         ctx.path(home + "/lib/libnccl.so").exists or ctx.path(home + "/lib64/libnccl.so").exists
     )
-    if nccl:
-        build += """cc_library(
-    name = "nccl",
-    defines = ["MX_USE_NCCL=1"],
-    linkopts = ["-L%s/lib64", "-Wl,-rpath,%s/lib64", "-L%s/lib", "-Wl,-rpath,%s/lib", "-lnccl"],
-    deps = [":cudart"],
-    visibility = ["//visibility:public"],
-)
-""" % (home, home, home, home)
-    else:
-        build += 'cc_library(name = "nccl", deps = [":cudart"], visibility = ["//visibility:public"])\n'
+    build += _lib("nccl", ["nccl"], home, nccl, [":cudart"], ["MX_USE_NCCL=1"])
     ctx.file("BUILD", build)
     ctx.file("defs.bzl", "CUDA_ENABLED = %s\nNVCC = %r\nCUDA_HOME = %r\n" % (enabled, nvcc, home))
 
