@@ -23,6 +23,9 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
       {"MXNET_CUDNN_AUTOTUNE_DEFAULT", "1",
        "1: the first use of each convolution shape on a GPU times cuDNN's algorithms and keeps "
        "the fastest (a layer's cudnn_tune=off overrides); 0: cuDNN's heuristic choice"},
+      {"TESSERA_EXEC_BATCH_CHUNK_KB", "4096",
+       "an executor without gradients runs chains of per-sample operators in batch chunks so "
+       "that their largest intermediate buffer holds about this many KiB (0: whole batches)"},
       {"MXNET_ENFORCE_DETERMINISM", "0",
        "1: GPU convolutions use only cuDNN algorithms that give bit-identical results run to run"},
       {"DMLC_ROLE", "", "parameter-server role of this process: scheduler, server or worker"},

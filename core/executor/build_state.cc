@@ -3,6 +3,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "core/base/env.h"
 #include "core/base/error.h"
 #include "core/executor/executor_state.h"
 #include "core/ndarray/init.h"
@@ -54,11 +55,71 @@ NDArray BlockView(const NDArray& block, const Shape& shape) {
   return flat.Reshape(shape.dims());
 }
 
+// The kernel call of node `nid` on the arrays of `entries`.
+OpCall MakeCall(const IndexedGraph& g, uint32_t nid, const std::vector<NDArray>& entries,
+                const std::set<uint32_t>& add_to, Context ctx) {
+  const auto& info = g[nid];
+  const OpDef& op = *info.node->attrs.op;
+  const FCompute* fn = op.compute(ctx.dev_type);
+  MX_CHECK_AS(NotImplementedError, fn != nullptr)
+      << "Bind: operator " << g.Describe(nid) << " has no kernel for " << ctx
+      << "; it runs on: " << op.devices() << ".";
+  OpCall call;
+  call.attrs = &info.node->attrs;
+  call.fn = *fn;
+  call.random = op.needs_random();
+  const std::vector<int>& mutated = op.mutate_inputs();
+  for (size_t i = 0; i < info.inputs.size(); ++i) {
+    const NDArray& a = entries[g.entry_id(info.inputs[i])];
+    MX_INTERNAL_CHECK(!a.is_none()) << "no array for input " << i << " of " << g.Describe(nid);
+    call.in.push_back(a.blob());
+    bool writes = std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) != mutated.end();
+    (writes ? call.mutable_vars : call.const_vars).push_back(a.var());
+  }
+  int n_vis = info.node->num_visible_outputs();
+  for (int j = 0; j < info.node->num_outputs(); ++j) {
+    uint32_t eid = g.entry_id(nid, j);
+    const NDArray& a = entries[eid];
+    MX_INTERNAL_CHECK(!a.is_none()) << "no array for output " << j << " of " << g.Describe(nid);
+    call.out.push_back(a.blob());
+    call.mutable_vars.push_back(a.var());
+    call.req.push_back(add_to.count(eid) ? OpReq::kAddTo : OpReq::kWrite);
+    if (j < n_vis) call.visible.emplace_back(info.node->OutputName(j), a);
+  }
+  return call;
+}
+
+// Rows [begin, begin + n) of `b` (an array whose axis 0 is the batch).
+TBlob Rows(const TBlob& b, int64_t begin, int64_t n) {
+  TBlob r = b;
+  std::vector<int64_t> dims = b.shape.dims();
+  int64_t row = b.shape.Size() / dims[0];
+  r.dptr = static_cast<char*>(b.dptr) + begin * row * static_cast<int64_t>(DTypeSize(b.dtype));
+  dims[0] = n;
+  r.shape = Shape(dims);
+  return r;
+}
+
+// `call` (node `nid` of a run) restricted to rows [begin, begin + n) of the batch: whole
+// entries by those rows, interior entries (one chunk long) by their first n rows. The
+// monitor never sees partial arrays (Forward runs the whole graph when one is set).
+OpCall ChunkCall(const IndexedGraph& g, uint32_t nid, const std::vector<int>& batch_inputs,
+                 const std::vector<bool>& interior, int64_t begin, int64_t n, OpCall call) {
+  auto rows = [&](const TBlob& b, uint32_t eid) {
+    return interior[eid] ? Rows(b, 0, n) : Rows(b, begin, n);
+  };
+  for (int i : batch_inputs) call.in[i] = rows(call.in[i], g.entry_id(g[nid].inputs[i]));
+  call.out[0] = rows(call.out[0], g.entry_id(nid, 0));
+  call.visible.clear();
+  return call;
+}
+
 }  // namespace
 
 std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Context ctx,
-                                                   BoundArrays arrays,
-                                                   const std::vector<NDArray>& reuse) {
+                                                    BoundArrays arrays,
+                                                    const std::vector<NDArray>& reuse,
+                                                    bool batch_chunks) {
   auto s = std::make_shared<Executor::State>();
   s->symbol = symbol;
   s->ctx = ctx;
@@ -146,8 +207,8 @@ std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Contex
   InferTypes(g, &s->dtypes);
   for (uint32_t nid = 0; nid < g.num_nodes(); ++nid)
     for (int i = 0; i < g[nid].node->num_outputs(); ++i)
-      MX_CHECK_AS(ShapeError, s->shapes[g.entry_id(nid, i)].ndim() > 0 &&
-                                  s->dtypes[g.entry_id(nid, i)] >= 0)
+      MX_CHECK_AS(ShapeError,
+                  s->shapes[g.entry_id(nid, i)].ndim() > 0 && s->dtypes[g.entry_id(nid, i)] >= 0)
           << "Bind: cannot infer the shape or dtype of output " << i << " of " << g.Describe(nid)
           << ".";
 
@@ -175,7 +236,9 @@ std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Contex
     uint32_t eid = g.entry_id(g.outputs()[k]);
     external[eid] = true;
     if (entries[eid].is_none())
-      entries[eid] = NDArray(s->shapes[eid], ctx, static_cast<DType>(s->dtypes[eid]));
+      entries[eid] = k < arrays.outputs.size()
+                         ? arrays.outputs[k]
+                         : NDArray(s->shapes[eid], ctx, static_cast<DType>(s->dtypes[eid]));
     s->outputs.push_back(entries[eid]);
   }
   std::set<uint32_t> add_to;
@@ -186,7 +249,16 @@ std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Contex
     if (arrays.reqs[x_arg[k]] == GradReq::kAdd) add_to.insert(eid);
   }
 
-  s->plan = PlanMemory(g, s->shapes, s->dtypes, external);
+  int64_t chunk_bytes =
+      batch_chunks && !s->has_backward ? EnvInt("TESSERA_EXEC_BATCH_CHUNK_KB") * 1024 : 0;
+  s->chunks = FindBatchChunks(g, s->shapes, s->dtypes, external,
+                              static_cast<uint32_t>(g.num_nodes()), chunk_bytes);
+  for (const BatchChunks::Run& run : s->chunks.runs)
+    for (size_t k = 0; k < run.nodes.size(); ++k)
+      if (g[run.nodes[k]].node->attrs.op->batch_inputs(g[run.nodes[k]].node->attrs, true) !=
+          run.batch_inputs[k])
+        s->chunks_hold_in_training = false;
+  s->plan = PlanMemory(g, s->shapes, s->dtypes, external, &s->chunks);
   std::vector<bool> taken(reuse.size(), false);
   for (size_t b = 0; b < s->plan.block_elements.size(); ++b) {
     int64_t n = s->plan.block_elements[b];
@@ -202,41 +274,25 @@ std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Contex
   }
   for (uint32_t eid = 0; eid < g.num_entries(); ++eid)
     if (s->plan.storage_id[eid] != MemoryPlan::kExternal)
-      entries[eid] = BlockView(s->blocks[s->plan.storage_id[eid]], s->shapes[eid]);
+      entries[eid] = BlockView(s->blocks[s->plan.storage_id[eid]], s->chunks.plan_shapes[eid]);
 
-  // One precomputed kernel call per operator node, in order.
+  // One precomputed kernel call per operator node, in order; a run of batch chunks puts its
+  // nodes' calls in a loop over the chunks.
   for (uint32_t nid = 0; nid < g.num_nodes(); ++nid) {
-    const auto& info = g[nid];
-    if (info.node->is_variable()) continue;
-    if (nid < s->num_forward_nodes) ++s->num_forward_calls;
-    const OpDef& op = *info.node->attrs.op;
-    const FCompute* fn = op.compute(ctx.dev_type);
-    MX_CHECK_AS(NotImplementedError, fn != nullptr)
-        << "Bind: operator " << g.Describe(nid) << " has no kernel for " << ctx
-        << "; it runs on: " << op.devices() << ".";
-    OpCall call;
-    call.attrs = &info.node->attrs;
-    call.fn = *fn;
-    call.random = op.needs_random();
-    const std::vector<int>& mutated = op.mutate_inputs();
-    for (size_t i = 0; i < info.inputs.size(); ++i) {
-      const NDArray& a = entries[g.entry_id(info.inputs[i])];
-      MX_INTERNAL_CHECK(!a.is_none()) << "no array for input " << i << " of " << g.Describe(nid);
-      call.in.push_back(a.blob());
-      bool writes = std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) != mutated.end();
-      (writes ? call.mutable_vars : call.const_vars).push_back(a.var());
+    if (g[nid].node->is_variable()) continue;
+    int r = s->chunks.run_of_node[nid];
+    if (r < 0) {
+      s->calls.push_back(MakeCall(g, nid, entries, add_to, ctx));
+    } else if (s->chunks.runs[r].nodes.front() == nid) {
+      const BatchChunks::Run& run = s->chunks.runs[r];
+      for (int64_t begin = 0; begin < run.batch; begin += run.rows) {
+        int64_t n = std::min(run.rows, run.batch - begin);
+        for (size_t k = 0; k < run.nodes.size(); ++k)
+          s->calls.push_back(ChunkCall(g, run.nodes[k], run.batch_inputs[k], s->chunks.interior,
+                                       begin, n, MakeCall(g, run.nodes[k], entries, add_to, ctx)));
+      }
     }
-    int n_vis = info.node->num_visible_outputs();
-    for (int j = 0; j < info.node->num_outputs(); ++j) {
-      uint32_t eid = g.entry_id(nid, j);
-      const NDArray& a = entries[eid];
-      MX_INTERNAL_CHECK(!a.is_none()) << "no array for output " << j << " of " << g.Describe(nid);
-      call.out.push_back(a.blob());
-      call.mutable_vars.push_back(a.var());
-      call.req.push_back(add_to.count(eid) ? OpReq::kAddTo : OpReq::kWrite);
-      if (j < n_vis) call.visible.emplace_back(info.node->OutputName(j), a);
-    }
-    s->calls.push_back(std::move(call));
+    if (nid < s->num_forward_nodes) s->num_forward_calls = s->calls.size();
   }
   return s;
 }

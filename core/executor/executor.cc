@@ -39,8 +39,7 @@ std::vector<NDArray> Collect(const std::vector<std::string>& names,
   return out;
 }
 
-void RunCalls(const std::shared_ptr<Executor::State>& s, size_t begin, size_t end,
-              bool is_train) {
+void RunCalls(const std::shared_ptr<Executor::State>& s, size_t begin, size_t end, bool is_train) {
   Engine* engine = Engine::Get();
   for (size_t k = begin; k < end; ++k) {
     const OpCall* call = &s->calls[k];
@@ -70,7 +69,8 @@ GradReq ParseGradReq(const std::string& s) {
   if (s == "null") return GradReq::kNull;
   if (s == "write") return GradReq::kWrite;
   if (s == "add") return GradReq::kAdd;
-  MX_THROW(ValueError) << "grad_req '" << s << "' is not valid; use \"write\", \"add\" or \"null\".";
+  MX_THROW(ValueError) << "grad_req '" << s
+                       << "' is not valid; use \"write\", \"add\" or \"null\".";
 }
 
 Executor Executor::Bind(const Symbol& symbol, Context ctx, const BindArgs& a) {
@@ -80,10 +80,10 @@ Executor Executor::Bind(const Symbol& symbol, Context ctx, const BindArgs& a) {
   arrays.aux = Collect(symbol.ListAuxiliaryStates(), a.aux_states, "auxiliary state", true);
   arrays.grads = Collect(arg_names, a.args_grad, "argument", false);
   for (const auto& kv : a.grad_req)
-    MX_CHECK_AS(ValueError, std::find(arg_names.begin(), arg_names.end(), kv.first) !=
-                                arg_names.end())
-        << "Bind: grad_req names '" << kv.first << "', which is not an argument; arguments: "
-        << Join(arg_names) << ".";
+    MX_CHECK_AS(ValueError,
+                std::find(arg_names.begin(), arg_names.end(), kv.first) != arg_names.end())
+        << "Bind: grad_req names '" << kv.first
+        << "', which is not an argument; arguments: " << Join(arg_names) << ".";
   for (size_t i = 0; i < arg_names.size(); ++i) {
     auto it = a.grad_req.find(arg_names[i]);
     GradReq req = it != a.grad_req.end() ? it->second : a.default_grad_req;
@@ -103,8 +103,8 @@ Executor Executor::SimpleBind(const Symbol& symbol, Context ctx, const SimpleBin
   TypeInference types = symbol.InferType(a.dtypes);
   std::vector<std::string> arg_names = symbol.ListArguments();
   for (const auto& kv : a.grad_reqs)
-    MX_CHECK_AS(ValueError, std::find(arg_names.begin(), arg_names.end(), kv.first) !=
-                                arg_names.end())
+    MX_CHECK_AS(ValueError,
+                std::find(arg_names.begin(), arg_names.end(), kv.first) != arg_names.end())
         << "SimpleBind: grad_reqs names '" << kv.first << "', which is not an argument; "
         << "arguments: " << Join(arg_names) << ".";
   auto type_of = [](int t) { return t < 0 ? kFloat32 : static_cast<DType>(t); };
@@ -124,6 +124,19 @@ Executor Executor::SimpleBind(const Symbol& symbol, Context ctx, const SimpleBin
 }
 
 const std::vector<NDArray>& Executor::Forward(bool is_train) {
+  // Batch chunks write partial intermediates and assume inference statistics: with a monitor,
+  // or in training mode where an operator mixes samples, the graph runs whole (planned and
+  // allocated on first need).
+  if (!s_->chunks.runs.empty() && (s_->monitor || (is_train && !s_->chunks_hold_in_training))) {
+    if (!s_->whole) {
+      BoundArrays arrays = s_->bound;
+      arrays.outputs = s_->outputs;
+      s_->whole = BuildExecutorState(s_->symbol, s_->ctx, std::move(arrays), {}, false);
+    }
+    s_->whole->monitor = s_->monitor;
+    RunCalls(s_->whole, 0, s_->whole->num_forward_calls, is_train);
+    return s_->outputs;
+  }
   RunCalls(s_, 0, s_->num_forward_calls, is_train);
   return s_->outputs;
 }
@@ -134,8 +147,8 @@ void Executor::Backward(const std::vector<NDArray>& head_grads) {
       << "args_grad was given). Bind with gradient arrays to train.";
   if (!head_grads.empty()) {
     MX_CHECK_AS(ValueError, head_grads.size() == s_->outputs.size())
-        << "Backward: " << head_grads.size() << " head gradients given for "
-        << s_->outputs.size() << " outputs (" << Join(s_->out_names) << ").";
+        << "Backward: " << head_grads.size() << " head gradients given for " << s_->outputs.size()
+        << " outputs (" << Join(s_->out_names) << ").";
     for (size_t k = 0; k < head_grads.size(); ++k) {
       if (s_->head_grads[k].is_none()) continue;  // no operator reads this head gradient
       MX_CHECK_AS(ShapeError, head_grads[k].shape() == s_->outputs[k].shape())
@@ -209,7 +222,9 @@ MemoryReport Executor::memory() const {
   r.planned_bytes = s_->plan.planned_bytes;
   r.naive_bytes = s_->plan.naive_bytes;
   r.peak_live_bytes = s_->plan.peak_live_bytes;
-  r.num_nodes = static_cast<int>(s_->calls.size());
+  for (uint32_t nid = 0; nid < s_->graph->num_nodes(); ++nid)
+    if (!(*s_->graph)[nid].node->is_variable()) ++r.num_nodes;
+  r.chunk_runs = static_cast<int>(s_->chunks.runs.size());
   return r;
 }
 

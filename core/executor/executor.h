@@ -29,27 +29,33 @@ enum class GradReq { kNull, kWrite, kAdd };
 GradReq ParseGradReq(const std::string& s);
 
 struct BindArgs {
-  std::map<std::string, NDArray> args;        // every argument, by name
-  std::map<std::string, NDArray> args_grad;   // gradient arrays; arguments without one get none
-  std::map<std::string, GradReq> grad_req;    // per argument; default below where a grad exists
+  std::map<std::string, NDArray> args;       // every argument, by name
+  std::map<std::string, NDArray> args_grad;  // gradient arrays; arguments without one get none
+  std::map<std::string, GradReq> grad_req;   // per argument; default below where a grad exists
   GradReq default_grad_req = GradReq::kWrite;
   std::map<std::string, NDArray> aux_states;  // every auxiliary state, by name
 };
 
 struct SimpleBindArgs {
-  std::map<std::string, Shape> shapes;  // at least the data shapes; the rest is inferred
-  std::map<std::string, DType> dtypes;  // default float32
-  GradReq grad_req = GradReq::kWrite;   // for every argument ...
+  std::map<std::string, Shape> shapes;       // at least the data shapes; the rest is inferred
+  std::map<std::string, DType> dtypes;       // default float32
+  GradReq grad_req = GradReq::kWrite;        // for every argument ...
   std::map<std::string, GradReq> grad_reqs;  // ... unless given here
 };
 
 // Bytes of intermediate buffers (every entry not bound to a caller's array and not an output):
-// as planned, and with one buffer per entry.
+// as planned, and with one buffer per entry. An executor without gradients runs chains of
+// per-sample operators (convolution, batch norm, activation, pooling) a few rows of the batch
+// at a time when their intermediates exceed TESSERA_EXEC_BATCH_CHUNK_KB, so those are planned
+// at one chunk's size (core/pass/batch_chunks.h); Forward(true) through a training-mode
+// BatchNorm, or a monitor, makes such an executor plan the whole graph once more on first use
+// (not counted here).
 struct MemoryReport {
   int64_t planned_bytes = 0;
   int64_t naive_bytes = 0;
   int64_t peak_live_bytes = 0;  // the least any plan could use (plan_memory.h)
   int num_nodes = 0;            // operator nodes, forward and backward
+  int chunk_runs = 0;           // chains of operators run in batch chunks
 };
 
 // Sees each operator's visible outputs after it is pushed: (output name, array). Reading the

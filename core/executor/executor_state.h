@@ -10,6 +10,7 @@
 
 #include "core/executor/executor.h"
 #include "core/op/op_def.h"
+#include "core/pass/batch_chunks.h"
 #include "core/pass/plan_memory.h"
 #include "core/symbol/indexed_graph.h"
 
@@ -26,10 +27,12 @@ struct OpCall {
   std::vector<std::pair<std::string, NDArray>> visible;  // for the monitor
 };
 
-// The caller's arrays in List*() order (none where absent).
+// The caller's arrays in List*() order (none where absent); `outputs`: arrays to write the
+// outputs into (empty: new ones).
 struct BoundArrays {
   std::vector<NDArray> args, grads, aux;
   std::vector<GradReq> reqs;
+  std::vector<NDArray> outputs;
 };
 
 struct Executor::State {
@@ -46,6 +49,11 @@ struct Executor::State {
   bool has_backward = false;
   std::vector<Shape> shapes;
   std::vector<int> dtypes;
+  BatchChunks chunks;  // runs executed a few rows at a time (inference executors only)
+  // Whether every run's operators also treat samples on their own in training mode
+  // (Forward(true) then runs the same calls; else it runs `whole`).
+  bool chunks_hold_in_training = true;
+  std::shared_ptr<State> whole;  // the same graph without chunks, built on first need
   MemoryPlan plan;
   std::vector<NDArray> blocks;
   std::vector<NDArray> entries;  // per entry of `graph`
@@ -55,10 +63,13 @@ struct Executor::State {
 };
 
 // Builds the bound graph. `reuse`: blocks of an earlier executor to take over where large
-// enough (Reshape). Errors as Executor::Bind.
+// enough (Reshape). `batch_chunks`: whether a graph without gradients may run in batch chunks
+// (core/pass/batch_chunks.h; the target size is TESSERA_EXEC_BATCH_CHUNK_KB). Errors as
+// Executor::Bind.
 std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Context ctx,
-                                                   BoundArrays arrays,
-                                                   const std::vector<NDArray>& reuse);
+                                                    BoundArrays arrays,
+                                                    const std::vector<NDArray>& reuse,
+                                                    bool batch_chunks = true);
 
 }  // namespace mx
 

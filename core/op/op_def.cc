@@ -91,6 +91,11 @@ OpDef& OpDef::RequestRandom() {
   return *this;
 }
 
+OpDef& OpDef::BatchInputs(FBatchInputs f) {
+  batch_inputs_ = std::move(f);
+  return *this;
+}
+
 int OpDef::num_visible_outputs(const OpAttrs& a) const {
   return num_visible_outputs_ ? num_visible_outputs_(a) : num_outputs(a);
 }
@@ -201,8 +206,7 @@ const OpDef& OpRegistry::Find(const std::string& name) const {
   };
   for (const auto& kv : ops_) {
     std::string a = lower(kv.first), b = lower(name);
-    if (a.find(b) != std::string::npos || b.find(a) != std::string::npos ||
-        distance(a, b) <= 2)
+    if (a.find(b) != std::string::npos || b.find(a) != std::string::npos || distance(a, b) <= 2)
       similar += (similar.empty() ? "" : ", ") + kv.first;
   }
   MX_THROW(ValueError) << "no operator named '" << name << "' is registered"

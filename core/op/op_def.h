@@ -58,6 +58,13 @@ using FInferType = std::function<bool(const OpAttrs&, std::vector<int>*, std::ve
 using FNumArgs = std::function<int(const OpAttrs&)>;
 using FListNames = std::function<std::vector<std::string>(const OpAttrs&)>;
 using FParse = std::function<std::shared_ptr<const void>(const ParamMap&, const std::string&)>;
+// The inputs split by rows (axis 0) when the operator runs on a batch in chunks, or {} where
+// these attributes (and is_train) make samples depend on each other.
+using FBatchInputs = std::function<std::vector<int>(const OpAttrs&, bool is_train)>;
+// FBatchInputs of an operator whose `inputs` are always split by rows.
+inline FBatchInputs AlwaysBatchInputs(std::vector<int> inputs) {
+  return [inputs](const OpAttrs&, bool) { return inputs; };
+}
 
 class OpDef {
  public:
@@ -108,6 +115,11 @@ class OpDef {
   OpDef& InputInit(int index, std::string init);
   // The operator draws random numbers: it gets OpContext::rng, ordered by the engine.
   OpDef& RequestRandom();
+  // The operator treats each sample (row of axis 0) of the returned inputs and of output 0 on
+  // its own: running it on row slices of them, with the other inputs whole, gives those rows
+  // of the full result, and its other outputs come out the same for every slice. Inference
+  // executors run chains of such operators in batch chunks (core/pass/batch_chunks.h).
+  OpDef& BatchInputs(FBatchInputs f);
 
   // Use.
   const std::string& name() const { return name_; }
@@ -124,6 +136,11 @@ class OpDef {
   std::vector<std::string> param_docs() const;
   const std::vector<int>& mutate_inputs() const { return mutate_inputs_; }
   bool needs_random() const { return needs_random_; }
+  // The inputs split by rows for these attributes, or {} (also for operators without the
+  // property).
+  std::vector<int> batch_inputs(const OpAttrs& a, bool is_train) const {
+    return batch_inputs_ ? batch_inputs_(a, is_train) : std::vector<int>{};
+  }
   int num_visible_outputs(const OpAttrs& a) const;
   // The gradient function, or nullptr for operators without one.
   const FGradient* gradient() const { return gradient_ ? &gradient_ : nullptr; }
@@ -152,6 +169,7 @@ class OpDef {
   FNumArgs num_visible_outputs_;
   FGradient gradient_;
   bool needs_random_ = false;
+  FBatchInputs batch_inputs_;
 };
 
 class OpRegistry {

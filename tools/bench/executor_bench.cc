@@ -4,7 +4,10 @@
 //                 same calls made imperatively (mx::nd);
 //   seed_kernels  the seed network's forward+backward through the executor against the sum of
 //                 its kernels run back to back (ratio = kernel sum / executor time);
-//   seed_step     the same training step against PyTorch 1.13 CPU (torch_seed_step.py).
+//   seed_step     the same training step against PyTorch 1.13 CPU (torch_seed_step.py);
+//   seed_infer    the seed network's inference forward (batch chunks on, the default) against
+//                 PyTorch's eval-mode forward under no_grad; the same executor with
+//                 TESSERA_EXEC_BATCH_CHUNK_KB=0 (whole batches) is timed beside it.
 // --quick: smaller shapes and fewer repetitions.
 #include <algorithm>
 #include <chrono>
@@ -26,14 +29,23 @@ namespace {
 
 using bench::MedianSeconds;
 
-mx::Executor Bind(const mx::Symbol& net, const mx::Shape& data, mx::GradReq req) {
+// `chunk_kb` < 0: TESSERA_EXEC_BATCH_CHUNK_KB as the environment has it.
+mx::Executor Bind(const mx::Symbol& net, const mx::Shape& data, mx::GradReq req,
+                  int chunk_kb = -1) {
+  const char* env = std::getenv("TESSERA_EXEC_BATCH_CHUNK_KB");
+  std::string saved = env ? env : "";
+  if (chunk_kb >= 0) setenv("TESSERA_EXEC_BATCH_CHUNK_KB", std::to_string(chunk_kb).c_str(), 1);
   mx::SimpleBindArgs a;
   a.shapes = {{"data", data}};
   a.grad_req = req;
   a.grad_reqs = {{"data", mx::GradReq::kNull}};
   if (net.ListArguments().back() == "softmax_label")
     a.grad_reqs["softmax_label"] = mx::GradReq::kNull;
-  return mx::Executor::SimpleBind(net, mx::cpu(), a);
+  mx::Executor e = mx::Executor::SimpleBind(net, mx::cpu(), a);
+  if (chunk_kb >= 0)
+    env ? setenv("TESSERA_EXEC_BATCH_CHUNK_KB", saved.c_str(), 1)
+        : unsetenv("TESSERA_EXEC_BATCH_CHUNK_KB");
+  return e;
 }
 
 void Memory(const std::string& name, const mx::Symbol& net, const mx::Shape& data,
@@ -43,9 +55,12 @@ void Memory(const std::string& name, const mx::Symbol& net, const mx::Shape& dat
               name.c_str(), static_cast<long long>(r.planned_bytes),
               static_cast<long long>(r.naive_bytes),
               static_cast<double>(r.naive_bytes) / static_cast<double>(r.planned_bytes));
-  std::printf("# memory_%s: peak live bytes %lld (no plan can go below); planned/peak %.3f\n",
-              name.c_str(), static_cast<long long>(r.peak_live_bytes),
-              static_cast<double>(r.planned_bytes) / static_cast<double>(r.peak_live_bytes));
+  std::printf(
+      "# memory_%s: data %s, %d run(s) in batch chunks; peak live bytes %lld (no plan with "
+      "these chunks and in-place choices goes below); planned/peak %.3f\n",
+      name.c_str(), data.ToString().c_str(), r.chunk_runs,
+      static_cast<long long>(r.peak_live_bytes),
+      static_cast<double>(r.planned_bytes) / static_cast<double>(r.peak_live_bytes));
 }
 
 void Overhead(int reps) {
@@ -94,7 +109,11 @@ int main(int argc, char** argv) {
     int threads = mx::CpuKernelThreads();
     std::printf("# threads=%d\n", threads);
     Memory("seed_train", mx::models::SeedNet(128, true), {8, 3, 28, 28}, mx::GradReq::kWrite);
+    // The seed shapes (batch 64 at 28x28, batch 8 at 224x224), and batch 8 at 28x28,
+    // whose 3.2 MB intermediates stay under the default chunk target (whole batches).
     Memory("seed_infer", mx::models::SeedNet(128, true), {8, 3, 28, 28}, mx::GradReq::kNull);
+    Memory("seed_infer_b64", mx::models::SeedNet(128, true), {64, 3, 28, 28}, mx::GradReq::kNull);
+    Memory("seed_infer_224", mx::models::SeedNet(128, true), {8, 3, 224, 224}, mx::GradReq::kNull);
     Memory("resnet20_train", mx::models::ResNet(20, 16, 10), {8, 16, 32, 32}, mx::GradReq::kWrite);
     Memory("resnet20_infer", mx::models::ResNet(20, 16, 10), {8, 16, 32, 32}, mx::GradReq::kNull);
     Overhead(reps);
@@ -119,6 +138,26 @@ int main(int argc, char** argv) {
       sums.push_back(KernelSum(s));
     }
     double exe = bench::Median(steps), kernels = bench::Median(sums);
+    // Inference with the default batch chunks and with whole batches, alternating, on the
+    // training executor's weights.
+    mx::Executor chunked = Bind(mx::models::SeedNet(128, true), {n, 3, h, h}, mx::GradReq::kNull);
+    mx::Executor whole = Bind(mx::models::SeedNet(128, true), {n, 3, h, h}, mx::GradReq::kNull, 0);
+    for (mx::Executor* x : {&chunked, &whole})
+      for (auto& [name, array] : x->arg_dict()) e.arg_dict().at(name).CopyTo(array);
+    std::vector<double> chunked_t, whole_t;
+    auto infer = [](mx::Executor* x) {
+      return bench::SecondsOf([x] {
+        x->Forward(false);
+        mx::Engine::Get()->WaitForAll();
+      });
+    };
+    infer(&chunked);
+    infer(&whole);
+    for (int i = 0; i < 2 * reps; ++i) {
+      chunked_t.push_back(infer(&chunked));
+      whole_t.push_back(infer(&whole));
+    }
+    double infer_chunked = bench::Median(chunked_t), infer_whole = bench::Median(whole_t);
     std::printf(
         "BENCH seed_kernels_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
         "peer_name=sum_of_kernels\n",
@@ -131,6 +170,18 @@ int main(int argc, char** argv) {
           "BENCH seed_step_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
           "peer_name=pytorch_1.13_cpu\n",
           static_cast<long long>(n), exe, torch["seed_step"], torch["seed_step"] / exe);
+      if (torch.count("seed_infer")) {
+        std::printf(
+            "BENCH seed_infer_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
+            "peer_name=pytorch_1.13_cpu_eval_no_grad\n",
+            static_cast<long long>(n), infer_chunked, torch["seed_infer"],
+            torch["seed_infer"] / infer_chunked);
+      }
+      std::printf(
+          "# seed_infer b%lld: %d run(s) in batch chunks, %.4g s; whole batches "
+          "(TESSERA_EXEC_BATCH_CHUNK_KB=0) %.4g s; whole/chunked %.3f\n",
+          static_cast<long long>(n), chunked.memory().chunk_runs, infer_chunked, infer_whole,
+          infer_whole / infer_chunked);
       mx::MemoryReport r = e.memory();
       std::printf(
           "# seed b%lld: executor plans %lld intermediate bytes; PyTorch peak RSS grew "

@@ -1,7 +1,8 @@
 """PyTorch peer for //tools/bench:executor_bench: one training step (forward, cross-entropy,
 backward) of the seed network (conv 3x3x128 pad 1, batch norm, relu, 2x2 max pool, fc to 2).
 
-Prints "seed_step <median seconds>" and "seed_peak_rss_delta <bytes>". Run in its tuned
+Prints "seed_step <median seconds>" and "seed_peak_rss_delta <bytes>", then "seed_infer
+<median seconds>" for the forward pass alone in eval mode under torch.no_grad(). Run in its tuned
 configuration (jemalloc, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(threads)).
 """
 import resource
@@ -33,6 +34,9 @@ def main():
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print("seed_step", median, flush=True)
     print("seed_peak_rss_delta", (rss1 - rss0) * 1024, flush=True)
+    net.eval()
+    with torch.no_grad():
+        print("seed_infer", median_time(lambda: net(x), reps), flush=True)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ MX_BROADCAST_BINARY_OPS(MX_REGISTER_BROADCAST)
       .InferShape(SameShapeInferShape)                             \
       .InferType(SameTypeInferType)                                \
       .InplaceOption({{0, 0}, {1, 0}})                             \
+      .BatchInputs(AlwaysBatchInputs({0, 1}))                      \
       .Compute(DeviceType::kCPU, BinaryCompute<CPU, mop::functor>) \
       .Gradient(ElemwiseGradient(#name));
 MX_ELEMWISE_BINARY_OPS(MX_REGISTER_ELEMWISE)
@@ -41,6 +42,7 @@ MX_ELEMWISE_BINARY_OPS(MX_REGISTER_ELEMWISE)
       .InferShape(SameShapeInferShape)                             \
       .InferType(SameTypeInferType)                                \
       .InplaceOption({{0, 0}})                                     \
+      .BatchInputs(AlwaysBatchInputs({0}))                         \
       .Compute(DeviceType::kCPU, ScalarCompute<CPU, mop::functor>) \
       .Gradient(ElemwiseGradient(#name));
 MX_SCALAR_OPS(MX_REGISTER_SCALAR)
@@ -54,6 +56,7 @@ MX_SCALAR_OPS(MX_REGISTER_SCALAR)
       .InferShape(SameShapeInferShape)                            \
       .InferType(SameTypeInferType)                               \
       .InplaceOption({{0, 0}})                                    \
+      .BatchInputs(AlwaysBatchInputs({0}))                        \
       .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::functor>) \
       .Gradient(ElemwiseGradient(#name));
 MX_UNARY_OPS(MX_REGISTER_UNARY)

@@ -14,6 +14,7 @@ MX_REGISTER_OP(Activation)
     .InferShape(SameShapeInferShape)
     .InferType(SameTypeInferType)
     .InplaceOption({{0, 0}})
+    .BatchInputs(AlwaysBatchInputs({0}))
     .Compute(DeviceType::kCPU, ActivationForward<CPU>)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       // Only softsign's derivative needs the input; the others read the output alone, so the

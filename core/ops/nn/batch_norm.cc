@@ -203,6 +203,13 @@ MX_REGISTER_OP(BatchNorm)
     .InferShape(BatchNormShape)
     .InferType(SameTypeInferType)
     .InplaceOption({{0, 0}})  // statistics are taken per channel before that channel is written
+    // The moving statistics (not the batch's) make samples independent; a channel axis of 0
+    // (or one counted from the end) might be the batch axis.
+    .BatchInputs([](const OpAttrs& a, bool is_train) {
+      const auto& p = a.get<BatchNormParam>();
+      bool global = !is_train || p.use_global_stats;
+      return global && p.axis > 0 ? std::vector<int>{0} : std::vector<int>{};
+    })
     .Compute(DeviceType::kCPU, BatchNormForward)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       std::vector<GradEntry> g =

@@ -193,6 +193,7 @@ MX_REGISTER_OP(Convolution)
     .InputNames(DataWeightBiasInputs<ConvolutionParam>)
     .InferShape(ConvolutionShape)
     .InferType(SameTypeInferType)
+    .BatchInputs(AlwaysBatchInputs({0}))
     .Compute(DeviceType::kCPU, ConvolutionForward)
     .Gradient(GradientViaDataWeight("_backward_Convolution"));
 

@@ -75,6 +75,7 @@ MX_REGISTER_OP(LeakyReLU)
     })
     .InferShape(LeakyShape)
     .InferType(SameTypeInferType)
+    .BatchInputs(AlwaysBatchInputs({0}))
     .Compute(DeviceType::kCPU, LeakyForward)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       std::vector<GradEntry> in = {ctx->OutGrad(0), ctx->Input(0)};

@@ -123,6 +123,7 @@ MX_REGISTER_OP(Pooling)
     .InputNames({"data"})
     .InferShape(PoolingShape)
     .InferType(SameTypeInferType)
+    .BatchInputs(AlwaysBatchInputs({0}))
     .Compute(DeviceType::kCPU, PoolingForwardCpu)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       return ctx->Op("_backward_Pooling", {ctx->OutGrad(0), ctx->Input(0)}, attrs.dict);
