@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 
 #include "core/op/autograd.h"
 #include "core/op/imperative.h"
@@ -185,6 +186,39 @@ INSTANTIATE_TEST_SUITE_P(Layers, GpuLayers, ::testing::ValuesIn(Cases()),
                          [](const ::testing::TestParamInfo<LayerCase>& info) {
                            return info.param.name;
                          });
+
+// An inference executor on gpu(0) runs conv -> batch norm -> relu -> pool in batch chunks
+// (core/pass/batch_chunks.h: row slices of device arrays into cuDNN); same as cpu(0) whole.
+TEST(GpuExecutor, BatchChunkedInferenceMatchesCpu) {
+  if (GpuCount() == 0) GTEST_SKIP() << "no GPU";
+  Symbol x = sym::Convolution(sym::Variable("data"),
+                              {{"num_filter", 16}, {"kernel", {3, 3}}, {"pad", {1, 1}}}, "c");
+  x = sym::Activation(sym::BatchNorm(x, {{"fix_gamma", false}}, "bn"), {{"act_type", "relu"}}, "r");
+  x = sym::Pooling(x, {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}}, "p");
+  auto bind = [&](Context ctx, const char* kb) {
+    setenv("TESSERA_EXEC_BATCH_CHUNK_KB", kb, 1);
+    SimpleBindArgs a;
+    a.shapes = {{"data", {5, 3, 20, 20}}};
+    a.grad_req = GradReq::kNull;
+    Executor e = Executor::SimpleBind(x, ctx, a);
+    unsetenv("TESSERA_EXEC_BATCH_CHUNK_KB");
+    uint32_t seed = 1;
+    for (auto& [name, arr] : e.arg_dict()) {
+      random::Seed(seed++);
+      nd::random::uniform(-1, 1, arr.shape()).CopyTo(arr);
+    }
+    for (auto& [name, arr] : e.aux_dict()) {
+      random::Seed(seed++);
+      nd::random::uniform(0.5, 1.5, arr.shape()).CopyTo(arr);
+    }
+    return e;
+  };
+  Executor on_cpu = bind(cpu(), "0"), on_gpu = bind(gpu(0), "52");
+  EXPECT_EQ(on_cpu.memory().chunk_runs, 0);
+  EXPECT_EQ(on_gpu.memory().chunk_runs, 1);  // 25 KiB a sample: chunks of 2, 2 and 1 rows
+  for (int pass = 0; pass < 2; ++pass)
+    ExpectClose(on_cpu.Forward(false)[0], on_gpu.Forward(false)[0], 1e-4, "chunked on gpu");
+}
 
 }  // namespace
 }  // namespace mx
