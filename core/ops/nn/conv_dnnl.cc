@@ -44,13 +44,14 @@ struct Variant {
 enum Pass { kForward = 0, kBackwardData = 1, kBackwardWeights = 2 };
 
 // Every primitive one geometry needs, built on first use. variants[0] has oneDNN's own
-// layouts (or plain ones, see Build); variants[1], where autotuning is on, NHWC activations.
-// Each pass runs in the variant that measured faster on its first call.
+// layouts (or plain ones, see Build); variants[1], where Build adds it, NHWC activations.
 struct ConvPrimitives {
   memory::desc user_src, user_wei, user_dst, bias;
   std::vector<Variant> variants;
   std::mutex tune_mu;
-  int choice[3] = {-1, -1, -1};  // per Pass: the index of the faster variant, once measured
+  // Per Pass: the variant it runs in; -1: time them on the pass's next call (autotuning).
+  int choice[3] = {-1, -1, -1};
+  int rule[3] = {-1, -1, -1};  // the choice Build made (DnnlConvPinVariant(-1) restores it)
 };
 
 using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
@@ -112,10 +113,16 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   bool plain = v.fwd_pd.src_desc() == p->user_src && v.fwd_pd.dst_desc() != p->user_dst;
   if (plain) v = Describe(g, p->user_src, p->user_wei, p->user_dst, p->bias);
   p->variants.push_back(std::move(v));
-  // NHWC activations, timed against the blocked ones per pass: for channel counts that are
-  // not multiples of 16 (LeNet's 20 -> 50) the blocked layout pads every pixel's channels.
+  // NHWC activations. Blocked layouts pad each pixel's channels to a multiple of 16 (LeNet's
+  // 20 input channels to 32); NHWC does not. The fixed rule, measured on this project's shapes
+  // (RESULTS.md, session 9): such inputs run the forward and weight-gradient passes in NHWC
+  // (1.2-1.9x faster), the data-gradient pass (as often slower in NHWC) and every other
+  // geometry blocked. With TESSERA_DNNL_AUTOTUNE each pass times both instead; the choice
+  // then depends on the machine's load, and results can differ in the last bits between
+  // processes (no bit-identical resume), so it is not the default.
   static const bool tune = EnvBool("TESSERA_DNNL_AUTOTUNE");
-  if (!plain && tune) {
+  bool padded = (s.c / s.groups) % 16 != 0;
+  if (!plain && (tune || padded)) {
     try {
       p->variants.push_back(Describe(g, memory::desc(src, dt::f32, tag::nhwc), any_wei,
                                      memory::desc(dst, dt::f32, tag::nhwc), p->bias));
@@ -123,6 +130,12 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
       // No NHWC implementation for this geometry: the blocked variant alone.
     }
   }
+  bool nhwc = p->variants.size() > 1 && padded;
+  if (!tune) {
+    p->rule[kForward] = p->rule[kBackwardWeights] = nhwc ? 1 : 0;
+    p->rule[kBackwardData] = 0;
+  }
+  std::copy(p->rule, p->rule + 3, p->choice);
   return p;
 }
 
@@ -280,8 +293,9 @@ void RunBackwardWeights(const ConvPrimitives& p, const Variant& v, int64_t filte
     for (int64_t f = 0; f < filters; ++f) db[f] = (add_db ? db[f] : 0.0f) + btmp[f];
 }
 
-// The variant `pass` runs in: on the pass's first call with several variants, each runs
-// `run` once to warm up and twice timed (into scratch results), and the fastest is kept.
+// The variant `pass` runs in: Build's rule, or (autotuning) on the pass's first call each
+// variant runs `run` once to warm up and twice timed (into scratch results), and the fastest
+// is kept.
 template <typename F>
 int Choose(ConvPrimitives* p, Pass pass, F run) {
   if (p->variants.size() == 1) return 0;
@@ -357,7 +371,7 @@ void DnnlConvPinVariant(const DnnlConvShape& s, bool has_bias, int variant) {
   auto p = Get(s, has_bias);
   MX_INTERNAL_CHECK(variant >= -1 && variant < static_cast<int>(p->variants.size()));
   std::lock_guard<std::mutex> lock(p->tune_mu);
-  for (int& c : p->choice) c = variant;
+  for (int i = 0; i < 3; ++i) p->choice[i] = variant >= 0 ? variant : p->rule[i];
 }
 
 #else  // !TESSERA_HAVE_DNNL
