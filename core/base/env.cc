@@ -23,8 +23,7 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
       {"TESSERA_DNNL_AUTOTUNE", "0",
        "1: the first call of each pass of each CPU convolution shape times oneDNN's blocked "
        "layout against NHWC and keeps the faster (processes may then choose differently and "
-       "differ in the last bits: no bit-identical resume); 0: a fixed rule (NHWC for the "
-       "forward and weight-gradient passes when input channels are not a multiple of 16)"},
+       "differ in the last bits: no bit-identical resume); 0: the blocked layout"},
       {"MXNET_CUDNN_AUTOTUNE_DEFAULT", "1",
        "1: the first use of each convolution shape on a GPU times cuDNN's algorithms and keeps "
        "the fastest (a layer's cudnn_tune=off overrides); 0: cuDNN's heuristic choice"},

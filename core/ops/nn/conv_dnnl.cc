@@ -113,16 +113,16 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   bool plain = v.fwd_pd.src_desc() == p->user_src && v.fwd_pd.dst_desc() != p->user_dst;
   if (plain) v = Describe(g, p->user_src, p->user_wei, p->user_dst, p->bias);
   p->variants.push_back(std::move(v));
-  // NHWC activations. Blocked layouts pad each pixel's channels to a multiple of 16 (LeNet's
-  // 20 input channels to 32); NHWC does not. The fixed rule, measured on this project's shapes
-  // (RESULTS.md, session 9): such inputs run the forward and weight-gradient passes in NHWC
-  // (1.2-1.9x faster), the data-gradient pass (as often slower in NHWC) and every other
-  // geometry blocked. With TESSERA_DNNL_AUTOTUNE each pass times both instead; the choice
-  // then depends on the machine's load, and results can differ in the last bits between
-  // processes (no bit-identical resume), so it is not the default.
+  // NHWC activations, only with TESSERA_DNNL_AUTOTUNE: each pass then times both layouts on
+  // its first call and keeps the faster. Blocked layouts pad each pixel's channels to a
+  // multiple of 16 (LeNet's 20 input channels to 32) and NHWC does not, so such layers gain
+  // (RESULTS.md, session 9), but the choice depends on the machine's load: processes may
+  // choose differently and differ in the last bits (no bit-identical resume). A fixed rule
+  // (NHWC for such layers' forward and weight-gradient passes) was the default for one
+  // commit: a fresh-clone test run then had a training worker die of SIGSEGV, not reproduced
+  // since and not explained, so oneDNN 2.6's NHWC kernels stay opt-in.
   static const bool tune = EnvBool("TESSERA_DNNL_AUTOTUNE");
-  bool padded = (s.c / s.groups) % 16 != 0;
-  if (!plain && (tune || padded)) {
+  if (!plain && tune) {
     try {
       p->variants.push_back(Describe(g, memory::desc(src, dt::f32, tag::nhwc), any_wei,
                                      memory::desc(dst, dt::f32, tag::nhwc), p->bias));
@@ -130,11 +130,7 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
       // No NHWC implementation for this geometry: the blocked variant alone.
     }
   }
-  bool nhwc = p->variants.size() > 1 && padded;
-  if (!tune) {
-    p->rule[kForward] = p->rule[kBackwardWeights] = nhwc ? 1 : 0;
-    p->rule[kBackwardData] = 0;
-  }
+  if (!tune) std::fill(p->rule, p->rule + 3, 0);
   std::copy(p->rule, p->rule + 3, p->choice);
   return p;
 }
@@ -294,8 +290,8 @@ void RunBackwardWeights(const ConvPrimitives& p, const Variant& v, int64_t filte
 }
 
 // The variant `pass` runs in: Build's rule, or (autotuning) on the pass's first call each
-// variant runs `run` once to warm up and twice timed (into scratch results), and the fastest
-// is kept.
+// variant runs `run` once to warm up and twice timed (into scratch slot 6, touched only then),
+// and the fastest is kept.
 template <typename F>
 int Choose(ConvPrimitives* p, Pass pass, F run) {
   if (p->variants.size() == 1) return 0;
@@ -330,9 +326,9 @@ bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, con
   return Guard([&] {
     auto p = Get(s, b != nullptr);
     dnnl::stream st(DnnlEngine());
-    float* trial = Scratch<float>(p->user_dst.get_size() / sizeof(float), 6);
+    auto trial = [&] { return Scratch<float>(p->user_dst.get_size() / sizeof(float), 6); };
     int k = Choose(p.get(), kForward,
-                   [&](const Variant& v) { RunForward(*p, v, x, w, b, trial, false, st); });
+                   [&](const Variant& v) { RunForward(*p, v, x, w, b, trial(), false, st); });
     RunForward(*p, p->variants[k], x, w, b, y, add, st);
   });
 }
@@ -344,17 +340,17 @@ bool DnnlConvBackward(const DnnlConvShape& s, const float* dy, const float* x, c
     dnnl::stream st(DnnlEngine());
     memory ddst_data;
     if (dx) {
-      float* trial = Scratch<float>(p->user_src.get_size() / sizeof(float), 6);
+      auto trial = [&] { return Scratch<float>(p->user_src.get_size() / sizeof(float), 6); };
       int k = Choose(p.get(), kBackwardData,
-                     [&](const Variant& v) { RunBackwardData(*p, v, dy, w, trial, false, st); });
+                     [&](const Variant& v) { RunBackwardData(*p, v, dy, w, trial(), false, st); });
       ddst_data = RunBackwardData(*p, p->variants[k], dy, w, dx, add_dx, st);
     }
     if (dw || db) {
       // Timing runs read dy through slot 4, keeping the data pass's copy in slot 0.
-      float* trial = Scratch<float>(p->user_wei.get_size() / sizeof(float), 6);
+      auto trial = [&] { return Scratch<float>(p->user_wei.get_size() / sizeof(float), 6); };
       std::vector<float> trial_db(db ? static_cast<size_t>(s.f) : 0);
       int k = Choose(p.get(), kBackwardWeights, [&](const Variant& v) {
-        RunBackwardWeights(*p, v, s.f, dy, x, trial, false, db ? trial_db.data() : nullptr, false,
+        RunBackwardWeights(*p, v, s.f, dy, x, trial(), false, db ? trial_db.data() : nullptr, false,
                            nullptr, 4, st);
       });
       RunBackwardWeights(*p, p->variants[k], s.f, dy, x, dw, add_dw, db, add_db,

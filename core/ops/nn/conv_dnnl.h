@@ -1,6 +1,6 @@
 // Convolution through oneDNN (Debian's libdnnl) for float32 on the CPU: the forward pass, the
-// data gradient and the weight/bias gradients, in oneDNN's blocked layouts or NHWC (per pass,
-// see below) with reorders to and from Tessera's NCHW/OIHW arrays, or in plain
+// data gradient and the weight/bias gradients, in oneDNN's blocked layouts (or NHWC, see
+// below) with reorders to and from Tessera's NCHW/OIHW arrays, or in plain
 // layouts for few input channels (conv_dnnl.cc says when). Reordered copies live in thread-local
 // scratch. Primitives are built once per geometry and cached (thread-safe); execution may run from
 // several threads at once. When Tessera is built without oneDNN (--define=dnnl=off) every call
@@ -27,11 +27,10 @@ bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, con
 bool DnnlConvBackward(const DnnlConvShape& s, const float* dy, const float* x, const float* w,
                       float* dx, bool add_dx, float* dw, bool add_dw, float* db, bool add_db);
 
-// Layouts: each geometry has oneDNN's blocked layout and, where its input channels are not a
-// multiple of 16 (or with TESSERA_DNNL_AUTOTUNE), NHWC activations too; a fixed rule
-// (conv_dnnl.cc) or, autotuning, the first call's timing picks one per pass. The number of
-// variants of a geometry (0 without oneDNN), and, for tests, pinning every pass of it to
-// variant `variant` (-1: back to the rule, or to timing on the next calls).
+// Layouts: each geometry has oneDNN's blocked layout and, with TESSERA_DNNL_AUTOTUNE, NHWC
+// activations too, each pass then running in the one its first call measured faster. The
+// number of variants of a geometry (0 without oneDNN), and, for tests, pinning every pass of
+// it to variant `variant` (-1: back to the default, or to timing on the next calls).
 int DnnlConvVariants(const DnnlConvShape& s, bool has_bias);
 void DnnlConvPinVariant(const DnnlConvShape& s, bool has_bias, int variant);
 
