@@ -20,10 +20,6 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "Naive: freed CPU buffers are kept in a pool for reuse; Unpooled: returned to the OS"},
       {"MXNET_MKLDNN_ENABLED", "1",
        "1: CPU float32 convolutions run on oneDNN (when built with it); 0: im2col + GEMM"},
-      {"TESSERA_DNNL_AUTOTUNE", "0",
-       "1: the first call of each pass of each CPU convolution shape times oneDNN's blocked "
-       "layout against NHWC and keeps the faster (processes may then choose differently and "
-       "differ in the last bits: no bit-identical resume); 0: the blocked layout"},
       {"MXNET_CUDNN_AUTOTUNE_DEFAULT", "1",
        "1: the first use of each convolution shape on a GPU times cuDNN's algorithms and keeps "
        "the fastest (a layer's cudnn_tune=off overrides); 0: cuDNN's heuristic choice"},

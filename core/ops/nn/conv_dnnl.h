@@ -1,10 +1,10 @@
 // Convolution through oneDNN (Debian's libdnnl) for float32 on the CPU: the forward pass, the
-// data gradient and the weight/bias gradients, in oneDNN's blocked layouts (or NHWC, see
-// below) with reorders to and from Tessera's NCHW/OIHW arrays, or in plain
-// layouts for few input channels (conv_dnnl.cc says when). Reordered copies live in thread-local
-// scratch. Primitives are built once per geometry and cached (thread-safe); execution may run from
-// several threads at once. When Tessera is built without oneDNN (--define=dnnl=off) every call
-// returns false and the caller falls back to im2col + GEMM.
+// data gradient and the weight/bias gradients, in oneDNN's blocked layouts with reorders to and
+// from Tessera's NCHW/OIHW arrays, or in plain layouts for few input channels (conv_dnnl.cc
+// says when). Reordered copies live in thread-local scratch. Primitives are built once per geometry
+// and cached (thread-safe); execution may run from several threads at once. When Tessera is built
+// without oneDNN (--define=dnnl=off) every call returns false and the caller falls back to
+// im2col + GEMM.
 #ifndef TESSERA_CORE_OPS_NN_CONV_DNNL_H_
 #define TESSERA_CORE_OPS_NN_CONV_DNNL_H_
 
@@ -26,13 +26,6 @@ bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, con
 // Any of dx, dw, db may be null (not wanted); the add flags accumulate instead of overwrite.
 bool DnnlConvBackward(const DnnlConvShape& s, const float* dy, const float* x, const float* w,
                       float* dx, bool add_dx, float* dw, bool add_dw, float* db, bool add_db);
-
-// Layouts: each geometry has oneDNN's blocked layout and, with TESSERA_DNNL_AUTOTUNE, NHWC
-// activations too, each pass then running in the one its first call measured faster. The
-// number of variants of a geometry (0 without oneDNN), and, for tests, pinning every pass of
-// it to variant `variant` (-1: back to the default, or to timing on the next calls).
-int DnnlConvVariants(const DnnlConvShape& s, bool has_bias);
-void DnnlConvPinVariant(const DnnlConvShape& s, bool has_bias, int variant);
 
 }  // namespace mx
 

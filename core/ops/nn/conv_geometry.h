@@ -25,7 +25,7 @@ Window2D MakeWindow(const char* op, int spatial, const Shape& kernel, const Shap
 
 // Thread-local scratch memory reused across calls (no page faults after the first call); one
 // buffer per slot (0 to kScratchSlots - 1) for the buffers one call uses at once.
-constexpr int kScratchSlots = 7;
+constexpr int kScratchSlots = 6;
 template <typename T>
 T* Scratch(size_t n, int slot = 0) {
   MX_INTERNAL_CHECK(slot >= 0 && slot < kScratchSlots)

@@ -7,7 +7,6 @@
 
 #include <thread>
 
-#include "core/base/env.h"
 #include "core/op/autograd.h"
 #include "core/op/imperative.h"
 #include "core/tessera.h"
@@ -40,8 +39,8 @@ std::vector<Case> Cases() {
   };
 }
 
-void ExpectMatchesFloat64(const Case& c) {
-  {
+TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
+  for (const Case& c : Cases()) {
     bool bias = true;
     for (const auto& kv : c.params) bias = bias && kv.first != "no_bias";
     std::vector<NDArray> in64 = {testing::Rand(c.data), testing::Rand(c.weight)};
@@ -67,31 +66,6 @@ void ExpectMatchesFloat64(const Case& c) {
     add.req = OpReq::kAddTo;
     InvokeAll("Convolution", in32, pm, add);
     testing::ExpectNDArrayNear(preset, y64 + 1.0, 1e-4, "kAddTo " + c.data.ToString());
-  }
-}
-
-TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
-  for (const Case& c : Cases()) ExpectMatchesFloat64(c);
-}
-
-// Every layout variant of each geometry (blocked; NHWC too with TESSERA_DNNL_AUTOTUNE=1, as
-// conv_dnnl_autotune_test runs it), every pass pinned to one: LeNet's second convolution (20
-// channels, padded to 32 in the blocked layout) and the 32-channel case.
-TEST(ConvolutionDnnl, EveryLayoutVariantMatchesTheFloat64Path) {
-  if (!DnnlAvailable()) GTEST_SKIP() << "built without oneDNN";
-  std::vector<std::pair<Case, DnnlConvShape>> cases = {
-      {{{3, 20, 12, 12}, {50, 20, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 50}}},
-       DnnlConvShape{3, 20, 12, 12, 50, 8, 8, 1, Window2D{5, 5}}},
-      {Cases()[4], DnnlConvShape{2, 32, 6, 6, 32, 6, 6, 1, Window2D{3, 3, 1, 1, 1, 1, 1, 1}}}};
-  for (const auto& [c, shape] : cases) {
-    int variants = DnnlConvVariants(shape, true);
-    EXPECT_EQ(variants, EnvBool("TESSERA_DNNL_AUTOTUNE") ? 2 : 1) << c.data;
-    for (int v = 0; v < variants; ++v) {
-      SCOPED_TRACE("variant " + std::to_string(v) + " of " + c.data.ToString());
-      DnnlConvPinVariant(shape, true, v);
-      ExpectMatchesFloat64(c);
-    }
-    DnnlConvPinVariant(shape, true, -1);
   }
 }
 
