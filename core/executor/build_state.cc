@@ -89,27 +89,18 @@ OpCall MakeCall(const IndexedGraph& g, uint32_t nid, const std::vector<NDArray>&
   return call;
 }
 
-// Rows [begin, begin + n) of `b` (an array whose axis 0 is the batch).
-TBlob Rows(const TBlob& b, int64_t begin, int64_t n) {
-  TBlob r = b;
-  std::vector<int64_t> dims = b.shape.dims();
-  int64_t row = b.shape.Size() / dims[0];
-  r.dptr = static_cast<char*>(b.dptr) + begin * row * static_cast<int64_t>(DTypeSize(b.dtype));
-  dims[0] = n;
-  r.shape = Shape(dims);
-  return r;
-}
-
 // `call` (node `nid` of a run) restricted to rows [begin, begin + n) of the batch: whole
 // entries by those rows, interior entries (one chunk long) by their first n rows. The
 // monitor never sees partial arrays (Forward runs the whole graph when one is set).
 OpCall ChunkCall(const IndexedGraph& g, uint32_t nid, const std::vector<int>& batch_inputs,
-                 const std::vector<bool>& interior, int64_t begin, int64_t n, OpCall call) {
-  auto rows = [&](const TBlob& b, uint32_t eid) {
-    return interior[eid] ? Rows(b, 0, n) : Rows(b, begin, n);
+                 const std::vector<NDArray>& entries, const std::vector<bool>& interior,
+                 int64_t begin, int64_t n, OpCall call) {
+  auto rows = [&](uint32_t eid) {
+    int64_t first = interior[eid] ? 0 : begin;
+    return entries[eid].Slice(first, first + n).blob();
   };
-  for (int i : batch_inputs) call.in[i] = rows(call.in[i], g.entry_id(g[nid].inputs[i]));
-  call.out[0] = rows(call.out[0], g.entry_id(nid, 0));
+  for (int i : batch_inputs) call.in[i] = rows(g.entry_id(g[nid].inputs[i]));
+  call.out[0] = rows(g.entry_id(nid, 0));
   call.visible.clear();
   return call;
 }
@@ -285,11 +276,13 @@ std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Contex
       s->calls.push_back(MakeCall(g, nid, entries, add_to, ctx));
     } else if (s->chunks.runs[r].nodes.front() == nid) {
       const BatchChunks::Run& run = s->chunks.runs[r];
+      std::vector<OpCall> whole;
+      for (uint32_t m : run.nodes) whole.push_back(MakeCall(g, m, entries, add_to, ctx));
       for (int64_t begin = 0; begin < run.batch; begin += run.rows) {
         int64_t n = std::min(run.rows, run.batch - begin);
         for (size_t k = 0; k < run.nodes.size(); ++k)
-          s->calls.push_back(ChunkCall(g, run.nodes[k], run.batch_inputs[k], s->chunks.interior,
-                                       begin, n, MakeCall(g, run.nodes[k], entries, add_to, ctx)));
+          s->calls.push_back(ChunkCall(g, run.nodes[k], run.batch_inputs[k], entries,
+                                       s->chunks.interior, begin, n, whole[k]));
       }
     }
     if (nid < s->num_forward_nodes) s->num_forward_calls = s->calls.size();
