@@ -26,6 +26,9 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
       {"TESSERA_EXEC_BATCH_CHUNK_KB", "4096",
        "an executor without gradients runs chains of per-sample operators in batch chunks so "
        "that their largest intermediate buffer holds about this many KiB (0: whole batches)"},
+      {"MXNET_USE_SIGNAL_HANDLER", "1",
+       "1: a process dying of SIGSEGV, SIGBUS, SIGFPE, SIGILL or SIGABRT first prints the "
+       "faulting thread's stack to stderr; 0: the signals are left alone"},
       {"MXNET_ENFORCE_DETERMINISM", "0",
        "1: GPU convolutions use only cuDNN algorithms that give bit-identical results run to run"},
       {"DMLC_ROLE", "", "parameter-server role of this process: scheduler, server or worker"},

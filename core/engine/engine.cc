@@ -5,6 +5,7 @@
 #include "core/base/cuda_check.h"
 #include "core/base/env.h"
 #include "core/base/error.h"
+#include "core/base/signal_handler.h"
 #include "core/engine/naive_engine.h"
 #include "core/engine/threaded_engine.h"
 
@@ -35,6 +36,7 @@ void DrainAtExit() {
 
 Engine* Engine::Get() {
   static Engine* engine = [] {
+    InstallFatalSignalHandlers();
     Engine* e = Create(EnvString("MXNET_ENGINE_TYPE")).release();  // never destroyed
     std::atexit(DrainAtExit);
     return e;
