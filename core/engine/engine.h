@@ -65,8 +65,9 @@ class Engine {
   static std::unique_ptr<Engine> Create(const std::string& type);
 
   virtual VarHandle NewVariable() = 0;
-  // Pushes an asynchronous function; it must call its callback exactly once. A var listed in
-  // both lists counts as written; duplicates are ignored.
+  // Pushes an asynchronous function; it must call its callback exactly once, from any thread.
+  // The function and what it captured live until it returns, also when the callback is
+  // called before that. A var listed in both lists counts as written; duplicates are ignored.
   virtual void PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
                          std::vector<VarHandle> mutable_vars, FnProperty prop = FnProperty::kNormal,
                          int priority = 0, const char* name = nullptr) = 0;

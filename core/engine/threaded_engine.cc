@@ -147,12 +147,18 @@ void ThreadedEngine::Execute(OprBlock* op, void* stream) {
   if (op->ctx.is_gpu()) cudaSetDevice(op->ctx.dev_id);
 #endif
   CallbackOnComplete cb(&ThreadedEngine::OnCompleteStatic, this, op);
+  op->refs.fetch_add(1, std::memory_order_relaxed);
   try {
     op->fn(rctx, cb);
   } catch (...) {
     // The function threw before calling its callback (PushSync's wrapper never throws).
     cb(std::current_exception());
   }
+  Release(op);
+}
+
+void ThreadedEngine::Release(OprBlock* op) {
+  if (op->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete op;
 }
 
 void ThreadedEngine::OnCompleteStatic(void* engine, void* block, std::exception_ptr error) {
@@ -178,7 +184,7 @@ void ThreadedEngine::Complete(OprBlock* op, std::exception_ptr error) {
   for (ThreadedVar* v : op->mutable_vars) {
     if (v->CompleteWrite(&ready)) delete v;
   }
-  delete op;
+  Release(op);
   for (OprBlock* r : ready) {
     if (r->wait.fetch_sub(1) == 1) Dispatch(r);
   }
@@ -217,14 +223,10 @@ void ThreadedEngine::WaitForVar(VarHandle var) {
   op->run_inline = true;
   op->const_vars.push_back(tv);
   op->fn = [&](RunContext, CallbackOnComplete cb) {
-    // cb() deletes this closure: copy what is needed first.
-    std::mutex* m = &mu;
-    std::condition_variable* c = &cv;
-    bool* d = &done;
     cb();
-    std::lock_guard<std::mutex> lock(*m);
-    *d = true;
-    c->notify_all();
+    std::lock_guard<std::mutex> lock(mu);
+    done = true;
+    cv.notify_all();
   };
   Push(op);
   {

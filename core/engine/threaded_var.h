@@ -28,6 +28,10 @@ struct OprBlock {
   std::vector<ThreadedVar*> const_vars;
   std::vector<ThreadedVar*> mutable_vars;
   std::atomic<int> wait{0};
+  // Owners: the completion, and Execute while `fn` runs. An asynchronous fn may hand its
+  // callback to another thread that completes the operation before fn returns; fn (and what
+  // it captured) must outlive that call, so the block goes when both are done (Release).
+  std::atomic<int> refs{1};
   bool skip_on_error = true;  // false for engine-internal waits and deletes
   bool run_inline = false;    // run in the thread that grants it (engine-internal, trivial fns)
 };

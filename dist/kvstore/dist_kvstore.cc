@@ -352,7 +352,8 @@ class DistKVStore : public KVStore {
 
   // In the pull's engine operation: registers the pull, then asks every slice's server for
   // the weights after `round` (with `push`, sends it as push-pulls); the receiver thread
-  // completes it.
+  // completes it, possibly before the last send returns (the engine keeps the operation's
+  // captures, `slices` and `push`, alive until this returns).
   void StartPull(int key, int64_t round, KeyInfo& info, const std::vector<NDArray>& targets,
                  const std::vector<PendingPulls::Slice>& slices, CallbackOnComplete done,
                  const NDArray* push) {

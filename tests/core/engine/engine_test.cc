@@ -194,6 +194,38 @@ TEST_P(EngineTest, AsyncFunctionCompletesFromAnotherThread) {
   engine_->DeleteVariable(nullptr, cpu(), v);
 }
 
+// A distributed pull hands its callback to the receiver thread, which may complete the
+// operation before the function has returned: what the function captured must live until it
+// returns, and go after that.
+TEST_P(EngineTest, AsyncFunctionOutlivesACompletionFromAnotherThread) {
+  struct Sentinel {
+    explicit Sentinel(std::atomic<bool>* d) : destroyed(d) {}
+    ~Sentinel() { destroyed->store(true); }
+    std::atomic<bool>* destroyed;
+  };
+  std::atomic<bool> destroyed{false}, alive_after_completion{false};
+  VarHandle v = engine_->NewVariable();
+  auto sentinel = std::make_shared<Sentinel>(&destroyed);
+  engine_->PushAsync(
+      [s = std::move(sentinel), d = &destroyed, a = &alive_after_completion](
+          RunContext, CallbackOnComplete cb) {
+        std::atomic<bool>* destroyed_flag = d;  // locals: no read of the closure below
+        std::atomic<bool>* alive = a;
+        std::thread([cb] { cb(); }).join();
+        alive->store(!destroyed_flag->load());
+      },
+      cpu(), {}, {v});
+  engine_->WaitForVar(v);
+  engine_->WaitForAll();
+  // The captures go once the function has returned (after the completion, so wait).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (!destroyed.load() && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_TRUE(destroyed.load()) << "the function's captures were never released";
+  EXPECT_TRUE(alive_after_completion.load()) << "the completion destroyed the running function";
+  engine_->DeleteVariable(nullptr, cpu(), v);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, EngineTest,
                          ::testing::Values("NaiveEngine", "ThreadedEnginePerDevice"));
 
