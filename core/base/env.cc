@@ -20,6 +20,9 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "Naive: freed CPU buffers are kept in a pool for reuse; Unpooled: returned to the OS"},
       {"MXNET_MKLDNN_ENABLED", "1",
        "1: CPU float32 convolutions run on oneDNN (when built with it); 0: im2col + GEMM"},
+      {"TESSERA_DNNL_NHWC", "1",
+       "1: oneDNN convolutions whose input channels are not a multiple of 16 run in NHWC "
+       "(blocked layouts pad the channels to 16); 0: blocked layouts"},
       {"MXNET_CUDNN_AUTOTUNE_DEFAULT", "1",
        "1: the first use of each convolution shape on a GPU times cuDNN's algorithms and keeps "
        "the fastest (a layer's cudnn_tune=off overrides); 0: cuDNN's heuristic choice"},

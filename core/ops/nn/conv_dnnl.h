@@ -1,10 +1,11 @@
 // Convolution through oneDNN (Debian's libdnnl) for float32 on the CPU: the forward pass, the
 // data gradient and the weight/bias gradients, in oneDNN's blocked layouts with reorders to and
-// from Tessera's NCHW/OIHW arrays, or in plain layouts for few input channels (conv_dnnl.cc
-// says when). Reordered copies live in thread-local scratch. Primitives are built once per geometry
-// and cached (thread-safe); execution may run from several threads at once. When Tessera is built
-// without oneDNN (--define=dnnl=off) every call returns false and the caller falls back to
-// im2col + GEMM.
+// from Tessera's NCHW/OIHW arrays, in plain layouts for few input channels, or in NHWC for
+// inputs whose channels are not a multiple of 16 (conv_dnnl.cc says why; TESSERA_DNNL_NHWC=0
+// turns that off). Reordered copies live in
+// thread-local scratch. Primitives are built once per geometry and cached (thread-safe); execution
+// may run from several threads at once. When Tessera is built without oneDNN (--define=dnnl=off)
+// every call returns false and the caller falls back to im2col + GEMM.
 #ifndef TESSERA_CORE_OPS_NN_CONV_DNNL_H_
 #define TESSERA_CORE_OPS_NN_CONV_DNNL_H_
 
@@ -20,6 +21,9 @@ struct DnnlConvShape {
 };
 
 bool DnnlAvailable();
+// Whether the geometry's passes run in NHWC (builds its primitives when they are not cached;
+// the rule reads TESSERA_DNNL_NHWC then).
+bool DnnlConvUsesNhwc(const DnnlConvShape& s, bool has_bias);
 // y = conv(x, w) + b (b may be null); add: y += instead of y =.
 bool DnnlConvForward(const DnnlConvShape& s, const float* x, const float* w, const float* b,
                      float* y, bool add);

@@ -39,8 +39,8 @@ std::vector<Case> Cases() {
   };
 }
 
-TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
-  for (const Case& c : Cases()) {
+void ExpectMatchesFloat64(const Case& c) {
+  {
     bool bias = true;
     for (const auto& kv : c.params) bias = bias && kv.first != "no_bias";
     std::vector<NDArray> in64 = {testing::Rand(c.data), testing::Rand(c.weight)};
@@ -67,6 +67,30 @@ TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
     InvokeAll("Convolution", in32, pm, add);
     testing::ExpectNDArrayNear(preset, y64 + 1.0, 1e-4, "kAddTo " + c.data.ToString());
   }
+}
+
+TEST(ConvolutionFloat32, MatchesTheFloat64PathForwardAndBackward) {
+  for (const Case& c : Cases()) ExpectMatchesFloat64(c);
+}
+
+// LeNet's second convolution (20 input channels: blocked layouts pad them to 32) runs in
+// NHWC; with TESSERA_DNNL_NHWC=0 in blocked layouts. Both match the float64 path. (The rule is read
+// when a geometry's primitives are built: each setting gets its own batch size.)
+TEST(ConvolutionDnnl, PaddedChannelsRunInNhwcUnlessTurnedOff) {
+  if (!DnnlAvailable()) GTEST_SKIP() << "built without oneDNN";
+  for (int nhwc : {1, 0}) {
+    setenv("TESSERA_DNNL_NHWC", std::to_string(nhwc).c_str(), 1);
+    int64_t n = 3 + nhwc;
+    Case c{{n, 20, 12, 12}, {50, 20, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 50}}};
+    DnnlConvShape shape{n, 20, 12, 12, 50, 8, 8, 1, Window2D{5, 5}};
+    EXPECT_EQ(DnnlConvUsesNhwc(shape, true), nhwc == 1);
+    SCOPED_TRACE("TESSERA_DNNL_NHWC=" + std::to_string(nhwc));
+    ExpectMatchesFloat64(c);
+  }
+  unsetenv("TESSERA_DNNL_NHWC");
+  // Channels that fill whole blocks stay blocked.
+  EXPECT_FALSE(DnnlConvUsesNhwc(
+      DnnlConvShape{2, 32, 6, 6, 32, 6, 6, 1, Window2D{3, 3, 1, 1, 1, 1, 1, 1}}, true));
 }
 
 TEST(ConvolutionFloat32, BackwardAddToAccumulatesEveryGradient) {
