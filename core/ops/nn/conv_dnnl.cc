@@ -109,8 +109,13 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   // pass in NHWC (RESULTS.md, session 10: LeNet's second convolution 1.1-1.4x faster than
   // blocked, forward and backward). A fixed rule, not timing, so every process of a job
   // computes the same bits (bit-identical resume).
-  bool padded = (s.c / s.groups) % 16 != 0;
-  if (plain) {
+  // One input channel is the exception to plain layouts: its NHWC source is the same bytes
+  // as NCHW, and oneDNN's NHWC kernels beat its GEMM ones there (LeNet's first convolution,
+  // forward and backward: 4.1-4.9 ms against 8.4-11 ms); three channels (the seed's first
+  // layer) are slower in NHWC (0.27 s against 0.11 s at 8x3x224x224), so they stay plain.
+  int64_t in_channels = s.c / s.groups;
+  bool padded = in_channels % 16 != 0;
+  if (plain && in_channels != 1) {
     p->passes = Describe(g, p->user_src, p->user_wei, p->user_dst, p->bias);
   } else if (padded && EnvBool("TESSERA_DNNL_NHWC")) {
     try {

@@ -88,6 +88,11 @@ TEST(ConvolutionDnnl, PaddedChannelsRunInNhwcUnlessTurnedOff) {
     ExpectMatchesFloat64(c);
   }
   unsetenv("TESSERA_DNNL_NHWC");
+  // One input channel (LeNet's first convolution) runs in NHWC too; three stay plain.
+  Case one{{2, 1, 10, 10}, {4, 1, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 4}}};
+  EXPECT_TRUE(DnnlConvUsesNhwc(DnnlConvShape{2, 1, 10, 10, 4, 6, 6, 1, Window2D{5, 5}}, true));
+  ExpectMatchesFloat64(one);
+  EXPECT_FALSE(DnnlConvUsesNhwc(DnnlConvShape{1, 3, 7, 7, 2, 3, 3, 1, Window2D{5, 5}}, false));
   // Channels that fill whole blocks stay blocked.
   EXPECT_FALSE(DnnlConvUsesNhwc(
       DnnlConvShape{2, 32, 6, 6, 32, 6, 6, 1, Window2D{3, 3, 1, 1, 1, 1, 1, 1}}, true));
