@@ -157,8 +157,15 @@ void ThreadedEngine::Execute(OprBlock* op, void* stream) {
   Release(op);
 }
 
+// An operation counts as pending until its block, with the function's captures, is gone:
+// WaitForAll returns after they are destroyed, as they may hold the last reference to arrays.
 void ThreadedEngine::Release(OprBlock* op) {
-  if (op->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) delete op;
+  if (op->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  delete op;
+  if (--pending_ == 0) {
+    std::lock_guard<std::mutex> lock(finished_mu_);
+    finished_cv_.notify_all();
+  }
 }
 
 void ThreadedEngine::OnCompleteStatic(void* engine, void* block, std::exception_ptr error) {
@@ -184,14 +191,10 @@ void ThreadedEngine::Complete(OprBlock* op, std::exception_ptr error) {
   for (ThreadedVar* v : op->mutable_vars) {
     if (v->CompleteWrite(&ready)) delete v;
   }
-  Release(op);
   for (OprBlock* r : ready) {
     if (r->wait.fetch_sub(1) == 1) Dispatch(r);
   }
-  if (--pending_ == 0) {
-    std::lock_guard<std::mutex> lock(finished_mu_);
-    finished_cv_.notify_all();
-  }
+  Release(op);
 }
 
 void ThreadedEngine::DeleteVariable(SyncFn on_delete, Context ctx, VarHandle var) {

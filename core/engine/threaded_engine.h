@@ -38,8 +38,8 @@ class ThreadedEngine : public Engine {
   void Dispatch(OprBlock* op);
   void Execute(OprBlock* op, void* stream);
   void Complete(OprBlock* op, std::exception_ptr error);
-  // Drops one owner of `op` (OprBlock::refs) and deletes it with the last.
-  static void Release(OprBlock* op);
+  // Drops one owner of `op` (OprBlock::refs); the last deletes it and ends its pending count.
+  void Release(OprBlock* op);
   static void OnCompleteStatic(void* engine, void* block, std::exception_ptr error);
   WorkerPool* PoolFor(const OprBlock& op);
 
