@@ -54,8 +54,9 @@ struct Geometry {
   bool has_bias;
 };
 
-// The three passes' primitives for the given source, weight and destination layouts
-// (tag::any lets oneDNN choose).
+// The three passes' primitive descriptors for the given source, weight and destination
+// layouts (tag::any lets oneDNN choose); the primitives themselves (JIT-compiled kernels) are
+// made once the layouts are chosen (Build).
 Passes Describe(const Geometry& g, const memory::desc& src, const memory::desc& wei,
                 const memory::desc& dst, const memory::desc& bias) {
   auto algo = dnnl::algorithm::convolution_direct;
@@ -77,17 +78,21 @@ Passes Describe(const Geometry& g, const memory::desc& src, const memory::desc& 
                                                                   g.dilates, g.pad, g.pad);
   v.bwd_wei_pd =
       dnnl::convolution_backward_weights::primitive_desc(bw, attr, DnnlEngine(), v.fwd_pd);
-  v.fwd = dnnl::convolution_forward(v.fwd_pd);
-  v.bwd_data = dnnl::convolution_backward_data(v.bwd_data_pd);
-  v.bwd_wei = dnnl::convolution_backward_weights(v.bwd_wei_pd);
   return v;
 }
 
-// Layouts: oneDNN's choice (blocked), except where its forward keeps the source in plain NCHW,
-// which it does for few input channels (a first layer: 1 or 3 channels). Its blocked output
-// and gradients would then be reordered at full size in every call, which costs more than the
-// convolution itself (8x3x224x224 -> 128, 2 threads: 375 ms per training step against 165 ms),
-// so every pass is asked for plain layouts instead (oneDNN runs them as GEMMs).
+// Layouts, by a fixed rule (not timing, so every process of a job computes the same bits, as
+// bit-identical resume needs):
+// - oneDNN's choice (blocked: channels in blocks of 16) where the input channels fill blocks;
+// - plain NCHW where oneDNN's forward keeps the source plain, which it does for few input
+//   channels (the seed's 3-channel first layer): its blocked output and gradients would be
+//   reordered at full size in every call, which costs more than the convolution itself
+//   (8x3x224x224 -> 128, 2 threads: 375 ms per training step against 165 ms), so every pass
+//   runs plain (oneDNN runs them as GEMMs); NHWC there is slower still (0.27 s against 0.11);
+// - NHWC where the blocks would be padded (LeNet's second convolution: 20 input channels to
+//   32, computed on): 4.9-5.6 ms forward and backward against 6.8-7.0 blocked; and for one
+//   input channel, whose NHWC source is the NCHW bytes (LeNet's first convolution: 4.1-4.9 ms
+//   against 8.4-11 plain). RESULTS.md, session 10; TESSERA_DNNL_NHWC=0 turns NHWC off.
 std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   auto p = std::make_shared<ConvPrimitives>();
   memory::dims src = {s.n, s.c, s.h, s.w}, dst = {s.n, s.f, s.oh, s.ow};
@@ -104,28 +109,21 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
                        memory::desc(dst, dt::f32, tag::any), p->bias);
   const auto& fwd = p->passes.fwd_pd;
   bool plain = fwd.src_desc() == p->user_src && fwd.dst_desc() != p->user_dst;
-  // Blocked layouts pad each pixel's channels to a multiple of 16 (LeNet's second convolution:
-  // 20 input channels to 32) and compute on the padding; NHWC does not. Such inputs run every
-  // pass in NHWC (RESULTS.md, session 10: LeNet's second convolution 1.1-1.4x faster than
-  // blocked, forward and backward). A fixed rule, not timing, so every process of a job
-  // computes the same bits (bit-identical resume).
-  // One input channel is the exception to plain layouts: its NHWC source is the same bytes
-  // as NCHW, and oneDNN's NHWC kernels beat its GEMM ones there (LeNet's first convolution,
-  // forward and backward: 4.1-4.9 ms against 8.4-11 ms); three channels (the seed's first
-  // layer) are slower in NHWC (0.27 s against 0.11 s at 8x3x224x224), so they stay plain.
   int64_t in_channels = s.c / s.groups;
-  bool padded = in_channels % 16 != 0;
-  if (plain && in_channels != 1) {
-    p->passes = Describe(g, p->user_src, p->user_wei, p->user_dst, p->bias);
-  } else if (padded && EnvBool("TESSERA_DNNL_NHWC")) {
+  bool nhwc = in_channels == 1 || (!plain && in_channels % 16 != 0);
+  if (nhwc && EnvBool("TESSERA_DNNL_NHWC")) {
     try {
       p->passes = Describe(g, memory::desc(src, dt::f32, tag::nhwc), any_wei,
                            memory::desc(dst, dt::f32, tag::nhwc), p->bias);
       p->nhwc = true;
     } catch (const dnnl::error&) {
-      // No NHWC implementation for this geometry: oneDNN's blocked layouts.
+      // No NHWC implementation for this geometry: plain or oneDNN's blocked layouts.
     }
   }
+  if (plain && !p->nhwc) p->passes = Describe(g, p->user_src, p->user_wei, p->user_dst, p->bias);
+  p->passes.fwd = dnnl::convolution_forward(p->passes.fwd_pd);
+  p->passes.bwd_data = dnnl::convolution_backward_data(p->passes.bwd_data_pd);
+  p->passes.bwd_wei = dnnl::convolution_backward_weights(p->passes.bwd_wei_pd);
   return p;
 }
 

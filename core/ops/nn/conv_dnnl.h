@@ -1,11 +1,11 @@
 // Convolution through oneDNN (Debian's libdnnl) for float32 on the CPU: the forward pass, the
-// data gradient and the weight/bias gradients, in oneDNN's blocked layouts with reorders to and
-// from Tessera's NCHW/OIHW arrays, in plain layouts for few input channels, or in NHWC for
-// inputs whose channels are not a multiple of 16 (conv_dnnl.cc says why; TESSERA_DNNL_NHWC=0
-// turns that off). Reordered copies live in
-// thread-local scratch. Primitives are built once per geometry and cached (thread-safe); execution
-// may run from several threads at once. When Tessera is built without oneDNN (--define=dnnl=off)
-// every call returns false and the caller falls back to im2col + GEMM.
+// data gradient and the weight/bias gradients, in oneDNN's blocked layouts, in plain layouts
+// for few input channels, or in NHWC for inputs whose channels are not a multiple of 16
+// (conv_dnnl.cc says when and why; TESSERA_DNNL_NHWC=0 turns NHWC off), with reorders to and
+// from Tessera's NCHW/OIHW arrays. Reordered copies live in thread-local scratch. Primitives
+// are built once per geometry and cached (thread-safe); execution may run from several
+// threads at once. When Tessera is built without oneDNN (--define=dnnl=off) every call
+// returns false and the caller falls back to im2col + GEMM.
 #ifndef TESSERA_CORE_OPS_NN_CONV_DNNL_H_
 #define TESSERA_CORE_OPS_NN_CONV_DNNL_H_
 
