@@ -30,7 +30,7 @@ struct LayerCase {
   mx::Params params;
 };
 
-using bench::MedianSeconds;
+using bench::MedianSecondsFor;
 
 std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
   int64_t fc_in = 128 * (h / 2) * (h / 2);
@@ -73,6 +73,10 @@ std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
   return c;
 }
 
+// Each layer's median comes from at least this much running time (bench::MedianSecondsFor),
+// on both sides.
+constexpr double kMinSeconds = 0.3;
+
 double OursSeconds(const LayerCase& c, int reps, mx::Context ctx) {
   std::vector<mx::NDArray> in;
   for (const mx::Shape& s : c.inputs)
@@ -82,7 +86,7 @@ double OursSeconds(const LayerCase& c, int reps, mx::Context ctx) {
   train.is_train = true;
   std::vector<mx::NDArray> probe = mx::InvokeAll(c.op, in, pm, train);
   mx::NDArray head = mx::nd::ones(probe[0].shape()).AsInContext(ctx);
-  return MedianSeconds(reps, [&] {
+  return MedianSecondsFor(reps, kMinSeconds, [&] {
     std::vector<mx::NDArray> out = mx::InvokeAll(c.op, in, pm, train);
     for (const mx::NDArray& g : mx::Backward(c.op, in, pm, out, {head}))
       if (!g.is_none()) g.WaitToRead();
@@ -120,7 +124,8 @@ int main(int argc, char** argv) {
       std::map<std::string, double> peer = bench::RunTorchPeer(
           "torch_layers.py", std::to_string(cfg.n) + " " + std::to_string(cfg.h) + " " +
                                  std::to_string(cfg.lenet) + " " + std::to_string(threads) + " " +
-                                 std::to_string(cfg.reps) + (on_gpu ? " cuda" : " cpu"));
+                                 std::to_string(cfg.reps) + (on_gpu ? " cuda " : " cpu ") +
+                                 std::to_string(kMinSeconds));
       for (const LayerCase& c : Cases(cfg.n, cfg.h, cfg.lenet)) {
         if (c.name.find(only) == std::string::npos) continue;
         double ours = OursSeconds(c, cfg.reps, ctx);

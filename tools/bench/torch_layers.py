@@ -2,7 +2,7 @@
 
 Prints one line per layer: "<name> <median seconds for forward + backward>". Run by layer_bench
 in its tuned configuration (jemalloc, OPENBLAS_NUM_THREADS=1, torch.set_num_threads(threads)).
-Arguments: batch size lenet_batch threads reps [cpu|cuda]; on cuda each step ends with a device
+Arguments: batch size lenet_batch threads min_reps [cpu|cuda] [min_seconds]; on cuda each step ends with a device
 synchronize and TF32 is off (Tessera's cuDNN convolutions use FMA math for float32).
 """
 import sys
@@ -12,13 +12,22 @@ import torch
 import torch.nn as nn
 
 
-def median_time(fn, reps):
+def timed(fn):
+    start = time.perf_counter()
     fn()
-    times = []
-    for _ in range(reps):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
+    return time.perf_counter() - start
+
+
+def median_time(fn, min_reps, min_seconds):
+    """The rule of layer_bench's bench::MedianSecondsFor: after a warm-up, enough runs to fill
+    about min_seconds (at least min_reps, at most 2000), judged by the first timed run."""
+    fn()
+    times = [timed(fn)]
+    reps = min_reps
+    if times[0] > 0:
+        reps = int(min(2000.0, max(float(min_reps), min_seconds / times[0])))
+    while len(times) < reps:
+        times.append(timed(fn))
     times.sort()
     return times[len(times) // 2]
 
@@ -49,6 +58,7 @@ def layer_cases(batch, size, lenet_batch):
 def main():
     batch, size, lenet_batch, threads, reps = (int(a) for a in sys.argv[1:6])
     device = sys.argv[6] if len(sys.argv) > 6 else "cpu"
+    min_seconds = float(sys.argv[7]) if len(sys.argv) > 7 else 0.0
     torch.set_num_threads(threads)
     if device == "cuda":
         torch.backends.cudnn.allow_tf32 = False
@@ -64,7 +74,7 @@ def main():
             if device == "cuda":
                 torch.cuda.synchronize()
 
-        print(name, median_time(step, reps), flush=True)
+        print(name, median_time(step, reps, min_seconds), flush=True)
 
 
 if __name__ == "__main__":
