@@ -14,6 +14,10 @@ const std::vector<EnvVarInfo>& KnownEnvVars() {
        "that caused them)"},
       {"MXNET_CPU_WORKER_NTHREADS", "1",
        "worker threads of the CPU engine (independent operations run in parallel)"},
+      {"TESSERA_ENGINE_SPIN_US", "50",
+       "microseconds an idle CPU engine worker polls for work, and a thread waiting for a "
+       "result (WaitToRead) for it, before sleeping: short operations skip two thread wake-ups "
+       "(0: sleep at once)"},
       {"MXNET_OMP_MAX_THREADS", "0",
        "threads used inside one CPU kernel (OpenMP loops and OpenBLAS); 0 means all cores"},
       {"MXNET_CPU_MEM_POOL_TYPE", "Naive",

@@ -42,7 +42,8 @@ void Dedup(std::vector<VarHandle>* const_vars, std::vector<VarHandle>* mutable_v
 }  // namespace
 
 ThreadedEngine::ThreadedEngine()
-    : cpu_workers_(static_cast<int>(std::max<int64_t>(1, EnvInt("MXNET_CPU_WORKER_NTHREADS")))) {}
+    : cpu_workers_(static_cast<int>(std::max<int64_t>(1, EnvInt("MXNET_CPU_WORKER_NTHREADS")))),
+      spin_us_(static_cast<int>(std::max<int64_t>(0, EnvInt("TESSERA_ENGINE_SPIN_US")))) {}
 
 ThreadedEngine::~ThreadedEngine() {
   try {
@@ -101,7 +102,7 @@ WorkerPool* ThreadedEngine::PoolFor(const OprBlock& op) {
   auto& pool = pools_[std::make_tuple(dev_type, dev_id, lane)];
   if (!pool) {
     if (!op.ctx.is_gpu()) {
-      pool = std::make_unique<WorkerPool>(lane == 0 ? cpu_workers_ : 1);
+      pool = std::make_unique<WorkerPool>(lane == 0 ? cpu_workers_ : 1, nullptr, nullptr, spin_us_);
     } else {
 #if MX_USE_CUDA
       int dev = dev_id;
@@ -219,7 +220,7 @@ void ThreadedEngine::WaitForVar(VarHandle var) {
   auto* tv = static_cast<ThreadedVar*>(var);
   std::mutex mu;
   std::condition_variable cv;
-  bool done = false;
+  std::atomic<bool> done{false};
   auto* op = new OprBlock();
   op->ctx = cpu();
   op->skip_on_error = false;
@@ -232,9 +233,11 @@ void ThreadedEngine::WaitForVar(VarHandle var) {
     cv.notify_all();
   };
   Push(op);
+  SpinUntil(spin_us_, [&] { return done.load(std::memory_order_acquire); });
   {
+    // Also after a successful spin: the function may still hold `mu`, which dies with us.
     std::unique_lock<std::mutex> lock(mu);
-    cv.wait(lock, [&] { return done; });
+    cv.wait(lock, [&] { return done.load(); });
   }
   if (std::exception_ptr e = tv->exception()) {
     tv->set_exception(nullptr);

@@ -2,6 +2,9 @@
 // become ready through ThreadedVar queues and run on worker pools chosen by context and
 // FnProperty: CPU pool (MXNET_CPU_WORKER_NTHREADS threads), a prioritized CPU lane, and per GPU
 // one compute worker and one copy worker per direction, each with its own CUDA stream.
+// An idle CPU worker, and a thread in WaitForVar, poll for TESSERA_ENGINE_SPIN_US before they
+// sleep: a short imperative operation otherwise pays two thread wake-ups (the worker's for the
+// push, the waiter's for the result), more than its own run time.
 #ifndef TESSERA_CORE_ENGINE_THREADED_ENGINE_H_
 #define TESSERA_CORE_ENGINE_THREADED_ENGINE_H_
 
@@ -44,6 +47,7 @@ class ThreadedEngine : public Engine {
   WorkerPool* PoolFor(const OprBlock& op);
 
   int cpu_workers_;
+  int spin_us_;  // TESSERA_ENGINE_SPIN_US
   std::mutex pools_mu_;
   std::map<std::tuple<int, int, int>, std::unique_ptr<WorkerPool>> pools_;  // guarded
 

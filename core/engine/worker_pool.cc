@@ -2,7 +2,8 @@
 
 namespace mx {
 
-WorkerPool::WorkerPool(int num_threads, Setup setup, Teardown teardown) {
+WorkerPool::WorkerPool(int num_threads, Setup setup, Teardown teardown, int spin_us)
+    : spin_us_(spin_us) {
   for (int i = 0; i < num_threads; ++i) threads_.emplace_back([=] { Run(setup, teardown); });
 }
 
@@ -19,6 +20,7 @@ void WorkerPool::Push(Task task, int priority) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     queue_.push(Item{priority, next_seq_++, std::move(task)});
+    queued_.fetch_add(1, std::memory_order_release);
   }
   cv_.notify_one();
 }
@@ -27,12 +29,14 @@ void WorkerPool::Run(Setup setup, Teardown teardown) {
   void* state = setup ? setup() : nullptr;
   for (;;) {
     Task task;
+    SpinUntil(spin_us_, [&] { return queued_.load(std::memory_order_acquire) > 0; });
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) break;  // stop_ and drained
       task = std::move(const_cast<Item&>(queue_.top()).task);
       queue_.pop();
+      queued_.fetch_sub(1, std::memory_order_relaxed);
     }
     task(state);
   }

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -11,6 +12,7 @@
 #include <thread>
 
 #include "core/base/error.h"
+#include "core/engine/worker_pool.h"
 
 namespace mx {
 namespace {
@@ -19,7 +21,11 @@ class EngineTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     setenv("MXNET_CPU_WORKER_NTHREADS", "4", 1);  // real concurrency between ops
-    engine_ = Engine::Create(GetParam());
+    // "<type>/nospin": idle workers and waiters sleep at once (TESSERA_ENGINE_SPIN_US=0).
+    std::string type = GetParam();
+    bool nospin = type.find("/nospin") != std::string::npos;
+    setenv("TESSERA_ENGINE_SPIN_US", nospin ? "0" : "50", 1);
+    engine_ = Engine::Create(type.substr(0, type.find('/')));
   }
   std::unique_ptr<Engine> engine_;
 };
@@ -227,7 +233,28 @@ TEST_P(EngineTest, AsyncFunctionOutlivesACompletionFromAnotherThread) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, EngineTest,
-                         ::testing::Values("NaiveEngine", "ThreadedEnginePerDevice"));
+                         ::testing::Values("NaiveEngine", "ThreadedEnginePerDevice",
+                                           "ThreadedEnginePerDevice/nospin"),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '/', '_');
+                           return name;
+                         });
+
+TEST(SpinUntil, SeesAConditionSetByAnotherThreadAndGivesUpAfterItsTime) {
+  std::atomic<bool> flag{false};
+  std::thread setter([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    flag = true;
+  });
+  EXPECT_TRUE(SpinUntil(10 * 1000 * 1000, [&] { return flag.load(); }));  // 10 s at most
+  setter.join();
+  auto start = std::chrono::steady_clock::now();
+  EXPECT_FALSE(SpinUntil(2000, [] { return false; }));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::microseconds(2000));
+  EXPECT_TRUE(SpinUntil(0, [] { return true; }));
+  EXPECT_FALSE(SpinUntil(0, [] { return false; }));
+}
 
 TEST(ThreadedEngine, HigherPriorityRunsFirstAmongReadyOps) {
   setenv("MXNET_CPU_WORKER_NTHREADS", "1", 1);
