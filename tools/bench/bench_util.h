@@ -39,9 +39,15 @@ inline double MedianSeconds(int reps, const std::function<void()>& fn) {
 
 // As MedianSeconds, with enough runs to fill about `min_seconds` (at least `min_reps`, at most
 // 2000), judged by the first timed run: a layer of 70 us gets as steady a median as one of
-// 100 ms. torch_layers.py's median_time applies the same rule to the peer.
+// 100 ms. The warm-up runs for min_seconds / 2 (at least once): in some processes the first
+// few tenths of a second run 2-3x slower (lenet_conv20 on the threaded engine: 8-12 ms a step,
+// then 4 ms; as slow as with the process pinned to one core, so the likely cause is a new
+// OpenMP team not yet spread over the cores). torch_layers.py's median_time does the same.
 inline double MedianSecondsFor(int min_reps, double min_seconds, const std::function<void()>& fn) {
-  fn();  // warm-up
+  double warm = 0;
+  do {
+    warm += SecondsOf(fn);
+  } while (warm < min_seconds / 2);
   std::vector<double> t = {SecondsOf(fn)};
   int reps = min_reps;
   if (t[0] > 0)

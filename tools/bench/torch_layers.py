@@ -20,8 +20,11 @@ def timed(fn):
 
 def median_time(fn, min_reps, min_seconds):
     """The rule of layer_bench's bench::MedianSecondsFor: after a warm-up, enough runs to fill
-    about min_seconds (at least min_reps, at most 2000), judged by the first timed run."""
-    fn()
+    about min_seconds (at least min_reps, at most 2000), judged by the first timed run; the
+    warm-up runs for min_seconds / 2 (at least once)."""
+    warm = timed(fn)
+    while warm < min_seconds / 2:
+        warm += timed(fn)
     times = [timed(fn)]
     reps = min_reps
     if times[0] > 0:
