@@ -6,6 +6,8 @@
 // travel through shared memory (shm.h): the address Bind() returns carries the node's
 // locality ("tcp://HOST:PORT#shm=LOCALITY"), and a sender whose peer has its own locality
 // writes the payload into its pool (once, however many peers get it) and sends a descriptor.
+// Messages to such a peer go over a Unix socket (local_channel.h) when the peer listens on one
+// ("...#shm=LOCALITY#unix=NAME"): fewer thread hand-overs than ZeroMQ over TCP.
 // Receive() rejects and logs malformed, foreign-job and oversized messages and keeps waiting.
 // Send() and Allocate() may be called from several threads; Receive() from one.
 #ifndef TESSERA_DIST_PS_TRANSPORT_H_
@@ -41,6 +43,8 @@ class Transport {
   virtual int64_t rejected() const = 0;
   // Payloads sent as shared-memory descriptors so far.
   virtual int64_t shared_sends() const = 0;
+  // Messages sent over the local channel (local_channel.h) so far.
+  virtual int64_t local_sends() const = 0;
 };
 
 // `token` (TokenHash of the job token) is stamped on every message sent and required on every

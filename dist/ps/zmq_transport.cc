@@ -10,6 +10,7 @@
 
 #include "core/base/error.h"
 #include "core/base/logging.h"
+#include "dist/ps/local_channel.h"
 #include "dist/ps/shm.h"
 #include "dist/ps/transport.h"
 
@@ -28,6 +29,8 @@ std::string ZmqErr() { return zmq_strerror(zmq_errno()); }
 // Payloads this small go inline: a copy costs less than the shared-memory bookkeeping.
 constexpr size_t kShmMinBytes = 64 << 10;
 constexpr char kShmTag[] = "#shm=";
+constexpr char kLocalTag[] = "#unix=";  // after the locality: the node's LocalListener
+constexpr int kSendTimeoutMs = 10000;
 
 void FreeShared(void*, void* hint) { delete static_cast<Payload*>(hint); }
 
@@ -78,23 +81,39 @@ class ZmqTransport : public Transport {
     char buf[256];
     size_t len = sizeof(buf);
     zmq_getsockopt(pull_, ZMQ_LAST_ENDPOINT, buf, &len);
-    return pool_ ? std::string(buf) + kShmTag + locality_ : std::string(buf);
+    if (!pool_) return std::string(buf);
+    // Nodes of one process (inproc://) gain nothing from a local channel.
+    if (endpoint.rfind("tcp://", 0) == 0) local_ = std::make_unique<LocalListener>(token_);
+    std::string address = std::string(buf) + kShmTag + locality_;
+    return local_ && !local_->name().empty() ? address + kLocalTag + local_->name() : address;
   }
 
   void Connect(int peer, const std::string& address) override {
     size_t tag = address.find(kShmTag);
     std::string endpoint = address.substr(0, tag);
-    bool local =
-        pool_ && tag != std::string::npos && address.substr(tag + sizeof(kShmTag) - 1) == locality_;
+    std::string locality, listener;
+    if (tag != std::string::npos) {
+      locality = address.substr(tag + sizeof(kShmTag) - 1);
+      size_t at = locality.find(kLocalTag);
+      if (at != std::string::npos) {
+        listener = locality.substr(at + sizeof(kLocalTag) - 1);
+        locality.resize(at);
+      }
+    }
+    bool local = pool_ && tag != std::string::npos && locality == locality_;
     std::lock_guard<std::mutex> lock(peers_mu_);
     Peer& p = peers_[peer];
     if (p.local != local) local_peers_ += local ? 1 : -1;
     p.local = local;
     if (p.socket && p.endpoint == endpoint) return;
+    std::lock_guard<std::mutex> peer_lock(p.mu);
+    p.listener = local ? listener : "";
+    p.sender.reset();
+    p.zmq_only = p.listener.empty();
     if (p.socket) zmq_close(p.socket);
     p.socket = zmq_socket(Context(), ZMQ_PUSH);
     p.endpoint = endpoint;
-    int linger = 2000, timeout = 10000;
+    int linger = 2000, timeout = kSendTimeoutMs;
     zmq_setsockopt(p.socket, ZMQ_LINGER, &linger, sizeof(linger));
     zmq_setsockopt(p.socket, ZMQ_SNDTIMEO, &timeout, sizeof(timeout));
     MX_CHECK_AS(DistError, zmq_connect(p.socket, endpoint.c_str()) == 0)
@@ -124,6 +143,16 @@ class ZmqTransport : public Transport {
     if (shared && !pool_->Share(shared, &ref)) shared.reset();
     if (shared) h.flags |= kShmData;
     try {
+      std::vector<FrameView> frames = {{reinterpret_cast<const char*>(&h), sizeof(h)}};
+      if (has_meta) frames.push_back({m.meta.data(), m.meta.size()});
+      if (shared)
+        frames.push_back({reinterpret_cast<const char*>(&ref), sizeof(ref)});
+      else if (has_data)
+        frames.push_back({m.data->data(), m.data->size()});
+      if (SendLocal(p, peer, m, frames)) {
+        if (shared) ++shared_sends_;
+        return;
+      }
       SendFrame(p, peer, &h, sizeof(h), has_meta);
       if (has_meta) SendFrame(p, peer, m.meta.data(), m.meta.size(), has_data);
       if (shared) {
@@ -147,12 +176,21 @@ class ZmqTransport : public Transport {
   bool Receive(int timeout_ms, Message* out) override {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
+      // Local packets first: one that waits there was sent before anything ZeroMQ has now
+      // from the same peer (a peer turns to ZeroMQ for good, see SendLocal).
+      int got = ReceiveLocal(out);
+      if (got > 0) return true;
+      if (got < 0) continue;
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
                       deadline - std::chrono::steady_clock::now())
                       .count();
-      zmq_pollitem_t item = {pull_, 0, ZMQ_POLLIN, 0};
-      int rc = zmq_poll(&item, 1, static_cast<long>(std::max<int64_t>(left, 0)));
+      std::vector<zmq_pollitem_t> items = {{pull_, 0, ZMQ_POLLIN, 0}};
+      if (local_)
+        for (int fd : local_->fds()) items.push_back({nullptr, fd, ZMQ_POLLIN, 0});
+      int rc = zmq_poll(items.data(), static_cast<int>(items.size()),
+                        static_cast<long>(std::max<int64_t>(left, 0)));
       if (rc <= 0) return false;
+      if (!(items[0].revents & ZMQ_POLLIN)) continue;  // local input: read above
       std::vector<zmq_msg_t> frames;
       for (;;) {
         frames.emplace_back();
@@ -183,14 +221,63 @@ class ZmqTransport : public Transport {
 
   int64_t rejected() const override { return rejected_; }
   int64_t shared_sends() const override { return shared_sends_; }
+  int64_t local_sends() const override { return local_sends_; }
 
  private:
   struct Peer {
     void* socket = nullptr;
     std::string endpoint;
-    bool local = false;  // on this machine: payloads go through shared memory
-    std::mutex mu;
+    bool local = false;                   // on this machine: payloads go through shared memory
+    std::mutex mu;                        // guards the members below and the order of sends
+    std::string listener;                 // its LocalListener, if it has one on this machine
+    std::unique_ptr<LocalSender> sender;  // connected on the first send
+    bool zmq_only = true;                 // no local channel (none, unreachable, or given up)
   };
+
+  // Sends `frames` of `m` to `p` over the local channel; false when it goes through ZeroMQ.
+  // A peer that cannot take one (unreachable, gone, a message too big for a packet) gets this
+  // and every later message through ZeroMQ, so that messages to it stay in order. Call with
+  // p->mu held.
+  bool SendLocal(Peer* p, int peer, const Message& m, const std::vector<FrameView>& frames) {
+    if (p->zmq_only) return false;
+    if (!p->sender) p->sender = LocalSender::Connect(p->listener);
+    std::vector<char> packet;
+    LocalSender::Result r = LocalSender::Result::kGone;
+    if (p->sender && PackFrames(frames, &packet)) r = p->sender->Send(packet, kSendTimeoutMs);
+    if (r == LocalSender::Result::kSent) {
+      ++local_sends_;
+      return true;
+    }
+    if (r == LocalSender::Result::kTimeout)
+      MX_THROW(DistError) << "sending " << MsgTypeName(m.type) << " to node " << peer << " at "
+                          << p->endpoint << " timed out after " << kSendTimeoutMs / 1000
+                          << " s (the node may be stuck or dead)";
+    p->zmq_only = true;
+    p->sender.reset();
+    return false;
+  }
+
+  // 1: a message from the local channel is in `out`; -1: a local packet was rejected (logged);
+  // 0: none waits.
+  int ReceiveLocal(Message* out) {
+    if (!local_) return 0;
+    std::string why;
+    if (!local_->Next(&packet_, &why)) return 0;
+    std::vector<FrameView> views;
+    if (why.empty() && !UnpackFrames(packet_.data(), packet_.size(), &views))
+      why = "a malformed local packet of " + std::to_string(packet_.size()) + " bytes";
+    if (why.empty()) {
+      PayloadSource source;
+      source.inline_bytes = [](const FrameView& f) { return CopyBytes(f.data, f.size); };
+      source.shared = [this](const FrameView& f, uint64_t size, std::string* reason) {
+        return mapper_.Open(f.data, f.size, size, reason);
+      };
+      if (Decode(views, token_, max_bytes_, out, &why, source)) return 1;
+    }
+    ++rejected_;
+    MX_LOG(WARNING) << "rejected a message (" << why << "); still serving";
+    return -1;
+  }
 
   // `data` as a region of this node's pool: itself, or a copy when it is big enough to be
   // worth it; null when it goes inline.
@@ -210,13 +297,15 @@ class ZmqTransport : public Transport {
 
   uint64_t token_, max_bytes_;
   void* pull_ = nullptr;
-  std::string locality_;           // "" when this node does not use shared memory
-  std::unique_ptr<ShmPool> pool_;  // payloads for peers of this machine
-  ShmMapper mapper_;               // payloads from them
+  std::string locality_;                  // "" when this node does not use shared memory
+  std::unique_ptr<ShmPool> pool_;         // payloads for peers of this machine
+  ShmMapper mapper_;                      // payloads from them
+  std::unique_ptr<LocalListener> local_;  // messages from nodes of this machine
+  std::vector<char> packet_;              // the last local packet (Receive's thread only)
   std::mutex peers_mu_;
   std::map<int, Peer> peers_;
   std::atomic<int> local_peers_{0};
-  std::atomic<int64_t> rejected_{0}, shared_sends_{0};
+  std::atomic<int64_t> rejected_{0}, shared_sends_{0}, local_sends_{0};
 };
 
 }  // namespace
