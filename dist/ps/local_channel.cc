@@ -97,7 +97,7 @@ std::vector<int> LocalListener::fds() const {
   return out;
 }
 
-bool LocalListener::Next(std::vector<char>* packet, std::string* why) {
+bool LocalListener::Next(std::vector<char>* packet, size_t* size, std::string* why) {
   if (listen_fd_ < 0) return false;
   for (;;) {
     int c = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -106,7 +106,7 @@ bool LocalListener::Next(std::vector<char>* packet, std::string* why) {
   }
   for (size_t i = 0; i < conns_.size(); ++i) {
     size_t at = (next_ + i) % conns_.size();
-    packet->resize(kMaxLocalPacket);
+    if (packet->size() < kMaxLocalPacket) packet->resize(kMaxLocalPacket);
     // MSG_TRUNC: the packet's real length, also when it did not fit (the rest is dropped).
     ssize_t n = recv(conns_[at], packet->data(), packet->size(), MSG_DONTWAIT | MSG_TRUNC);
     if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) continue;
@@ -114,15 +114,15 @@ bool LocalListener::Next(std::vector<char>* packet, std::string* why) {
     if (n > static_cast<ssize_t>(kMaxLocalPacket)) {
       *why = "a local packet of " + std::to_string(n) + " bytes, more than the " +
              std::to_string(kMaxLocalPacket) + " allowed";
-      packet->clear();
+      *size = 0;
       return true;
     }
     if (n <= 0) {  // the sender closed its end (it exited or reconnected), or an error
       close(conns_[at]);
       conns_.erase(conns_.begin() + static_cast<std::ptrdiff_t>(at));
-      return Next(packet, why);
+      return Next(packet, size, why);
     }
-    packet->resize(static_cast<size_t>(n));
+    *size = static_cast<size_t>(n);
     return true;
   }
   return false;

@@ -41,10 +41,10 @@ class LocalListener {
   // Descriptors to poll for input: the listener, then every accepted connection.
   std::vector<int> fds() const;
   // Accepts waiting connections and reads the next packet waiting on any connection into
-  // `packet`, without blocking; false when none waits. A connection that closed, failed or
-  // sent an oversized packet is dropped (`why` says so, and true is returned with an empty
-  // packet, so that the caller can count and log it).
-  bool Next(std::vector<char>* packet, std::string* why);
+  // `packet` (kept at kMaxLocalPacket bytes; the packet's are `size`), without blocking; false
+  // when none waits. An oversized packet is dropped: true with `why` saying so, for the caller
+  // to count and log. A connection its sender closed is forgotten.
+  bool Next(std::vector<char>* packet, size_t* size, std::string* why);
 
  private:
   int listen_fd_ = -1;

@@ -262,10 +262,11 @@ class ZmqTransport : public Transport {
   int ReceiveLocal(Message* out) {
     if (!local_) return 0;
     std::string why;
-    if (!local_->Next(&packet_, &why)) return 0;
+    size_t size = 0;
+    if (!local_->Next(&packet_, &size, &why)) return 0;
     std::vector<FrameView> views;
-    if (why.empty() && !UnpackFrames(packet_.data(), packet_.size(), &views))
-      why = "a malformed local packet of " + std::to_string(packet_.size()) + " bytes";
+    if (why.empty() && !UnpackFrames(packet_.data(), size, &views))
+      why = "a malformed local packet of " + std::to_string(size) + " bytes";
     if (why.empty()) {
       PayloadSource source;
       source.inline_bytes = [](const FrameView& f) { return CopyBytes(f.data, f.size); };
@@ -301,7 +302,7 @@ class ZmqTransport : public Transport {
   std::unique_ptr<ShmPool> pool_;         // payloads for peers of this machine
   ShmMapper mapper_;                      // payloads from them
   std::unique_ptr<LocalListener> local_;  // messages from nodes of this machine
-  std::vector<char> packet_;              // the last local packet (Receive's thread only)
+  std::vector<char> packet_;              // for local packets (Receive's thread only)
   std::mutex peers_mu_;
   std::map<int, Peer> peers_;
   std::atomic<int> local_peers_{0};
