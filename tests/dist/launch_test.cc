@@ -9,15 +9,20 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstring>
 #include <fstream>
 #include <future>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "dist/ps/message.h"
 #include "launcher/free_port.h"
@@ -298,6 +303,69 @@ TEST(Launch, RandomBytesAtTheSchedulerPortAreRejectedAndTheJobFinishes) {
   EXPECT_NE(out.find("rejected a message (header frame of 3 bytes"), std::string::npos) << out;
   EXPECT_NE(out.find("rejected a message (job token mismatch"), std::string::npos) << out;
   EXPECT_NE(out.find("truncated?); still serving"), std::string::npos) << out;
+}
+
+// The abstract Unix socket names (local channels) of this machine that start with `prefix`.
+std::vector<std::string> AbstractSockets(const std::string& prefix) {
+  std::ifstream f("/proc/net/unix");
+  std::vector<std::string> names;
+  std::string line;
+  while (std::getline(f, line)) {
+    size_t at = line.find(" @" + prefix);
+    if (at != std::string::npos) names.push_back(line.substr(at + 2));
+  }
+  std::sort(names.begin(), names.end());  // accepted connections repeat their listener's name
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+TEST(Launch, GarbageAtTheNodesLocalChannelsIsRejectedAndTheJobFinishes) {
+  std::string path = TempPath("local-noise.params");
+  auto job = std::async(std::launch::async, [&] {
+    int rc = -1;
+    std::string out = RunCommand(kLaunch + " -n 2 -s 1 --env TESSERA_PS_TOKEN=local-noise -- " +
+                                     kTrain + " --kvstore dist_sync --steps 300 --sleep-ms 20 " +
+                                     "--out " + path + " 2>&1",
+                                 &rc);
+    return std::make_pair(rc, out);
+  });
+  char hash[32];
+  std::snprintf(hash, sizeof(hash), "%016llx",
+                static_cast<unsigned long long>(mx::ps::TokenHash("local-noise")));
+  // Scheduler, server and two workers listen; wait for three, then half a second more.
+  std::vector<std::string> names;
+  for (int i = 0, settled = 0; i < 100 && settled < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::vector<std::string> now = AbstractSockets(std::string("tessera-") + hash);
+    if (now.size() >= names.size()) names = now;
+    if (names.size() >= 3) ++settled;
+  }
+  EXPECT_GE(names.size(), 3u) << "the job's nodes should listen on local channels";
+  std::string noise;
+  for (int i = 0; i < 3000; ++i) noise += static_cast<char>((i * 131 + 7) % 256);
+  for (const std::string& name : names) {
+    int fd = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path + 1, name.data(), std::min(name.size(), sizeof(addr.sun_path) - 2));
+    socklen_t len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + 1 + name.size());
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0) {
+      (void)!send(fd, noise.data(), noise.size(), 0);  // no packing
+      (void)!send(fd,
+                  "\x01\x00\x00\x00\x03\x00\x00\x00"
+                  "abc",
+                  11, 0);  // one 3-byte frame
+    }
+    close(fd);
+  }
+  ASSERT_EQ(job.wait_for(std::chrono::seconds(90)), std::future_status::ready) << "job hung";
+  auto [rc, out] = job.get();
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("rank 1 of 2 done after 300 steps"), std::string::npos) << out;
+  EXPECT_NE(out.find("rejected a message (a malformed local packet of 3000 bytes)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("rejected a message (header frame of 3 bytes"), std::string::npos) << out;
 }
 
 }  // namespace
