@@ -18,10 +18,11 @@ def timed(fn):
     return time.perf_counter() - start
 
 
-def median_time(fn, min_reps, min_seconds):
+def median_time(fn, min_reps, min_seconds=0.0):
     """The rule of layer_bench's bench::MedianSecondsFor: after a warm-up, enough runs to fill
     about min_seconds (at least min_reps, at most 2000), judged by the first timed run; the
-    warm-up runs for min_seconds / 2 (at least once)."""
+    warm-up runs for min_seconds / 2 (at least once). min_seconds 0 (train_bench's and the
+    seed's peers): one warm-up run and min_reps timed runs, as bench::MedianSeconds."""
     warm = timed(fn)
     while warm < min_seconds / 2:
         warm += timed(fn)
