@@ -112,6 +112,10 @@ inline std::map<std::string, double> RunTorchPeer(const std::string& script,
   // TESSERA_PEER_PYTHON names another interpreter (a GPU machine's PyTorch venv); it runs
   // without the jemalloc preload that the Debian CPU peer is tuned with.
   const char* python = std::getenv("TESSERA_PEER_PYTHON");
+  if (!python && std::system("ldconfig -p | grep -q 'libjemalloc.so.2 '") != 0)
+    std::fprintf(stderr,
+                 "# peer: libjemalloc.so.2 is not installed (apt-get install libjemalloc2): "
+                 "PyTorch runs with glibc's malloc, not in its tuned configuration\n");
   std::string core = OpenBlasCoreType();
   std::string blas =
       "OPENBLAS_NUM_THREADS=1 " + (core.empty() ? "" : "OPENBLAS_CORETYPE=" + core + " ");
