@@ -12,6 +12,7 @@ WorkerPool::~WorkerPool() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
+  stopping_.store(true, std::memory_order_release);
   cv_.notify_all();
   for (auto& t : threads_) t.join();
 }
@@ -29,7 +30,10 @@ void WorkerPool::Run(Setup setup, Teardown teardown) {
   void* state = setup ? setup() : nullptr;
   for (;;) {
     Task task;
-    SpinUntil(spin_us_, [&] { return queued_.load(std::memory_order_acquire) > 0; });
+    SpinUntil(spin_us_, [&] {
+      return queued_.load(std::memory_order_acquire) > 0 ||
+             stopping_.load(std::memory_order_acquire);
+    });
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait(lock, [&] { return stop_ || !queue_.empty(); });

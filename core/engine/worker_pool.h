@@ -54,7 +54,8 @@ class WorkerPool {
   void Run(Setup setup, Teardown teardown);
 
   const int spin_us_;
-  std::atomic<int64_t> queued_{0};
+  std::atomic<int64_t> queued_{0};     // tasks in queue_, for threads polling without mu_
+  std::atomic<bool> stopping_{false};  // the destructor started: polling threads stop at once
   std::mutex mu_;
   std::condition_variable cv_;
   std::priority_queue<Item> queue_;  // guarded by mu_

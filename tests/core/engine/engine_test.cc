@@ -241,6 +241,22 @@ INSTANTIATE_TEST_SUITE_P(Engines, EngineTest,
                            return name;
                          });
 
+TEST(WorkerPool, APollingThreadTakesTasksAndStopsWithThePool) {
+  auto start = std::chrono::steady_clock::now();
+  {
+    WorkerPool pool(2, nullptr, nullptr, 10 * 1000 * 1000);  // idle threads poll for 10 s
+    std::atomic<int> ran{0};
+    for (int round = 0; round < 3; ++round) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the threads are idle
+      pool.Push([&](void*) { ++ran; }, 0);
+      for (int i = 0; i < 5000 && ran.load() <= round; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      EXPECT_EQ(ran.load(), round + 1) << "a polling thread missed a task";
+    }
+  }  // the destructor must not wait out the 10 s of polling
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+}
+
 TEST(SpinUntil, SeesAConditionSetByAnotherThreadAndGivesUpAfterItsTime) {
   std::atomic<bool> flag{false};
   std::thread setter([&] {
