@@ -15,12 +15,12 @@
 #include "core/base/error.h"
 #include "core/base/logging.h"
 #include "core/engine/engine.h"
-#include "core/ndarray/copy_kernels.h"
 #include "core/ops/nd_api.h"
 #include "dist/kvstore/pending_pulls.h"
 #include "dist/kvstore/push_pull_arrays.h"
 #include "dist/ps/compression.h"
 #include "dist/ps/node.h"
+#include "dist/ps/stream_copy.h"
 
 namespace mx {
 namespace kv {
@@ -408,8 +408,8 @@ class DistKVStore : public KVStore {
 
   // The message for one slice of the key's elements at `bytes` (host memory), copied once
   // into memory the transport can send without another copy (shared memory for a server of
-  // this machine). `request`: the request it answers to (a push-pull: its pull's), or 0 for a
-  // new one.
+  // this machine; big slices with streaming stores, stream_copy.h). `request`: the request it
+  // answers to (a push-pull: its pull's), or 0 for a new one.
   Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
                        const char* bytes, int64_t request = 0) {
     Message m;
@@ -420,7 +420,7 @@ class DistKVStore : public KVStore {
     m.request = request != 0 ? request : NewRequest();
     size_t elem = DTypeSize(info.dtype);
     m.data = link_->transport()->Allocate(s.size * elem);
-    HostCopy(m.data->data(), bytes + s.offset * elem, s.size * elem);
+    ps::StreamCopy(m.data->data(), bytes + s.offset * elem, s.size * elem);
     return m;
   }
 

@@ -6,11 +6,13 @@
 #include <chrono>
 #include <cstring>
 #include <thread>
+#include <vector>
 
 #include "core/tessera.h"
 #include "dist/kvstore/dist_kvstore.h"
 #include "dist/ps/message.h"
 #include "dist/ps/roles.h"
+#include "dist/ps/stream_copy.h"
 #include "dist/ps/sum.h"
 #include "dist/ps/transport.h"
 #include "tests/testing/inproc_job.h"
@@ -316,6 +318,25 @@ TEST(ServerSum, AddsThePartsInOrderExactly) {
         want[e] = acc;
       }
       ASSERT_TRUE(got == want) << n << " elements, " << k << " parts";
+    }
+  }
+}
+
+TEST(StreamCopy, CopiesEveryByteAtAnyAlignmentAndSizeAndNothingElse) {
+  const size_t big = ps::kStreamCopyMinBytes;
+  for (size_t n : {size_t(0), size_t(1), size_t(63), size_t(1000), big - 1, big, big + 17,
+                   2 * big + (1 << 20) + 5}) {
+    for (size_t src_off : {0, 3}) {
+      for (size_t dst_off : {0, 1, 8, 15}) {
+        std::vector<char> src(n + src_off), dst(n + dst_off + 64, '\x5a');
+        for (size_t i = 0; i < src.size(); ++i) src[i] = static_cast<char>((i * 131 + 7) % 251);
+        ps::StreamCopy(dst.data() + dst_off, src.data() + src_off, n);
+        ASSERT_EQ(std::memcmp(dst.data() + dst_off, src.data() + src_off, n), 0)
+            << n << " bytes, offsets " << src_off << " / " << dst_off;
+        for (size_t i = 0; i < dst_off; ++i) ASSERT_EQ(dst[i], '\x5a') << "before, " << n;
+        for (size_t i = dst_off + n; i < dst.size(); ++i)
+          ASSERT_EQ(dst[i], '\x5a') << "after, " << n;
+      }
     }
   }
 }
