@@ -12,7 +12,6 @@ WorkerPool::~WorkerPool() {
     std::lock_guard<std::mutex> lock(mu_);
     stop_ = true;
   }
-  stopping_.store(true, std::memory_order_release);
   cv_.notify_all();
   for (auto& t : threads_) t.join();
 }
@@ -31,8 +30,7 @@ void WorkerPool::Run(Setup setup, Teardown teardown) {
   for (;;) {
     Task task;
     SpinUntil(spin_us_, [&] {
-      return queued_.load(std::memory_order_acquire) > 0 ||
-             stopping_.load(std::memory_order_acquire);
+      return queued_.load(std::memory_order_acquire) > 0 || stop_.load(std::memory_order_acquire);
     });
     {
       std::unique_lock<std::mutex> lock(mu_);

@@ -54,13 +54,12 @@ class WorkerPool {
   void Run(Setup setup, Teardown teardown);
 
   const int spin_us_;
-  std::atomic<int64_t> queued_{0};     // tasks in queue_, for threads polling without mu_
-  std::atomic<bool> stopping_{false};  // the destructor started: polling threads stop at once
+  std::atomic<int64_t> queued_{0};  // tasks in queue_, for threads polling without mu_
   std::mutex mu_;
   std::condition_variable cv_;
   std::priority_queue<Item> queue_;  // guarded by mu_
   uint64_t next_seq_ = 0;            // guarded by mu_
-  bool stop_ = false;                // guarded by mu_
+  std::atomic<bool> stop_{false};    // set under mu_; polling threads also read it without
   std::vector<std::thread> threads_;
 };
 

@@ -30,19 +30,13 @@ inline double SecondsOf(const std::function<void()>& fn) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-inline double MedianSeconds(int reps, const std::function<void()>& fn) {
-  std::vector<double> t;
-  fn();  // warm-up
-  for (int i = 0; i < reps; ++i) t.push_back(SecondsOf(fn));
-  return Median(t);
-}
-
-// As MedianSeconds, with enough runs to fill about `min_seconds` (at least `min_reps`, at most
-// 2000), judged by the first timed run: a layer of 70 us gets as steady a median as one of
-// 100 ms. The warm-up runs for min_seconds / 2 (at least once): in some processes the first
-// few tenths of a second run 2-3x slower (lenet_conv20 on the threaded engine: 8-12 ms a step,
-// then 4 ms; as slow as with the process pinned to one core, so the likely cause is a new
-// OpenMP team not yet spread over the cores). torch_layers.py's median_time does the same.
+// The median of `min_reps` timed runs after one warm-up run, or of enough runs to fill about
+// `min_seconds` (at most 2000, never fewer than `min_reps`), judged by the first timed run: a layer
+// of 70 us gets as steady a median as one of 100 ms. The warm-up runs for min_seconds / 2 (at least
+// once): in some processes the first few tenths of a second run 2-3x slower (lenet_conv20 on the
+// threaded engine: 8-12 ms a step, then 4 ms; as slow as with the process pinned to one core, so
+// the likely cause is a new OpenMP team not yet spread over the cores). torch_layers.py's
+// median_time does the same.
 inline double MedianSecondsFor(int min_reps, double min_seconds, const std::function<void()>& fn) {
   double warm = 0;
   do {
@@ -50,10 +44,14 @@ inline double MedianSecondsFor(int min_reps, double min_seconds, const std::func
   } while (warm < min_seconds / 2);
   std::vector<double> t = {SecondsOf(fn)};
   int reps = min_reps;
-  if (t[0] > 0)
-    reps = static_cast<int>(std::min(2000.0, std::max<double>(min_reps, min_seconds / t[0])));
+  if (t[0] > 0) reps = std::max(min_reps, static_cast<int>(std::min(2000.0, min_seconds / t[0])));
   while (static_cast<int>(t.size()) < reps) t.push_back(SecondsOf(fn));
   return Median(t);
+}
+
+// The median of `reps` timed runs after one warm-up run.
+inline double MedianSeconds(int reps, const std::function<void()>& fn) {
+  return MedianSecondsFor(reps, 0, fn);
 }
 
 // OpenMP (our kernels, oneDNN) and OpenBLAS keep separate thread pools; with libgomp's

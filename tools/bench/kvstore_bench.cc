@@ -236,10 +236,10 @@ int main(int argc, char** argv) {
     int reps = mb >= 100 ? 5 : mb >= 16 ? 10 : 30;
     // MPI and ours alternate kRounds times and their medians are compared: this VM's speed
     // drifts within minutes (MPI's 1 MB rate went from ~7300 to ~1700 MB/s between two runs).
+    const std::string key = "allreduce_" + std::to_string(mb);  // mpi_allreduce_peer's line
     std::vector<double> allreduce_runs, ours_runs[2];
     for (int round = 0; round < kRounds; ++round) {
       std::map<std::string, double> mpi = MpiPeer(mb, reps);
-      std::string key = "allreduce_" + std::to_string(mb);
       allreduce_runs.push_back(mpi.count(key) ? mpi[key] : 0);
       for (int servers : {1, 2})
         ours_runs[servers - 1].push_back(DistSyncSeconds(mb, servers, reps, FreePort()));
@@ -247,8 +247,7 @@ int main(int argc, char** argv) {
     double allreduce = MedianOrZero(allreduce_runs);
     // The same over TCP only (Open MPI picks shared memory on one machine by default).
     std::map<std::string, double> tcp = MpiPeer(mb, reps, "--mca btl tcp,self");
-    double allreduce_tcp =
-        tcp.count("allreduce_" + std::to_string(mb)) ? tcp["allreduce_" + std::to_string(mb)] : 0;
+    double allreduce_tcp = tcp.count(key) ? tcp[key] : 0;
     double zmq = RawZmqSeconds(mb, reps);
     for (int servers : {1, 2}) {
       double ours = MedianOrZero(ours_runs[servers - 1]);

@@ -20,7 +20,7 @@ def timed(fn):
 
 def median_time(fn, min_reps, min_seconds=0.0):
     """The rule of layer_bench's bench::MedianSecondsFor: after a warm-up, enough runs to fill
-    about min_seconds (at least min_reps, at most 2000), judged by the first timed run; the
+    about min_seconds (at most 2000, never fewer than min_reps), judged by the first timed run; the
     warm-up runs for min_seconds / 2 (at least once). min_seconds 0 (train_bench's and the
     seed's peers): one warm-up run and min_reps timed runs, as bench::MedianSeconds."""
     warm = timed(fn)
@@ -29,7 +29,7 @@ def median_time(fn, min_reps, min_seconds=0.0):
     times = [timed(fn)]
     reps = min_reps
     if times[0] > 0:
-        reps = int(min(2000.0, max(float(min_reps), min_seconds / times[0])))
+        reps = max(min_reps, int(min(2000.0, min_seconds / times[0])))
     while len(times) < reps:
         times.append(timed(fn))
     times.sort()
