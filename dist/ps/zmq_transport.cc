@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -149,24 +150,8 @@ class ZmqTransport : public Transport {
         frames.push_back({reinterpret_cast<const char*>(&ref), sizeof(ref)});
       else if (has_data)
         frames.push_back({m.data->data(), m.data->size()});
-      if (SendLocal(p, peer, m, frames)) {
-        if (shared) ++shared_sends_;
-        return;
-      }
-      SendFrame(p, peer, &h, sizeof(h), has_meta);
-      if (has_meta) SendFrame(p, peer, m.meta.data(), m.meta.size(), has_data);
-      if (shared) {
-        SendFrame(p, peer, &ref, sizeof(ref), false);
-        ++shared_sends_;
-      } else if (has_data) {
-        zmq_msg_t msg;
-        zmq_msg_init_data(&msg, m.data->data(), m.data->size(), FreeShared, new Payload(m.data));
-        if (zmq_msg_send(&msg, p->socket, 0) < 0) {
-          zmq_msg_close(&msg);
-          MX_THROW(DistError) << "sending " << MsgTypeName(m.type) << " data to node " << peer
-                              << " at " << p->endpoint << " failed: " << ZmqErr();
-        }
-      }
+      if (!SendLocal(p, peer, m, frames)) SendZmq(p, peer, m, frames, has_data && !shared);
+      if (shared) ++shared_sends_;
     } catch (...) {
       if (shared) pool_->Unshare(shared);
       throw;
@@ -205,17 +190,10 @@ class ZmqTransport : public Transport {
       std::vector<FrameView> views;
       for (zmq_msg_t& f : frames)
         views.push_back({static_cast<const char*>(zmq_msg_data(&f)), zmq_msg_size(&f)});
-      PayloadSource source;
-      source.inline_bytes = [&](const FrameView&) { return Adopt(&frames[2]); };
-      source.shared = [this](const FrameView& f, uint64_t size, std::string* why) {
-        return mapper_.Open(f.data, f.size, size, why);
-      };
-      std::string why;
-      bool ok = Decode(views, token_, max_bytes_, out, &why, source);
+      bool ok = Accept(
+          views, [&](const FrameView&) { return Adopt(&frames[2]); }, out);
       for (zmq_msg_t& f : frames) zmq_msg_close(&f);
       if (ok) return true;
-      ++rejected_;
-      MX_LOG(WARNING) << "rejected a message (" << why << "); still serving";
     }
   }
 
@@ -257,6 +235,44 @@ class ZmqTransport : public Transport {
     return false;
   }
 
+  // The frames of `m` to `p` through ZeroMQ; with `zero_copy_data`, the last frame is m.data,
+  // sent without a copy (ZeroMQ holds a reference until it is on the wire).
+  void SendZmq(Peer* p, int peer, const Message& m, const std::vector<FrameView>& frames,
+               bool zero_copy_data) {
+    for (size_t i = 0; i < frames.size(); ++i) {
+      bool more = i + 1 < frames.size();
+      if (more || !zero_copy_data) {
+        SendFrame(p, peer, frames[i].data, frames[i].size, more);
+        continue;
+      }
+      zmq_msg_t msg;
+      zmq_msg_init_data(&msg, m.data->data(), m.data->size(), FreeShared, new Payload(m.data));
+      if (zmq_msg_send(&msg, p->socket, 0) < 0) {
+        zmq_msg_close(&msg);
+        MX_THROW(DistError) << "sending " << MsgTypeName(m.type) << " data to node " << peer
+                            << " at " << p->endpoint << " failed: " << ZmqErr();
+      }
+    }
+  }
+
+  // The message in received `frames` (`inline_bytes` makes the payload of an inline data
+  // frame); false, counted and logged, when it is rejected for `why` or by Decode.
+  bool Accept(const std::vector<FrameView>& frames,
+              const std::function<Payload(const FrameView&)>& inline_bytes, Message* out,
+              std::string why = "") {
+    if (why.empty()) {
+      PayloadSource source;
+      source.inline_bytes = inline_bytes;
+      source.shared = [this](const FrameView& f, uint64_t size, std::string* reason) {
+        return mapper_.Open(f.data, f.size, size, reason);
+      };
+      if (Decode(frames, token_, max_bytes_, out, &why, source)) return true;
+    }
+    ++rejected_;
+    MX_LOG(WARNING) << "rejected a message (" << why << "); still serving";
+    return false;
+  }
+
   // 1: a message from the local channel is in `out`; -1: a local packet was rejected (logged);
   // 0: none waits.
   int ReceiveLocal(Message* out) {
@@ -267,17 +283,8 @@ class ZmqTransport : public Transport {
     std::vector<FrameView> views;
     if (why.empty() && !UnpackFrames(packet_.data(), size, &views))
       why = "a malformed local packet of " + std::to_string(size) + " bytes";
-    if (why.empty()) {
-      PayloadSource source;
-      source.inline_bytes = [](const FrameView& f) { return CopyBytes(f.data, f.size); };
-      source.shared = [this](const FrameView& f, uint64_t size, std::string* reason) {
-        return mapper_.Open(f.data, f.size, size, reason);
-      };
-      if (Decode(views, token_, max_bytes_, out, &why, source)) return 1;
-    }
-    ++rejected_;
-    MX_LOG(WARNING) << "rejected a message (" << why << "); still serving";
-    return -1;
+    auto copy = [](const FrameView& f) { return CopyBytes(f.data, f.size); };
+    return Accept(views, copy, out, why) ? 1 : -1;
   }
 
   // `data` as a region of this node's pool: itself, or a copy when it is big enough to be
