@@ -97,13 +97,16 @@ std::vector<int> LocalListener::fds() const {
   return out;
 }
 
-bool LocalListener::Next(std::vector<char>* packet, size_t* size, std::string* why) {
-  if (listen_fd_ < 0) return false;
+void LocalListener::AcceptWaiting() {
+  if (listen_fd_ < 0) return;
   for (;;) {
     int c = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (c < 0) break;
+    if (c < 0) return;
     conns_.push_back(c);
   }
+}
+
+bool LocalListener::Next(std::vector<char>* packet, size_t* size, std::string* why) {
   for (size_t i = 0; i < conns_.size(); ++i) {
     size_t at = (next_ + i) % conns_.size();
     if (packet->size() < kMaxLocalPacket) packet->resize(kMaxLocalPacket);

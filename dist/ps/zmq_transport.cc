@@ -175,6 +175,7 @@ class ZmqTransport : public Transport {
       int rc = zmq_poll(items.data(), static_cast<int>(items.size()),
                         static_cast<long>(std::max<int64_t>(left, 0)));
       if (rc <= 0) return false;
+      if (local_ && items.size() > 1 && (items[1].revents & ZMQ_POLLIN)) local_->AcceptWaiting();
       if (!(items[0].revents & ZMQ_POLLIN)) continue;  // local input: read above
       std::vector<zmq_msg_t> frames;
       for (;;) {
