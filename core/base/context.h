@@ -29,6 +29,9 @@ struct Context {
 inline Context cpu(int id = 0) { return {DeviceType::kCPU, id}; }
 inline Context gpu(int id = 0) { return {DeviceType::kGPU, id}; }
 inline Context cpu_pinned(int id = 0) { return {DeviceType::kCPUPinned, id}; }
+// Host memory a parameter server of this machine reads without a copy while a dist worker
+// runs (core/storage/storage.h); plain host memory otherwise.
+inline Context cpu_shared(int id = 0) { return {DeviceType::kCPUShared, id}; }
 
 // Name for a device type: "cpu", "gpu", "cpu_pinned", "cpu_shared".
 const char* DeviceTypeName(DeviceType t);

@@ -1,6 +1,10 @@
 #include "core/storage/storage.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
+#include <vector>
 
 #include "core/base/cuda_check.h"
 #include "core/base/env.h"
@@ -17,6 +21,26 @@ void* CpuAlloc(size_t size) {
   return p;
 }
 
+// The backings set so far (never destroyed) and the one serving cpu_shared allocations now.
+std::mutex backing_mu;
+std::vector<HostBacking*> backings;
+std::atomic<HostBacking*> current_backing{nullptr};
+
+void* SharedAlloc(size_t size) {
+  HostBacking* b = current_backing.load(std::memory_order_acquire);
+  if (void* p = b ? b->Alloc(size) : nullptr) return p;
+  return CpuAlloc(size);
+}
+
+void SharedFree(void* p) {
+  {
+    std::lock_guard<std::mutex> lock(backing_mu);
+    for (HostBacking* b : backings)
+      if (b->Free(p)) return;
+  }
+  ::free(p);
+}
+
 bool PoolEnabled(const char* var) {
   std::string v = EnvString(var);
   MX_CHECK_AS(ValueError, v == "Naive" || v == "Unpooled" || v == "Round")
@@ -27,8 +51,10 @@ bool PoolEnabled(const char* var) {
 std::unique_ptr<PooledAllocator> MakeAllocator(Context ctx) {
   switch (ctx.dev_type) {
     case DeviceType::kCPU:
-    case DeviceType::kCPUShared:
       return std::make_unique<PooledAllocator>(CpuAlloc, ::free,
+                                               PoolEnabled("MXNET_CPU_MEM_POOL_TYPE"));
+    case DeviceType::kCPUShared:
+      return std::make_unique<PooledAllocator>(SharedAlloc, SharedFree,
                                                PoolEnabled("MXNET_CPU_MEM_POOL_TYPE"));
     case DeviceType::kCPUPinned:
 #if MX_USE_CUDA
@@ -106,6 +132,13 @@ StorageHandle Storage::Alloc(size_t size, Context ctx) {
 void Storage::Free(const StorageHandle& handle) {
   if (!handle.dptr) return;
   AllocatorFor(handle.ctx)->Free(handle.dptr, handle.size);
+}
+
+void Storage::SetSharedBacking(HostBacking* backing) {
+  std::lock_guard<std::mutex> lock(backing_mu);
+  if (backing && std::find(backings.begin(), backings.end(), backing) == backings.end())
+    backings.push_back(backing);
+  current_backing.store(backing, std::memory_order_release);
 }
 
 void Storage::ReleaseAll(Context ctx) { AllocatorFor(ctx)->ReleaseAll(); }

@@ -56,6 +56,7 @@ class DistKVStore : public KVStore {
       MX_LOG(WARNING) << "worker " << rank() << ": this worker replaces a lost one; it joins the "
                       << "job at the start of the next epoch (elastic)";
     receiver_ = std::thread([this] { Receive(); });
+    link_->transport()->ServeSharedArrays();
   }
 
   ~DistKVStore() override {
@@ -342,8 +343,9 @@ class DistKVStore : public KVStore {
     const char* bytes = static_cast<const char*>(sum.blob().dptr);
     for (size_t i = 0; i < info.slices.size(); ++i) {
       const SliceInfo& s = info.slices[i];
-      Message m = pulls ? SliceMessage(MsgType::kPushPull, key, info, s, bytes, (*pulls)[i].request)
-                        : SliceMessage(MsgType::kPush, key, info, s, bytes);
+      Message m =
+          pulls ? SliceMessage(MsgType::kPushPull, key, info, s, bytes, (*pulls)[i].request, &sum)
+                : SliceMessage(MsgType::kPush, key, info, s, bytes);
       m.round = round;
       if (compression_.type != ps::Compression::kNone) Compress(key, info, s, &m);
       link_->Send(s.server, m);
@@ -409,9 +411,12 @@ class DistKVStore : public KVStore {
   // The message for one slice of the key's elements at `bytes` (host memory), copied once
   // into memory the transport can send without another copy (shared memory for a server of
   // this machine; big slices with streaming stores, stream_copy.h). `request`: the request it
-  // answers to (a push-pull: its pull's), or 0 for a new one.
+  // answers to (a push-pull: its pull's), or 0 for a new one. A push-pull's payload is the
+  // bytes of `array` themselves: its operation reads the array until the server's answer, which
+  // comes after the server has read them (the transport copies them into shared memory for a
+  // server of this machine, or describes them there when the array is cpu_shared).
   Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
-                       const char* bytes, int64_t request = 0) {
+                       const char* bytes, int64_t request = 0, const NDArray* array = nullptr) {
     Message m;
     m.type = type;
     m.key = key;
@@ -419,8 +424,13 @@ class DistKVStore : public KVStore {
     m.dtype = static_cast<int>(info.dtype);
     m.request = request != 0 ? request : NewRequest();
     size_t elem = DTypeSize(info.dtype);
+    char* slice = const_cast<char*>(bytes) + s.offset * elem;
+    if (array && reinterpret_cast<uintptr_t>(slice) % 8 == 0) {
+      m.data = ps::BorrowBytes(slice, s.size * elem, std::make_shared<NDArray>(*array));
+      return m;
+    }
     m.data = link_->transport()->Allocate(s.size * elem);
-    ps::StreamCopy(m.data->data(), bytes + s.offset * elem, s.size * elem);
+    ps::StreamCopy(m.data->data(), slice, s.size * elem);
     return m;
   }
 

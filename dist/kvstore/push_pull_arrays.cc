@@ -28,7 +28,7 @@ NDArray SumOnCpu(const char* op, int key, const Shape& shape, const std::vector<
   } else if (values.size() > 1) {
     sum = nd::SumOn(values, where);
   }
-  if (sum.context() != cpu()) sum = sum.CopyTo(cpu());
+  if (!sum.context().is_host()) sum = sum.CopyTo(cpu());  // cpu_shared stays: no copy
   return sum;
 }
 

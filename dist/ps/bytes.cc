@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <new>
+#include <utility>
 
 namespace mx {
 namespace ps {
@@ -18,7 +19,23 @@ class HeapBytes : public Bytes {
   ~HeapBytes() override { ::operator delete(data_, kAlign); }
 };
 
+class BorrowedBytes : public Bytes {
+ public:
+  BorrowedBytes(char* data, size_t n, std::shared_ptr<const void> keeper)
+      : keeper_(std::move(keeper)) {
+    data_ = data;
+    size_ = n;
+  }
+
+ private:
+  std::shared_ptr<const void> keeper_;
+};
+
 }  // namespace
+
+Payload BorrowBytes(char* data, size_t n, std::shared_ptr<const void> keeper) {
+  return std::make_shared<BorrowedBytes>(data, n, std::move(keeper));
+}
 
 Payload NewBytes(size_t n) { return std::make_shared<HeapBytes>(n); }
 

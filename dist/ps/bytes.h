@@ -1,7 +1,8 @@
 // A message's payload: bytes shared between the code that fills or reads them and the transport
 // that carries them, without copies. Where the bytes live depends on who made them: the heap
-// (NewBytes, CopyBytes), a received ZeroMQ frame, or a region of shared memory that another node
-// of this machine wrote (shm.h). Whoever holds the last reference releases them.
+// (NewBytes, CopyBytes), an array's memory (BorrowBytes), a received ZeroMQ frame, or a region
+// of shared memory that another node of this machine wrote (shm.h). Whoever holds the last
+// reference releases them.
 #ifndef TESSERA_DIST_PS_BYTES_H_
 #define TESSERA_DIST_PS_BYTES_H_
 
@@ -33,6 +34,9 @@ using Payload = std::shared_ptr<Bytes>;
 Payload NewBytes(size_t n);
 // A heap copy of `n` bytes at `src`.
 Payload CopyBytes(const void* src, size_t n);
+// The `n` bytes at `data` (8-byte aligned) without a copy; `keeper` owns them and is held as
+// long as the payload.
+Payload BorrowBytes(char* data, size_t n, std::shared_ptr<const void> keeper);
 
 }  // namespace ps
 }  // namespace mx

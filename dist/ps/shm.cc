@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdio>
@@ -56,24 +57,25 @@ RegionHead* HeadAt(const ShmSegment& s, uint64_t offset) {
 
 }  // namespace
 
-// A region's payload; releases its reference when dropped.
+// A region's payload (from `skip` on); releases its reference when dropped.
 class ShmBytes : public Bytes {
  public:
-  ShmBytes(std::shared_ptr<ShmSegment> segment, uint64_t offset, uint64_t size, const void* owner)
+  ShmBytes(std::shared_ptr<ShmSegment> segment, uint64_t offset, uint64_t size, uint64_t owner,
+           uint64_t skip = 0)
       : segment_(std::move(segment)), offset_(offset), owner_(owner) {
-    data_ = segment_->base + offset + kAlign;
+    data_ = segment_->base + offset + kAlign + skip;
     size_ = size;
   }
   ~ShmBytes() override { head()->refs.fetch_sub(1, std::memory_order_acq_rel); }
   RegionHead* head() const { return HeadAt(*segment_, offset_); }
   const ShmSegment& segment() const { return *segment_; }
   uint64_t offset() const { return offset_; }
-  const void* owner() const { return owner_; }
+  uint64_t owner() const { return owner_; }
 
  private:
   std::shared_ptr<ShmSegment> segment_;
   uint64_t offset_;
-  const void* owner_;  // the pool that carved it; null for a mapped one
+  uint64_t owner_;  // the id of the pool that carved it; 0 for a mapped one
 };
 
 namespace {
@@ -106,6 +108,8 @@ std::string ShmLocality() {
 ShmPool::ShmPool(uint64_t token, uint64_t budget_bytes) : token_(token), budget_(budget_bytes) {
   static std::once_flag once;
   std::call_once(once, RemoveOrphanSegments);
+  static std::atomic<uint64_t> pools{0};
+  id_ = ++pools;
   nonce_ = std::random_device()();
 }
 
@@ -180,25 +184,28 @@ Payload ShmPool::Allocate(size_t n) {
   RegionHead* h = HeadAt(*best->segment, best->offset);
   h->size = n;
   h->refs.store(1, std::memory_order_release);
-  return std::make_shared<ShmBytes>(best->segment, best->offset, n, this);
+  return std::make_shared<ShmBytes>(best->segment, best->offset, n, id_);
 }
 
 // `p` as a region this pool carved, or null.
 const ShmBytes* ShmPool::Mine(const Payload& p) const {
   auto* b = dynamic_cast<const ShmBytes*>(p.get());
-  return b && b->owner() == this ? b : nullptr;
+  return b && b->owner() == id_ ? b : nullptr;
 }
 
 bool ShmPool::Owns(const Payload& p) const { return Mine(p) != nullptr; }
 
-bool ShmPool::Share(const Payload& p, ShmRef* out) {
+bool ShmPool::Share(const Payload& p, ShmRef* out, uint64_t skip, uint64_t size) {
   const ShmBytes* b = Mine(p);
   if (!b) return false;
+  if (size == ~uint64_t(0)) size = b->size() - std::min<uint64_t>(skip, b->size());
+  if (skip % 8 != 0 || skip > b->size() || size > b->size() - skip) return false;
   b->head()->refs.fetch_add(1, std::memory_order_acq_rel);
   std::memset(out, 0, sizeof(*out));
   std::snprintf(out->segment, sizeof(out->segment), "%s", b->segment().name.c_str());
   out->offset = b->offset();
-  out->size = b->size();
+  out->size = size;
+  out->skip = skip;
   return true;
 }
 
@@ -262,13 +269,15 @@ Payload ShmMapper::Open(const char* ref_bytes, size_t ref_size, uint64_t size, s
   uint64_t off = ref.offset;
   bool inside = off % kAlign == 0 && off < seg->size && seg->size - off >= kAlign;
   RegionHead* h = inside ? HeadAt(*seg, off) : nullptr;
-  if (!h || h->magic != kMagic || h->capacity < size || seg->size - off - kAlign < h->capacity ||
+  if (!h || h->magic != kMagic || ref.skip % 8 != 0 || h->capacity < ref.skip ||
+      h->capacity - ref.skip < size || seg->size - off - kAlign < h->capacity ||
       h->refs.load(std::memory_order_acquire) <= 0) {
-    *why = "shared-memory descriptor points at offset " + std::to_string(off) + " of " + name +
-           ", which holds no region of " + std::to_string(size) + " bytes in use";
+    *why = "shared-memory descriptor points at offset " + std::to_string(off) + " (+" +
+           std::to_string(ref.skip) + ") of " + name + ", which holds no region of " +
+           std::to_string(size) + " bytes in use there";
     return nullptr;
   }
-  return std::make_shared<ShmBytes>(seg, off, size, nullptr);
+  return std::make_shared<ShmBytes>(seg, off, size, 0, ref.skip);
 }
 
 }  // namespace ps

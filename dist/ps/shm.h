@@ -32,9 +32,10 @@ struct ShmRef {
   char segment[48];  // NUL-terminated name
   uint64_t offset;   // of the region's header in the segment
   uint64_t size;     // payload bytes
+  uint64_t skip;     // where the payload starts in the region (a slice of a shared array)
 };
 #pragma pack(pop)
-static_assert(sizeof(ShmRef) == 64, "shared-memory descriptor layout");
+static_assert(sizeof(ShmRef) == 72, "shared-memory descriptor layout");
 
 // Identifies the shared memory this process can reach: the boot, the /dev/shm mount and the
 // user; "" when /dev/shm is unusable. Two nodes with the same locality can map each other's
@@ -57,8 +58,10 @@ class ShmPool {
   // Whether `p` is a region of this pool.
   bool Owns(const Payload& p) const;
   // When `p` is a region of this pool: its descriptor, holding one more reference for the
-  // receiver (released by the receiver's payload, or by Unshare when the send failed).
-  bool Share(const Payload& p, ShmRef* out);
+  // receiver (released by the receiver's payload, or by Unshare when the send failed); with
+  // `size`, of the `size` bytes from `skip` on (8-byte aligned, inside the region) instead of
+  // the whole payload.
+  bool Share(const Payload& p, ShmRef* out, uint64_t skip = 0, uint64_t size = ~uint64_t(0));
   void Unshare(const Payload& p);
 
   uint64_t bytes_reserved() const;
@@ -72,6 +75,7 @@ class ShmPool {
   const ShmBytes* Mine(const Payload& p) const;
 
   uint64_t token_, budget_;
+  uint64_t id_;  // unique in the process: the owner its regions name (a pool's address may recur)
   uint32_t nonce_;
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<ShmSegment>> segments_;

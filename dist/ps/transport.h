@@ -45,6 +45,11 @@ class Transport {
   virtual int64_t shared_sends() const = 0;
   // Messages sent over the local channel (local_channel.h) so far.
   virtual int64_t local_sends() const = 0;
+  // Payloads sent as descriptors of a cpu_shared array's own memory (no copy) so far.
+  virtual int64_t array_sends() const = 0;
+  // cpu_shared arrays allocated from now on live in this node's shared memory while it runs
+  // (shm_arrays.h); nothing without shared memory.
+  virtual void ServeSharedArrays() = 0;
 };
 
 // `token` (TokenHash of the job token) is stamped on every message sent and required on every

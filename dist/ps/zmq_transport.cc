@@ -13,6 +13,8 @@
 #include "core/base/logging.h"
 #include "dist/ps/local_channel.h"
 #include "dist/ps/shm.h"
+#include "dist/ps/shm_arrays.h"
+#include "dist/ps/stream_copy.h"
 #include "dist/ps/transport.h"
 
 namespace mx {
@@ -65,6 +67,7 @@ class ZmqTransport : public Transport {
     if (!locality_.empty()) pool_ = std::make_unique<ShmPool>(token, shm_bytes);
   }
   ~ZmqTransport() override {
+    if (serving_arrays_) ShmArrays::Get()->Detach(pool_.get());
     for (auto& p : peers_) zmq_close(p.second.socket);
     if (pull_) zmq_close(pull_);
   }
@@ -140,8 +143,9 @@ class ZmqTransport : public Transport {
     Header h = EncodeHeader(m, token_);
     bool has_data = m.data_size() > 0, has_meta = !m.meta.empty() || has_data;
     ShmRef ref;
-    Payload shared = has_data && p->local ? InPool(m.data) : nullptr;
-    if (shared && !pool_->Share(shared, &ref)) shared.reset();
+    uint64_t skip = 0;
+    Payload shared = has_data && p->local ? InPool(m.data, &skip) : nullptr;
+    if (shared && !pool_->Share(shared, &ref, skip, m.data->size())) shared.reset();
     if (shared) h.flags |= kShmData;
     try {
       std::vector<FrameView> frames = {{reinterpret_cast<const char*>(&h), sizeof(h)}};
@@ -201,6 +205,14 @@ class ZmqTransport : public Transport {
   int64_t rejected() const override { return rejected_; }
   int64_t shared_sends() const override { return shared_sends_; }
   int64_t local_sends() const override { return local_sends_; }
+  int64_t array_sends() const override { return array_sends_; }
+
+  void ServeSharedArrays() override {
+    if (!pool_ || serving_arrays_) return;
+    ShmArrays::Get()->Attach(pool_.get());
+    Storage::SetSharedBacking(ShmArrays::Get());
+    serving_arrays_ = true;
+  }
 
  private:
   struct Peer {
@@ -288,13 +300,19 @@ class ZmqTransport : public Transport {
     return Accept(views, copy, out, why) ? 1 : -1;
   }
 
-  // `data` as a region of this node's pool: itself, or a copy when it is big enough to be
-  // worth it; null when it goes inline.
-  Payload InPool(const Payload& data) {
+  // `data` in a region of this node's pool (from `skip` on): itself, the block of a
+  // cpu_shared array holding it (shm_arrays.h), or a copy when it is big enough to be worth it
+  // (streamed, stream_copy.h); null when it goes inline.
+  Payload InPool(const Payload& data, uint64_t* skip) {
+    *skip = 0;
     if (pool_->Owns(data)) return data;
     if (data->size() < kShmMinBytes) return nullptr;
+    if (Payload block = ShmArrays::Get()->Find(*pool_, data->data(), data->size(), skip)) {
+      ++array_sends_;
+      return block;
+    }
     Payload copy = pool_->Allocate(data->size());
-    if (copy) std::memcpy(copy->data(), data->data(), data->size());
+    if (copy) StreamCopy(copy->data(), data->data(), data->size());
     return copy;
   }
 
@@ -314,7 +332,8 @@ class ZmqTransport : public Transport {
   std::mutex peers_mu_;
   std::map<int, Peer> peers_;
   std::atomic<int> local_peers_{0};
-  std::atomic<int64_t> rejected_{0}, shared_sends_{0}, local_sends_{0};
+  std::atomic<int64_t> rejected_{0}, shared_sends_{0}, local_sends_{0}, array_sends_{0};
+  bool serving_arrays_ = false;  // ShmArrays takes cpu_shared arrays from pool_
 };
 
 }  // namespace

@@ -301,6 +301,37 @@ TEST(ParameterServer, SumsAnswerPullsRoundAfterRoundThenAnOptimizerUpdatesThem) 
 
 // The server's sum, block by block in one pass, gives exactly the adds of a plain loop over
 // the parts in order, for any number of parts and sizes around its block and thread limits.
+// Gradients in cpu_shared memory (dist/ps/shm_arrays.h): a push-pull's server reads them where
+// they lie, also a slice of a key split over two servers; the sums are right round after round
+// with the gradients rewritten in between. A plain push still sends a copy: the gradient
+// rewritten right after it, while the round waits for the other worker, does not change the sum.
+TEST(ParameterServer, CpuSharedGradientsSumRightAndAPlainPushSendsACopy) {
+  RunJob("cpu-shared", "dist_sync", 2, 2, 60000, [](int rank, kv::KVStore* store) {
+    const int64_t n = 100000;  // sliced at 50000 (200 KB, 8-byte aligned)
+    NDArray w = nd::zeros({n});
+    store->Init({0}, {w});
+    // Both stores exist: in one process the last one's shared memory serves every cpu_shared
+    // array from here on, so one of the two workers sends its gradients without copies.
+    store->Barrier();
+    NDArray g = nd::zeros({n}, cpu_shared());
+    for (int round = 1; round <= 3; ++round) {
+      (nd::arange(0, n, 1, 1, cpu()) * double(rank + round)).CopyTo(g);
+      store->PushPull({0}, {{g}}, {{w}});
+      std::vector<double> v = Values(w);  // sum of i * (0 + round) + i * (1 + round)
+      for (int64_t i = 0; i < n; i += 4999) ASSERT_NEAR(v[i], i * (2.0 * round + 1), 1e-3) << i;
+      ASSERT_NEAR(v[n - 1], (n - 1) * (2.0 * round + 1), 1e-1);
+    }
+    for (int late = 0; late < 2; ++late) {  // each worker once the early one
+      NDArray one = nd::ones({n}, cpu_shared());
+      if (rank == late) std::this_thread::sleep_for(std::chrono::milliseconds(300));
+      store->Push({0}, {{one}});
+      if (rank != late) (nd::ones({n}) * 100.0).CopyTo(one);  // before the round ends
+      store->Pull({0}, {{w}});
+      for (double v : Values(w)) ASSERT_EQ(v, 2.0) << "late worker " << late;
+    }
+  });
+}
+
 TEST(ServerSum, AddsThePartsInOrderExactly) {
   for (int64_t n : {int64_t(1), int64_t(4095), int64_t(4097), int64_t(70001)}) {
     for (size_t k : {size_t(1), size_t(2), size_t(3), size_t(5)}) {

@@ -127,8 +127,8 @@ TEST(SharedMemory, BadDescriptorsAreRefusedWithTheReason) {
     return m.Open(reinterpret_cast<const char*>(&r), ref_size, size, why);
   };
   std::string why;
-  EXPECT_FALSE(open(mapper, ref, 100000, 63, &why));
-  EXPECT_NE(why.find("expected 64"), std::string::npos) << why;
+  EXPECT_FALSE(open(mapper, ref, 100000, 64, &why));  // the descriptor before `skip`
+  EXPECT_NE(why.find("expected 72"), std::string::npos) << why;
   EXPECT_FALSE(open(other_job, ref, 100000, sizeof(ref), &why));
   EXPECT_NE(why.find("not a segment of this job"), std::string::npos) << why;
   EXPECT_FALSE(open(mapper, ref, 99999, sizeof(ref), &why));
@@ -143,6 +143,14 @@ TEST(SharedMemory, BadDescriptorsAreRefusedWithTheReason) {
   ShmRef bigger = ref;
   bigger.size = uint64_t(1) << 30;  // more than the region holds
   EXPECT_FALSE(open(mapper, bigger, bigger.size, sizeof(ref), &why));
+  EXPECT_NE(why.find("holds no region"), std::string::npos) << why;
+  ShmRef skipped = ref;  // the region holds 100032 bytes (rounded to 64)
+  skipped.skip = 64;     // 64 + 100000 of them: past its end
+  EXPECT_FALSE(open(mapper, skipped, 100000, sizeof(ref), &why));
+  EXPECT_NE(why.find("holds no region"), std::string::npos) << why;
+  skipped.skip = 4;  // not 8-byte aligned
+  skipped.size = 1000;
+  EXPECT_FALSE(open(mapper, skipped, 1000, sizeof(ref), &why));
   EXPECT_NE(why.find("holds no region"), std::string::npos) << why;
   ShmRef gone = ref;
   std::snprintf(gone.segment, sizeof(gone.segment), "%s",

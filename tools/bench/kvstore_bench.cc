@@ -1,7 +1,9 @@
 // Parameter-server throughput against its peers, measured in the same run (DESIGN.md section 7):
 //   - dist_sync PushPull of one float32 key of 1, 16 and 100 MB by 2 workers, with 1 and 2
 //     servers (scheduler, servers and workers each a process, as `launch` starts them; on
-//     127.0.0.1 the payloads go through shared memory, the messages over TCP);
+//     127.0.0.1 the payloads go through shared memory, the messages over the local channel),
+//     the gradient in cpu memory (copied into shared memory at each push) and, in the
+//     `_cpu_shared` lines, in cpu_shared memory (read by the server where it lies);
 //   - Open MPI's MPI_Allreduce of the same buffer over 2 processes (mpi_allreduce_peer under
 //     mpirun), the operation a push + pull replaces;
 //   - raw ZeroMQ: the same bytes sent to another thread and back over a PUSH/PULL pair.
@@ -58,11 +60,13 @@ int FreePort() {
 }
 
 // One node of the dist_sync measurement, as a process of its own (`kvstore_bench --node ROLE
-// RANK MB SERVERS REPS PORT`, started by DistSyncSeconds): worker 0 prints the median seconds
-// of one push + pull of an MB MB float32 key.
+// RANK MB SERVERS REPS PORT SHARED`, started by DistSyncSeconds): worker 0 prints the median
+// seconds of one push + pull of an MB MB float32 key (the gradient in cpu_shared memory when
+// SHARED is 1, else in cpu memory).
 int RunNode(char** argv) {
   std::string role = argv[0];
   int rank = std::atoi(argv[1]), mb = std::atoi(argv[2]), reps = std::atoi(argv[4]);
+  bool shared = std::atoi(argv[6]) != 0;
   mx::ps::PsConfig c;
   c.num_workers = 2;
   c.num_servers = std::atoi(argv[3]);
@@ -81,7 +85,8 @@ int RunNode(char** argv) {
   c.preferred_rank = rank;
   int64_t n = static_cast<int64_t>(mb) * (1 << 20) / 4;
   std::unique_ptr<mx::kv::KVStore> store = mx::kv::CreateDistWorker("dist_sync", c);
-  mx::NDArray value = mx::nd::ones({n}), grad = mx::nd::ones({n});
+  mx::NDArray value = mx::nd::ones({n}),
+              grad = mx::nd::ones({n}, shared ? mx::cpu_shared() : mx::cpu());
   store->Init({0}, {value});
   double t = bench::MedianSeconds(reps, [&] {
     store->PushPull({0}, {{grad}}, {{value}});  // one message per round, as Module::Update
@@ -95,9 +100,9 @@ int RunNode(char** argv) {
 // Median seconds of one push + pull of an `mb` MB key, as seen by worker 0 of 2: scheduler,
 // servers and workers each a process, as `launch` starts them (and as mpirun starts the MPI
 // peer's ranks), over TCP on 127.0.0.1 and the nodes' shared memory.
-double DistSyncSeconds(int mb, int servers, int reps, int port) {
+double DistSyncSeconds(int mb, int servers, int reps, int port, bool shared) {
   std::string args = " " + std::to_string(mb) + " " + std::to_string(servers) + " " +
-                     std::to_string(reps) + " " + std::to_string(port);
+                     std::to_string(reps) + " " + std::to_string(port) + (shared ? " 1" : " 0");
   auto start = [&](const std::string& role, int rank, bool quiet) {
     std::string cmd = "OMP_WAIT_POLICY=passive " + SelfDir() + "kvstore_bench --node " + role +
                       " " + std::to_string(rank) + args + (quiet ? " >/dev/null" : "") +
@@ -222,7 +227,7 @@ double MedianOrZero(const std::vector<double>& runs) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc == 8 && std::string(argv[1]) == "--node") return RunNode(argv + 2);
+  if (argc == 9 && std::string(argv[1]) == "--node") return RunNode(argv + 2);
   bool quick = false, lenet = true;
   for (int i = 1; i < argc; ++i) {
     quick |= std::string(argv[i]) == "--quick";
@@ -237,42 +242,44 @@ int main(int argc, char** argv) {
     // MPI and ours alternate kRounds times and their medians are compared: this VM's speed
     // drifts within minutes (MPI's 1 MB rate went from ~7300 to ~1700 MB/s between two runs).
     const std::string key = "allreduce_" + std::to_string(mb);  // mpi_allreduce_peer's line
-    std::vector<double> allreduce_runs, ours_runs[2];
+    // ours[shared][servers - 1]: the gradient in cpu memory (copied into shared memory when
+    // pushed) or in cpu_shared memory (read by the server where it lies).
+    std::vector<double> allreduce_runs, ours[2][2];
     for (int round = 0; round < kRounds; ++round) {
       std::map<std::string, double> mpi = MpiPeer(mb, reps);
       allreduce_runs.push_back(mpi.count(key) ? mpi[key] : 0);
-      for (int servers : {1, 2})
-        ours_runs[servers - 1].push_back(DistSyncSeconds(mb, servers, reps, FreePort()));
+      for (int shared : {0, 1})
+        for (int servers : {1, 2})
+          ours[shared][servers - 1].push_back(
+              DistSyncSeconds(mb, servers, reps, FreePort(), shared != 0));
     }
     double allreduce = MedianOrZero(allreduce_runs);
     // The same over TCP only (Open MPI picks shared memory on one machine by default).
     std::map<std::string, double> tcp = MpiPeer(mb, reps, "--mca btl tcp,self");
     double allreduce_tcp = tcp.count(key) ? tcp[key] : 0;
     double zmq = RawZmqSeconds(mb, reps);
-    for (int servers : {1, 2}) {
-      double ours = MedianOrZero(ours_runs[servers - 1]);
-      double mbps = ours > 0 ? mb / ours : 0.0;
-      std::printf(
-          "BENCH dist_sync_%dMB_%dserver ours=%.1f peer=%.1f unit=MB/s ratio=%.3f "
-          "peer_name=mpi_allreduce\n",
-          mb, servers, mbps, allreduce > 0 ? mb / allreduce : 0.0,
-          allreduce > 0 && ours > 0 ? allreduce / ours : 0.0);
-      std::printf("# dist_sync_%dMB_%dserver MB/s by round (ours/MPI):", mb, servers);
-      for (int round = 0; round < kRounds; ++round) {
-        double o = ours_runs[servers - 1][round], m = allreduce_runs[round];
-        std::printf(" %.0f/%.0f", o > 0 ? mb / o : 0.0, m > 0 ? mb / m : 0.0);
+    auto line = [&](const std::string& name, double ours, double peer, const char* peer_name) {
+      std::printf("BENCH %s ours=%.1f peer=%.1f unit=MB/s ratio=%.3f peer_name=%s\n", name.c_str(),
+                  ours > 0 ? mb / ours : 0.0, peer > 0 ? mb / peer : 0.0,
+                  peer > 0 && ours > 0 ? peer / ours : 0.0, peer_name);
+    };
+    for (int shared : {0, 1}) {
+      for (int servers : {1, 2}) {
+        const std::vector<double>& runs = ours[shared][servers - 1];
+        std::string name = "dist_sync_" + std::to_string(mb) + "MB_" + std::to_string(servers) +
+                           "server" + (shared ? "_cpu_shared" : "");
+        double median = MedianOrZero(runs);
+        line(name, median, allreduce, "mpi_allreduce");
+        std::printf("# %s MB/s by round (ours/MPI):", name.c_str());
+        for (int round = 0; round < kRounds; ++round) {
+          double o = runs[round], m = allreduce_runs[round];
+          std::printf(" %.0f/%.0f", o > 0 ? mb / o : 0.0, m > 0 ? mb / m : 0.0);
+        }
+        std::printf("\n");
+        line(name + "_vs_tcp", median, allreduce_tcp, "mpi_allreduce_btl_tcp");
+        line(name + "_vs_zmq", median, zmq, "raw_zeromq_roundtrip");
+        std::fflush(stdout);
       }
-      std::printf("\n");
-      std::printf(
-          "BENCH dist_sync_%dMB_%dserver_vs_tcp ours=%.1f peer=%.1f unit=MB/s ratio=%.3f "
-          "peer_name=mpi_allreduce_btl_tcp\n",
-          mb, servers, mbps, allreduce_tcp > 0 ? mb / allreduce_tcp : 0.0,
-          allreduce_tcp > 0 && ours > 0 ? allreduce_tcp / ours : 0.0);
-      std::printf(
-          "BENCH dist_sync_%dMB_%dserver_vs_zmq ours=%.1f peer=%.1f unit=MB/s "
-          "ratio=%.3f peer_name=raw_zeromq_roundtrip\n",
-          mb, servers, mbps, zmq > 0 ? mb / zmq : 0.0, zmq > 0 && ours > 0 ? zmq / ours : 0.0);
-      std::fflush(stdout);
     }
   }
   if (lenet) {

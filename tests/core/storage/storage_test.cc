@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #include "core/base/error.h"
 
@@ -74,6 +76,64 @@ TEST(Storage, CpuMemoryIs64ByteAlignedAndCounted) {
   EXPECT_EQ(Storage::Get()->Stats(cpu()).bytes_in_use, before.bytes_in_use + 1024);
   Storage::Get()->Free(h);
   EXPECT_EQ(Storage::Get()->Stats(cpu()).bytes_in_use, before.bytes_in_use);
+}
+
+// A backing that serves blocks of at least 1 MiB from its own buffers, and counts.
+class FakeBacking : public HostBacking {
+ public:
+  void* Alloc(size_t size) override {
+    if (size < (1 << 20) || full) return nullptr;
+    blocks.push_back(std::vector<char>(size + 64));
+    char* p = blocks.back().data();
+    p += (64 - reinterpret_cast<uintptr_t>(p) % 64) % 64;
+    served.push_back(p);
+    return p;
+  }
+  bool Free(void* p) override {
+    for (void* s : served)
+      if (s == p) {
+        ++freed;
+        return true;
+      }
+    return false;
+  }
+  bool full = false;
+  int freed = 0;
+  std::vector<void*> served;
+  std::vector<std::vector<char>> blocks;
+};
+
+bool Served(const FakeBacking& b, void* p) {
+  return std::find(b.served.begin(), b.served.end(), p) != b.served.end();
+}
+
+TEST(Storage, CpuSharedMemoryComesFromTheBackingWhileItHasRoom) {
+  Storage* s = Storage::Get();
+  Context shared = cpu_shared(0);
+  // Without a backing: plain memory, as cpu.
+  StorageHandle plain = s->Alloc(2 << 20, shared);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(plain.dptr) % 64, 0u);
+  static FakeBacking backing;  // outlives every block it served
+  Storage::SetSharedBacking(&backing);
+  StorageHandle big = s->Alloc(3 << 20, shared), small = s->Alloc(1000, shared);
+  StorageHandle on_cpu = s->Alloc(3 << 20, cpu());
+  EXPECT_TRUE(Served(backing, big.dptr));
+  EXPECT_FALSE(Served(backing, small.dptr));   // below its size: plain memory
+  EXPECT_FALSE(Served(backing, on_cpu.dptr));  // cpu arrays never
+  backing.full = true;
+  StorageHandle refused = s->Alloc(5 << 20, shared);
+  ASSERT_NE(refused.dptr, nullptr);  // plain memory instead
+  EXPECT_FALSE(Served(backing, refused.dptr));
+  // Frees reach the backing only for its blocks, also once it is no longer current.
+  Storage::SetSharedBacking(nullptr);
+  s->ReleaseAll(shared);  // nothing pooled yet
+  for (StorageHandle h : {plain, big, small, refused}) s->Free(h);
+  s->Free(on_cpu);
+  s->ReleaseAll(shared);  // hands the pooled blocks back to where they came from
+  EXPECT_EQ(backing.freed, 1);
+  StorageHandle again = s->Alloc(3 << 20, shared);
+  EXPECT_FALSE(Served(backing, again.dptr));  // no backing now
+  s->Free(again);
 }
 
 TEST(Storage, MissingGpuIsAContextError) {
