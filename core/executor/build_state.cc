@@ -36,8 +36,10 @@ std::vector<NodeEntry> ExclusiveGradients(const std::vector<NodeEntry>& ys,
   return grads;
 }
 
+// `any_host`: an array in another host context is fine for a host executor (gradients on
+// cpu_shared).
 void CheckArray(const NDArray& a, const std::string& what, const std::string& name,
-                const Shape& want_shape, int want_type, Context ctx) {
+                const Shape& want_shape, int want_type, Context ctx, bool any_host = false) {
   MX_CHECK_AS(ShapeError, a.shape() == want_shape)
       << "Bind: " << what << " '" << name << "' has shape " << a.shape() << " but the graph needs "
       << want_shape << ". Pass an array of that shape (or use SimpleBind to allocate one).";
@@ -45,7 +47,7 @@ void CheckArray(const NDArray& a, const std::string& what, const std::string& na
       << "Bind: " << what << " '" << name << "' has dtype " << a.dtype() << " but the graph needs "
       << static_cast<DType>(want_type) << "; convert it with AsType().";
   Context c = a.context();
-  MX_CHECK_AS(ContextError, c.dev_type == ctx.dev_type && c.dev_id == ctx.dev_id)
+  MX_CHECK_AS(ContextError, c == ctx || (any_host && c.is_host() && ctx.is_host()))
       << "Bind: " << what << " '" << name << "' is on " << c << " but the executor is bound to "
       << ctx << ". Move it with AsInContext(" << ctx << ") first.";
 }
@@ -162,7 +164,7 @@ std::shared_ptr<Executor::State> BuildExecutorState(const Symbol& symbol, Contex
   for (size_t i = 0; i < arg_vars.size(); ++i) {
     if (arrays.reqs[i] == GradReq::kNull) continue;
     CheckArray(arrays.grads[i], "gradient of", s->arg_names[i], arrays.args[i].shape(),
-               static_cast<int>(arrays.args[i].dtype()), ctx);
+               static_cast<int>(arrays.args[i].dtype()), ctx, true);
     xs.push_back(arg_vars[i]);
     x_arg.push_back(i);
   }

@@ -107,6 +107,10 @@ Executor Executor::SimpleBind(const Symbol& symbol, Context ctx, const SimpleBin
                 std::find(arg_names.begin(), arg_names.end(), kv.first) != arg_names.end())
         << "SimpleBind: grad_reqs names '" << kv.first << "', which is not an argument; "
         << "arguments: " << Join(arg_names) << ".";
+  Context grad_ctx = a.grad_ctx.value_or(ctx);
+  MX_CHECK_AS(ContextError, grad_ctx == ctx || (grad_ctx.is_host() && ctx.is_host()))
+      << "SimpleBind: gradients on " << grad_ctx << " for an executor on " << ctx
+      << "; another context for gradients must be host memory for a CPU executor (cpu_shared).";
   auto type_of = [](int t) { return t < 0 ? kFloat32 : static_cast<DType>(t); };
   BoundArrays arrays;
   for (size_t i = 0; i < arg_names.size(); ++i) {
@@ -116,7 +120,7 @@ Executor Executor::SimpleBind(const Symbol& symbol, Context ctx, const SimpleBin
     GradReq req = it == a.grad_reqs.end() ? a.grad_req : it->second;
     arrays.reqs.push_back(req);
     arrays.grads.push_back(req == GradReq::kNull ? NDArray()
-                                                 : nd::zeros(shapes.arg_shapes[i], ctx, t));
+                                                 : nd::zeros(shapes.arg_shapes[i], grad_ctx, t));
   }
   for (size_t i = 0; i < shapes.aux_shapes.size(); ++i)
     arrays.aux.push_back(nd::zeros(shapes.aux_shapes[i], ctx, type_of(types.aux_types[i])));

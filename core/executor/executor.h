@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,9 @@ struct SimpleBindArgs {
   std::map<std::string, DType> dtypes;       // default float32
   GradReq grad_req = GradReq::kWrite;        // for every argument ...
   std::map<std::string, GradReq> grad_reqs;  // ... unless given here
+  // Where the gradient arrays live when not on the executor's context: another host context
+  // for a CPU executor (cpu_shared: a dist worker's pushes need no copy, dist/ps/shm_arrays.h).
+  std::optional<Context> grad_ctx;
 };
 
 // Bytes of intermediate buffers (every entry not bound to a caller's array and not an output):

@@ -80,6 +80,15 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
       << "Module::Fit: num_epoch (" << o.num_epoch << ") must exceed begin_epoch (" << o.begin_epoch
       << ").";
   Logger log = o.logger ? o.logger : DefaultLogger();
+  // A dist store before binding: in a scheduler or server process the call runs that role and
+  // exits (as MXNet's), and a worker on CPU binds its gradients on cpu_shared, in the store's
+  // shared memory, where a server of this machine reads a push-pull without a copy
+  // (dist/ps/shm_arrays.h).
+  std::shared_ptr<kv::KVStore> store = o.kvstore_instance;
+  if (!store && o.kvstore.rfind("dist", 0) == 0) store = kv::Create(o.kvstore);
+  bool on_host = true;
+  for (const Context& c : contexts_) on_host = on_host && c.is_host();
+  shared_grads_ = store && store->is_distributed() && on_host;
   Bind(train->ProvideData(), train->ProvideLabel(), true, false, o.force_rebind);
   InitParamsOptions ip;
   ip.initializer = o.initializer;
@@ -88,8 +97,7 @@ void Module::Fit(io::DataIter* train, const FitOptions& o) {
   ip.allow_missing = o.allow_missing;
   ip.force_init = o.force_init;
   InitParams(ip);
-  InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params, false, o.lr_scheduler,
-                o.kvstore_instance);
+  InitOptimizer(o.kvstore, o.optimizer, o.optimizer_params, false, o.lr_scheduler, store);
   int begin_epoch = o.begin_epoch;
   int64_t skip_batches = 0;
   MX_CHECK_AS(ValueError, !o.resume || !o.checkpoint_prefix.empty())

@@ -66,6 +66,11 @@ class DistKVStore : public KVStore {
       MX_LOG(WARNING) << "worker " << rank() << " at exit: " << e.what();
     }
     for (const auto& [key, info] : keys_) Engine::Get()->DeleteVariable(nullptr, cpu(), info.comm);
+    const ps::Transport* t = link_->transport();
+    if (t->shared_sends() > 0)
+      MX_LOG(INFO) << "worker " << rank() << ": " << t->shared_sends()
+                   << " payloads went to nodes of this machine through shared memory, "
+                   << t->array_sends() << " of them read in place from cpu_shared arrays";
     try {
       int64_t req = NewRequest();
       Message f;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <regex>
 #include <string>
 
 #include "tests/testing/run_command.h"
@@ -45,6 +46,14 @@ TEST(MainJob, TwoWorkersOneServerTrainLenet) {
   EXPECT_NE(out.find("scheduler: 2 worker(s) and 1 server(s) registered"), std::string::npos)
       << out;
   EXPECT_TRUE(Exists(prefix + "-symbol.json")) << out;
+  // Fit bound the gradients on cpu_shared: the big ones (conv2 and fc1 weights, 2 keys x 60
+  // batches) went to the server without a copy.
+  for (const char* w : {"worker 0", "worker 1"}) {
+    std::smatch m;
+    std::regex line(std::string(w) + ": \\d+ payloads went .*, (\\d+) of them read in place");
+    ASSERT_TRUE(std::regex_search(out, m, line)) << w << "\n" << out;
+    EXPECT_GE(std::stoi(m[1]), 120) << m[0];
+  }
 }
 
 }  // namespace

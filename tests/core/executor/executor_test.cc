@@ -63,6 +63,33 @@ TEST(Executor, GradReqAddAccumulatesAndNullSkips) {
   EXPECT_THROW(ParseGradReq("accumulate"), ValueError);
 }
 
+// Gradients bound in another host context (cpu_shared, as Module::Fit with a dist store):
+// the same bits as on the executor's own; a GPU context for them is refused.
+TEST(Executor, GradientsOnCpuSharedMatchThoseOnCpu) {
+  Symbol fc = sym::FullyConnected(sym::Variable("x"), {{"num_hidden", 3}}, "fc");
+  Symbol y = sym::Activation(fc, {{"act_type", "tanh"}});
+  SimpleBindArgs a;
+  a.shapes = {{"x", Shape({4, 5})}};
+  a.grad_reqs = {{"x", GradReq::kNull}};
+  Executor plain = Executor::SimpleBind(y, cpu(), a);
+  a.grad_ctx = cpu_shared();
+  Executor shared = Executor::SimpleBind(y, cpu(), a);
+  for (Executor* e : {&plain, &shared}) {
+    e->arg_dict().at("x").SyncCopyFromCPU(std::vector<float>(20, 0.5f).data(), 20);
+    nd::arange(0, 15, 1, 1, cpu()).Reshape({3, 5}).CopyTo(e->arg_dict().at("fc_weight"));
+    e->Forward(true);
+    e->Backward();
+  }
+  for (const char* name : {"fc_weight", "fc_bias"}) {
+    NDArray g = shared.grad_dict().at(name);
+    EXPECT_EQ(g.context(), cpu_shared()) << name;
+    EXPECT_EQ(g.ToVector<float>(), plain.grad_dict().at(name).ToVector<float>()) << name;
+    EXPECT_NE(g.ToVector<float>()[0], 0.0f) << name;
+  }
+  a.grad_ctx = gpu(0);
+  EXPECT_THROW(Executor::SimpleBind(y, cpu(), a), ContextError);
+}
+
 TEST(Executor, BindErrorsNameWhatIsWrong) {
   Symbol fc = sym::FullyConnected(sym::Variable("x"), {{"num_hidden", 2}}, "fc");
   BindArgs a;
@@ -152,7 +179,8 @@ TEST(Executor, ReshapeKeepsParametersAndFollowsTheNewBatch) {
   SimpleBindArgs a;
   a.shapes = {{"data", {4, 5}}};
   Executor e = Executor::SimpleBind(net, cpu(), a);
-  for (auto& [name, array] : e.arg_dict()) testing::Rand(array.shape()).AsType(kFloat32).CopyTo(array);
+  for (auto& [name, array] : e.arg_dict())
+    testing::Rand(array.shape()).AsType(kFloat32).CopyTo(array);
   NDArray first_rows = e.arg_dict().at("data").Slice(0, 2).Copy();
   std::vector<float> big = e.Forward()[0].ToVector<float>();
   Executor small = e.Reshape({{"data", {2, 5}}});
