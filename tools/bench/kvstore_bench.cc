@@ -6,7 +6,10 @@
 //     `_cpu_shared` lines, in cpu_shared memory (read by the server where it lies);
 //   - Open MPI's MPI_Allreduce of the same buffer over 2 processes (mpi_allreduce_peer under
 //     mpirun), the operation a push + pull replaces;
-//   - raw ZeroMQ: the same bytes sent to another thread and back over a PUSH/PULL pair.
+//   - raw ZeroMQ: the same bytes sent to another thread and back over a PUSH/PULL pair;
+//   - the parameter-server pattern with nothing else (ps_floor_peer: two worker processes and
+//     a server, shared memory and Unix sockets, one server): how far our 1-server rounds are
+//     from the least this design costs on the machine.
 //   - LeNet on Fashion-MNIST with 1, 2 and 4 dist_sync workers and one server (weak scaling:
 //     64 images a batch per worker), launched with //launcher:launch; samples/s summed over the
 //     workers from the Speedometer at batch 200, against one process without a KVStore.
@@ -244,16 +247,21 @@ int main(int argc, char** argv) {
     const std::string key = "allreduce_" + std::to_string(mb);  // mpi_allreduce_peer's line
     // ours[shared][servers - 1]: the gradient in cpu memory (copied into shared memory when
     // pushed) or in cpu_shared memory (read by the server where it lies).
-    std::vector<double> allreduce_runs, ours[2][2];
+    std::vector<double> allreduce_runs, floor_runs, ours[2][2];
+    const std::string floor_key = "ps_floor_" + std::to_string(mb);
     for (int round = 0; round < kRounds; ++round) {
       std::map<std::string, double> mpi = MpiPeer(mb, reps);
       allreduce_runs.push_back(mpi.count(key) ? mpi[key] : 0);
+      std::map<std::string, double> floor =
+          bench::RunPeerCommand("timeout 600 " + SelfDir() + "ps_floor_peer " + std::to_string(mb) +
+                                " " + std::to_string(reps));
+      floor_runs.push_back(floor.count(floor_key) ? floor[floor_key] : 0);
       for (int shared : {0, 1})
         for (int servers : {1, 2})
           ours[shared][servers - 1].push_back(
               DistSyncSeconds(mb, servers, reps, FreePort(), shared != 0));
     }
-    double allreduce = MedianOrZero(allreduce_runs);
+    double allreduce = MedianOrZero(allreduce_runs), ps_floor = MedianOrZero(floor_runs);
     // The same over TCP only (Open MPI picks shared memory on one machine by default).
     std::map<std::string, double> tcp = MpiPeer(mb, reps, "--mca btl tcp,self");
     double allreduce_tcp = tcp.count(key) ? tcp[key] : 0;
@@ -278,6 +286,7 @@ int main(int argc, char** argv) {
         std::printf("\n");
         line(name + "_vs_tcp", median, allreduce_tcp, "mpi_allreduce_btl_tcp");
         line(name + "_vs_zmq", median, zmq, "raw_zeromq_roundtrip");
+        if (servers == 1) line(name + "_vs_ps_floor", median, ps_floor, "raw_ps_pattern");
         std::fflush(stdout);
       }
     }
