@@ -16,11 +16,11 @@
 #include "core/base/logging.h"
 #include "core/engine/engine.h"
 #include "core/ops/nd_api.h"
+#include "dist/kvstore/key_slices.h"
 #include "dist/kvstore/pending_pulls.h"
 #include "dist/kvstore/push_pull_arrays.h"
 #include "dist/ps/compression.h"
 #include "dist/ps/node.h"
-#include "dist/ps/stream_copy.h"
 
 namespace mx {
 namespace kv {
@@ -28,20 +28,6 @@ namespace {
 
 using ps::Message;
 using ps::MsgType;
-
-struct SliceInfo {
-  int server;  // node id
-  int64_t offset, size;
-};
-
-struct KeyInfo {
-  Shape shape;
-  DType dtype;
-  std::vector<SliceInfo> slices;
-  int64_t pushes = 0;
-  VarHandle comm = nullptr;     // orders this key's pushes and pulls on the engine
-  std::vector<float> residual;  // 2bit error feedback
-};
 
 class DistKVStore : public KVStore {
  public:
@@ -109,7 +95,8 @@ class DistKVStore : public KVStore {
         const KeyInfo& info = keys_[keys[k]];
         std::vector<char> bytes = HostBytes(values[k], info);
         for (const SliceInfo& s : info.slices) {
-          Message m = SliceMessage(MsgType::kInit, keys[k], info, s, bytes.data());
+          Message m = SliceMessage(MsgType::kInit, keys[k], info, s, bytes.data(), NewRequest(),
+                                   link_->transport());
           m.meta = std::to_string(s.size) + " " + (sync_ ? "1" : "0");
           waits.emplace_back(
               m.request, "init of key " + std::to_string(keys[k]) + " on " + c_.NodeName(s.server));
@@ -301,15 +288,7 @@ class DistKVStore : public KVStore {
     info.comm = Engine::Get()->NewVariable();
     info.shape = v.shape();
     info.dtype = v.dtype();
-    int64_t n = info.shape.Size(), servers = c_.num_servers;
-    if (n <= c_.bigarray_bound || servers == 1) {
-      info.slices.push_back({c_.server_id(static_cast<int>(key % servers)), 0, n});
-    } else {
-      int64_t per = (n + servers - 1) / servers;
-      for (int64_t s = 0; s < servers && s * per < n; ++s)
-        info.slices.push_back(
-            {c_.server_id(static_cast<int>(s)), s * per, std::min(per, n - s * per)});
-    }
+    info.slices = PlaceSlices(key, info.shape.Size(), c_);
     return info;
   }
 
@@ -348,11 +327,13 @@ class DistKVStore : public KVStore {
     const char* bytes = static_cast<const char*>(sum.blob().dptr);
     for (size_t i = 0; i < info.slices.size(); ++i) {
       const SliceInfo& s = info.slices[i];
-      Message m =
-          pulls ? SliceMessage(MsgType::kPushPull, key, info, s, bytes, (*pulls)[i].request, &sum)
-                : SliceMessage(MsgType::kPush, key, info, s, bytes);
+      Message m = pulls ? SliceMessage(MsgType::kPushPull, key, info, s, bytes, (*pulls)[i].request,
+                                       link_->transport(), &sum)
+                        : SliceMessage(MsgType::kPush, key, info, s, bytes, NewRequest(),
+                                       link_->transport());
       m.round = round;
-      if (compression_.type != ps::Compression::kNone) Compress(key, info, s, &m);
+      if (compression_.type != ps::Compression::kNone)
+        CompressSlice(compression_, key, info, s, &m);
       link_->Send(s.server, m);
     }
   }
@@ -413,47 +394,7 @@ class DistKVStore : public KVStore {
     return bytes;
   }
 
-  // The message for one slice of the key's elements at `bytes` (host memory), copied once
-  // into memory the transport can send without another copy (shared memory for a server of
-  // this machine; big slices with streaming stores, stream_copy.h). `request`: the request it
-  // answers to (a push-pull: its pull's), or 0 for a new one. A push-pull's payload is the
-  // bytes of `array` themselves: its operation reads the array until the server's answer, which
-  // comes after the server has read them (the transport copies them into shared memory for a
-  // server of this machine, or describes them there when the array is cpu_shared).
-  Message SliceMessage(MsgType type, int key, const KeyInfo& info, const SliceInfo& s,
-                       const char* bytes, int64_t request = 0, const NDArray* array = nullptr) {
-    Message m;
-    m.type = type;
-    m.key = key;
-    m.offset = s.offset;
-    m.dtype = static_cast<int>(info.dtype);
-    m.request = request != 0 ? request : NewRequest();
-    size_t elem = DTypeSize(info.dtype);
-    char* slice = const_cast<char*>(bytes) + s.offset * elem;
-    if (array && reinterpret_cast<uintptr_t>(slice) % 8 == 0) {
-      m.data = ps::BorrowBytes(slice, s.size * elem, std::make_shared<NDArray>(*array));
-      return m;
-    }
-    m.data = link_->transport()->Allocate(s.size * elem);
-    ps::StreamCopy(m.data->data(), slice, s.size * elem);
-    return m;
-  }
-
   int64_t NewRequest() { return ++next_request_; }
-
-  // Replaces a push's float32 payload by its compressed form (2bit keeps a residual per key).
-  // Runs in the key's push operation, the only user of its residual then.
-  void Compress(int key, KeyInfo& info, const SliceInfo& s, Message* m) {
-    MX_CHECK_AS(ValueError, info.dtype == kFloat32)
-        << "gradient compression handles float32 gradients; key " << key << " is "
-        << DTypeName(info.dtype) << ".";
-    std::vector<float>& residual = info.residual;
-    residual.resize(static_cast<size_t>(info.shape.Size()), 0.0f);
-    const float* grad = reinterpret_cast<const float*>(m->data->data());
-    std::vector<char> encoded = ps::Encode(compression_, grad, s.size, residual.data() + s.offset);
-    m->data = ps::CopyBytes(encoded.data(), encoded.size());
-    m->meta = ps::CompressionMeta(compression_);
-  }
 
   // One pull of each key at round 0 (answered at once) says which round the servers are at.
   void SyncRounds() {

@@ -1,6 +1,6 @@
 // Shared memory between the parameter-server nodes of one machine (what MPI's shared-memory
 // transport does for MPI_Allreduce). A sender writes a payload once into a region of a
-// segment it owns (ShmPool) and sends a 64-byte descriptor in its place; the receiver maps the
+// segment it owns (ShmPool) and sends a 72-byte descriptor in its place; the receiver maps the
 // segment (ShmMapper) and reads the payload where it lies. Each region carries a reference
 // count in the segment itself: the sender's payload holds one, every descriptor sent holds one
 // for its receiver, and the region is reused once all are released. Nothing blocks on a
