@@ -26,6 +26,9 @@
 namespace mx {
 namespace ps {
 
+// Payloads below this size travel inline: a copy costs less than the shared-memory bookkeeping.
+constexpr size_t kShmMinBytes = 64 << 10;
+
 // A descriptor as it travels in place of the payload.
 #pragma pack(push, 1)
 struct ShmRef {

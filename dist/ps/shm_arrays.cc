@@ -22,7 +22,7 @@ void ShmArrays::Detach(const ShmPool* pool) {
 
 void* ShmArrays::Alloc(size_t size) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (!pool_ || size < kMinBytes) return nullptr;
+  if (!pool_ || size < kShmMinBytes) return nullptr;
   Payload block = pool_->Allocate(size);
   if (!block) return nullptr;
   blocks_[block->data()] = block;

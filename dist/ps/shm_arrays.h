@@ -2,7 +2,7 @@
 // the same machine reads a pushed gradient without a copy (MPI's single-copy path does the
 // same for a buffer it reduces). The worker's transport attaches its pool while it runs
 // (Transport::ServeSharedArrays); Storage (core/storage/storage.h) then takes the memory of
-// cpu_shared arrays of kMinBytes and more from it, while the pool's budget has room, and plain
+// cpu_shared arrays of kShmMinBytes and more from it, while the pool's budget has room, and plain
 // host memory otherwise. A push-pull of such an array sends a descriptor of the array's bytes
 // instead of a copy: the operation reads the gradient until the server's answer, which comes
 // after the sum, so nothing writes it while the server reads. Plain pushes still copy (the
@@ -27,9 +27,6 @@ namespace ps {
 
 class ShmArrays : public HostBacking {
  public:
-  // Smaller arrays get plain memory: their pushes travel inline (zmq_transport.cc).
-  static constexpr size_t kMinBytes = 64 << 10;
-
   // The process's (never destroyed: arrays may outlive every store).
   static ShmArrays* Get();
 
@@ -37,6 +34,7 @@ class ShmArrays : public HostBacking {
   void Attach(ShmPool* pool);
   void Detach(const ShmPool* pool);
 
+  // Null below kShmMinBytes: such arrays get plain memory, their pushes travel inline.
   void* Alloc(size_t size) override;
   bool Free(void* p) override;
 

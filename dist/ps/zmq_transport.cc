@@ -29,8 +29,6 @@ void* Context() {
 
 std::string ZmqErr() { return zmq_strerror(zmq_errno()); }
 
-// Payloads this small go inline: a copy costs less than the shared-memory bookkeeping.
-constexpr size_t kShmMinBytes = 64 << 10;
 constexpr char kShmTag[] = "#shm=";
 constexpr char kLocalTag[] = "#unix=";  // after the locality: the node's LocalListener
 constexpr int kSendTimeoutMs = 10000;
