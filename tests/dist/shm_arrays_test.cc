@@ -13,6 +13,7 @@
 #include "dist/ps/message.h"
 #include "dist/ps/shm.h"
 #include "dist/ps/transport.h"
+#include "tests/dist/transport_pair.h"
 
 namespace mx {
 namespace {
@@ -75,38 +76,31 @@ TEST(ShmArrays, ServesBigBlocksOfTheAttachedPoolAndFindsRangesInThem) {
   EXPECT_FALSE(arrays->Free(heap.data()));
 }
 
-// A worker's transport serving cpu_shared arrays and a server's, in one process.
-struct Pair {
-  std::unique_ptr<ps::Transport> worker, server;
-  explicit Pair(const std::string& name) {
-    worker = ps::CreateZmqTransport(kToken, uint64_t(1) << 30, uint64_t(256) << 20);
-    server = ps::CreateZmqTransport(kToken, uint64_t(1) << 30, uint64_t(256) << 20);
-    std::string at_w = worker->Bind("inproc://" + name + "-w"),
-                at_s = server->Bind("inproc://" + name + "-s");
-    worker->Connect(2, at_s);
-    server->Connect(1, at_w);
-  }
-};
+// A worker's transport (a, node 1) serving cpu_shared arrays and a server's (b, node 2), in
+// one process.
+testing::TransportPair Nodes(const std::string& name) {
+  return testing::TransportPair(name, kToken, uint64_t(256) << 20, uint64_t(256) << 20);
+}
 
 // Sends elements [offset, offset + n) of `a` from the worker, as a push-pull sends its
 // gradient (ps::BorrowBytes); returns what the server received.
-Payload SendRange(Pair& p, const NDArray& a, int64_t offset, int64_t n) {
+Payload SendRange(testing::TransportPair& p, const NDArray& a, int64_t offset, int64_t n) {
   ps::Message m;
   m.type = ps::MsgType::kPushPull;
   m.sender = 1;
   m.key = 7;
   char* bytes = static_cast<char*>(a.blob().dptr) + offset * sizeof(float);
   m.data = ps::BorrowBytes(bytes, n * sizeof(float), std::make_shared<NDArray>(a));
-  p.worker->Send(2, m);
+  p.a->Send(2, m);
   ps::Message got;
-  EXPECT_TRUE(p.server->Receive(5000, &got));
+  EXPECT_TRUE(p.b->Receive(5000, &got));
   EXPECT_EQ(got.data_size(), static_cast<size_t>(n * sizeof(float)));
   return got.data;
 }
 
 TEST(ShmArrays, APushOfACpuSharedArrayIsItsOwnMemoryAndOtherArraysAreCopied) {
-  Pair p("arrays");
-  p.worker->ServeSharedArrays();
+  testing::TransportPair p = Nodes("arrays");
+  p.a->ServeSharedArrays();
   const int64_t n = 1 << 18;  // 1 MiB of float32
   NDArray shared = nd::arange(0, n, 1, 1, cpu_shared());
   NDArray plain = nd::arange(0, n, 1, 1, cpu());
@@ -123,27 +117,27 @@ TEST(ShmArrays, APushOfACpuSharedArrayIsItsOwnMemoryAndOtherArraysAreCopied) {
     reinterpret_cast<float*>(got->data())[1] = -5.0f;
     EXPECT_EQ(shared.ToVector<float>()[offset + 1], -5.0f);
   }
-  EXPECT_EQ(p.worker->array_sends(), 2);
-  EXPECT_EQ(p.worker->shared_sends(), 2);
+  EXPECT_EQ(p.a->array_sends(), 2);
+  EXPECT_EQ(p.a->shared_sends(), 2);
   // A cpu array is copied into shared memory: the server's bytes are not the array's.
   Payload got = SendRange(p, plain, 0, n);
   reinterpret_cast<float*>(got->data())[1] = -5.0f;
   EXPECT_EQ(plain.ToVector<float>()[1], 1.0f);
-  EXPECT_EQ(p.worker->array_sends(), 2);
-  EXPECT_EQ(p.worker->shared_sends(), 3);
+  EXPECT_EQ(p.a->array_sends(), 2);
+  EXPECT_EQ(p.a->shared_sends(), 3);
   // A small cpu_shared array lives in plain memory and travels inline.
   NDArray small = nd::ones({100}, cpu_shared());
   SendRange(p, small, 0, 100);
-  EXPECT_EQ(p.worker->array_sends(), 2);
-  EXPECT_EQ(p.worker->shared_sends(), 3);
-  EXPECT_EQ(p.server->rejected(), 0);
+  EXPECT_EQ(p.a->array_sends(), 2);
+  EXPECT_EQ(p.a->shared_sends(), 3);
+  EXPECT_EQ(p.b->rejected(), 0);
 }
 
 TEST(ShmArrays, ArraysOutliveTheTransportThatPlacedThem) {
   NDArray kept;
   {
-    Pair p("outlive");
-    p.worker->ServeSharedArrays();
+    testing::TransportPair p = Nodes("outlive");
+    p.a->ServeSharedArrays();
     kept = nd::ones({1 << 18}, cpu_shared()) * 3.0;
     kept.WaitToRead();
   }  // the worker's pool is gone: its segment's name with it, the mapping stays

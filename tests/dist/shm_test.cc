@@ -20,6 +20,7 @@
 #include "dist/ps/message.h"
 #include "dist/ps/shm_names.h"
 #include "dist/ps/transport.h"
+#include "tests/dist/transport_pair.h"
 
 namespace mx {
 namespace {
@@ -184,19 +185,6 @@ TEST(SharedMemory, SegmentsOfDeadProcessesAreRemoved) {
   shm_unlink(foreign.c_str());
 }
 
-// Two transports of one process, as two nodes of one machine.
-struct Pair {
-  std::unique_ptr<ps::Transport> a, b;
-  Pair(const std::string& name, uint64_t a_shm, uint64_t b_shm) {
-    a = ps::CreateZmqTransport(kToken, uint64_t(1) << 30, a_shm);
-    b = ps::CreateZmqTransport(kToken, uint64_t(1) << 30, b_shm);
-    std::string at_a = a->Bind("inproc://" + name + "-a"),
-                at_b = b->Bind("inproc://" + name + "-b");
-    a->Connect(2, at_b);
-    b->Connect(1, at_a);
-  }
-};
-
 ps::Message Data(const Payload& p) {
   ps::Message m;
   m.type = ps::MsgType::kPush;
@@ -222,7 +210,7 @@ void SendAndCheck(ps::Transport* from, int to, ps::Transport* at, const Payload&
 }
 
 TEST(SharedMemoryTransport, BigPayloadsGoThroughSharedMemorySmallOnesInline) {
-  Pair n("shm-choice", uint64_t(256) << 20, uint64_t(256) << 20);
+  testing::TransportPair n("shm-choice", kToken, uint64_t(256) << 20, uint64_t(256) << 20);
   // A peer of this machine: Allocate hands out shared memory, sent as a descriptor.
   SendAndCheck(n.a.get(), 2, n.b.get(), n.a->Allocate(1 << 20), 5, 1);
   // A heap payload that is big enough is copied into shared memory once.
@@ -232,7 +220,7 @@ TEST(SharedMemoryTransport, BigPayloadsGoThroughSharedMemorySmallOnesInline) {
 }
 
 TEST(SharedMemoryTransport, PeerWithoutSharedMemoryGetsFrames) {
-  Pair n("shm-off", uint64_t(256) << 20, 0);  // b does not take shared memory
+  testing::TransportPair n("shm-off", kToken, uint64_t(256) << 20, 0);  // b takes none
   SendAndCheck(n.a.get(), 2, n.b.get(), n.a->Allocate(1 << 20), 8, 0);
   // b fills no shared memory either.
   SendAndCheck(n.b.get(), 1, n.a.get(), n.b->Allocate(1 << 20), 9, 0);
