@@ -113,7 +113,7 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
       if (!dims.empty() && dims[0] == total) dims[0] = rows;
       shape = Shape(dims);
     }
-    if (shared_grads_ && contexts_[k].is_host()) part.grad_ctx = cpu_shared(contexts_[k].dev_id);
+    if (shared_grads_) part.grad_ctx = cpu_shared(contexts_[k].dev_id);  // Fit: all on CPU
     execs_.push_back(Executor::SimpleBind(symbol_, contexts_[k], part));
   }
   data_shapes_ = data_shapes;

@@ -167,7 +167,8 @@ class Module {
   std::vector<Executor> execs_;
   std::vector<std::pair<int64_t, int64_t>> slices_;
   std::shared_ptr<kv::KVStore> kvstore_;
-  // Bind puts gradients on cpu_shared (Fit with a dist store on CPU: pushes without copies).
+  // Bind puts gradients on cpu_shared (set by Fit with a dist store when every context is a
+  // CPU: pushes without copies).
   bool shared_grads_ = false;
   std::vector<io::DataDesc> data_shapes_, label_shapes_;
   bool for_training_ = false, inputs_need_grad_ = false;
