@@ -1,4 +1,7 @@
 // The server (roles.h): this server's slices of the keys, summed and updated.
+#include <omp.h>
+
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -17,6 +20,7 @@
 #include "dist/ps/node.h"
 #include "dist/ps/roles.h"
 #include "dist/ps/sum.h"
+#include "dist/ps/sum_team.h"
 
 namespace mx {
 namespace ps {
@@ -36,6 +40,7 @@ struct Slice {
   std::vector<Payload> pushed;  // per worker rank, this round
   int received = 0;
   double first_push = 0, last_stall_log = 0;
+  double last_wait = 0;  // seconds from the first push to the last of the last round
   std::vector<PendingPull> pulls;
   std::vector<NDArray> state;
   bool has_state = false;
@@ -207,7 +212,13 @@ class Server {
     MX_CHECK_AS(ValueError, !gone_.count(rank))
         << "worker " << rank << " pushed key " << m.key << ", but the job has lost it";
     s.pushed[rank] = Gradient(m, s);
-    if (s.received++ == 0) s.first_push = NowSeconds();
+    if (s.received++ == 0) {
+      s.first_push = NowSeconds();
+      // The sum's helpers wake now if the last push came soon after the first last round.
+      if (s.dtype == kFloat32 && c_.num_workers - Absent() > 1 &&
+          s.last_wait < SumTeam::kPollSeconds)
+        team_.Expect(s.weight.size());
+    }
     MaybeCompleteRound(m.key, s);
   }
 
@@ -215,6 +226,7 @@ class Server {
   // (bit-reproducible), update, answer the pulls waiting for it.
   void MaybeCompleteRound(int key, Slice& s) {
     if (s.received == 0 || s.received < c_.num_workers - Absent()) return;
+    s.last_wait = NowSeconds() - s.first_push;
     NDArray sum = SumInRankOrder(s);
     // Elastic: scaled by parts / live (see ElasticScale).
     int live = c_.num_workers - static_cast<int>(gone_.size());
@@ -255,7 +267,7 @@ class Server {
       }
       std::vector<const float*> in;
       for (const Payload& p : parts) in.push_back(reinterpret_cast<const float*>(p->data()));
-      SumInOrder(in, s.weight.size(), static_cast<float*>(out.blob().dptr));
+      team_.Sum(in, s.weight.size(), static_cast<float*>(out.blob().dptr));
       return out;
     }
     NDArray sum(parts[0]->data(), s.weight.shape(), s.dtype);
@@ -462,6 +474,8 @@ class Server {
   int parts_;
   std::vector<std::pair<int, int64_t>> epoch_done_requests_;  // (worker id, request) to answer
   std::unique_ptr<opt::Optimizer> optimizer_;
+  // Adds float32 rounds: as many threads as OpenMP's (at most 8), woken at a round's first push.
+  SumTeam team_{std::min(omp_get_max_threads(), 8) - 1};
 };
 
 }  // namespace

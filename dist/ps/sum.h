@@ -3,6 +3,7 @@
 #ifndef TESSERA_DIST_PS_SUM_H_
 #define TESSERA_DIST_PS_SUM_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -14,6 +15,11 @@ namespace ps {
 // (one pass over memory for any number of workers), on all OpenMP threads for big arrays. One
 // part is copied. `out` may not overlap a part.
 void SumInOrder(const std::vector<const float*>& parts, int64_t n, float* out);
+
+// The elements a block of SumInOrder covers, and one block: out[e] for e in [begin, end) from
+// `k` >= 2 parts.
+constexpr int64_t kSumBlock = 4096;
+void SumBlock(const float* const* parts, size_t k, int64_t begin, int64_t end, float* out);
 
 }  // namespace ps
 }  // namespace mx
