@@ -58,20 +58,15 @@ void CastBlob(const TBlob& src, const TBlob& dst, void* stream) {
 }
 
 void HostCopy(void* dst, const void* src, size_t bytes) {
-  constexpr size_t kChunk = size_t(1) << 20;
-  char* d = static_cast<char*>(dst);
+  const char* d = static_cast<const char*>(dst);
   const char* s = static_cast<const char*>(src);
   bool overlap = d < s + bytes && s < d + bytes;
-  if (bytes < 4 * kChunk || overlap) {
+  if (bytes < (size_t(4) << 20) || overlap) {
     std::memmove(dst, src, bytes);
     return;
   }
-  int64_t chunks = static_cast<int64_t>((bytes + kChunk - 1) / kChunk);
-#pragma omp parallel for schedule(static)
-  for (int64_t c = 0; c < chunks; ++c) {
-    size_t begin = static_cast<size_t>(c) * kChunk;
-    std::memcpy(d + begin, s + begin, std::min(kChunk, bytes - begin));
-  }
+  CopyInPieces(dst, src, bytes,
+               [](char* to, const char* from, size_t n) { std::memcpy(to, from, n); });
 }
 
 void CopyBlobBytes(const TBlob& src, const TBlob& dst, void* stream) {

@@ -42,18 +42,7 @@ void StreamPart(char* d, const char* s, size_t n) {
 
 void StreamCopy(void* dst, const void* src, size_t bytes) {
 #if defined(__SSE2__)
-  if (bytes >= kStreamCopyMinBytes) {
-    constexpr size_t kChunk = size_t(1) << 20;
-    char* d = static_cast<char*>(dst);
-    const char* s = static_cast<const char*>(src);
-    const int64_t chunks = static_cast<int64_t>((bytes + kChunk - 1) / kChunk);
-#pragma omp parallel for schedule(static)
-    for (int64_t c = 0; c < chunks; ++c) {
-      size_t begin = static_cast<size_t>(c) * kChunk;
-      StreamPart(d + begin, s + begin, std::min(kChunk, bytes - begin));
-    }
-    return;
-  }
+  if (bytes >= kStreamCopyMinBytes) return CopyInPieces(dst, src, bytes, StreamPart);
 #endif
   HostCopy(dst, src, bytes);
 }
