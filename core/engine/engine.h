@@ -31,7 +31,10 @@ struct RunContext {
 };
 
 // Which worker runs a function: normal compute, device copies, or a prioritized CPU lane.
-enum class FnProperty { kNormal, kCopyFromGPU, kCopyToGPU, kCPUPrioritized };
+// kAsync (as MXNet's): a function that only starts work finished elsewhere (a KVStore sending a
+// message) runs in the thread that pushes it when its inputs are ready then, without waking a
+// worker; else on the normal workers once they are.
+enum class FnProperty { kNormal, kCopyFromGPU, kCopyToGPU, kCPUPrioritized, kAsync };
 
 // A dependency variable. Opaque; created and deleted through the engine.
 class Var;

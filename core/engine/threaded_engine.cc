@@ -78,7 +78,10 @@ void ThreadedEngine::Push(OprBlock* op) {
   int granted = 0;
   for (ThreadedVar* v : op->const_vars) granted += v->AppendRead(op);
   for (ThreadedVar* v : op->mutable_vars) granted += v->AppendWrite(op);
-  if (op->wait.fetch_sub(granted + 1) == granted + 1) Dispatch(op);
+  if (op->wait.fetch_sub(granted + 1) != granted + 1) return;
+  // A kAsync function ready as pushed runs here (engine.h).
+  if (op->prop == FnProperty::kAsync && !op->ctx.is_gpu()) return Execute(op, nullptr);
+  Dispatch(op);
 }
 
 void ThreadedEngine::Dispatch(OprBlock* op) {
@@ -98,6 +101,7 @@ WorkerPool* ThreadedEngine::PoolFor(const OprBlock& op) {
     dev_id = 0;  // every host context shares the CPU pool
     if (op.prop != FnProperty::kCPUPrioritized) lane = 0;
   }
+  if (op.prop == FnProperty::kAsync) lane = 0;  // with the normal functions
   std::lock_guard<std::mutex> lock(pools_mu_);
   auto& pool = pools_[std::make_tuple(dev_type, dev_id, lane)];
   if (!pool) {

@@ -134,7 +134,7 @@ class DistKVStore : public KVStore {
               done(std::current_exception());
             }
           },
-          cpu(), {sum.var()}, {info.comm}, FnProperty::kNormal, priority, "KVStorePush");
+          cpu(), {sum.var()}, {info.comm}, FnProperty::kAsync, priority, "KVStorePush");
     }
   }
 
@@ -315,7 +315,7 @@ class DistKVStore : public KVStore {
           StartPull(key, round, *placed, targets, slices, done,
                     pushed.is_none() ? nullptr : &pushed);
         },
-        cpu(), reads, t.Vars(info.comm), FnProperty::kNormal, priority,
+        cpu(), reads, t.Vars(info.comm), FnProperty::kAsync, priority,
         push ? "KVStorePushPull" : "KVStorePull");
     t.CopyStaged();
   }

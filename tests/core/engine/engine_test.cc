@@ -295,6 +295,50 @@ TEST(ThreadedEngine, HigherPriorityRunsFirstAmongReadyOps) {
   EXPECT_EQ(log, (std::vector<int>{4, 3, 2, 1, 0}));
 }
 
+// kAsync (a KVStore's send): ready when pushed, it runs in the pushing thread before PushAsync
+// returns; waiting for an input, on a worker after the writer, as any other function.
+TEST(ThreadedEngine, AsyncFunctionsReadyWhenPushedRunInThePushingThread) {
+  setenv("MXNET_CPU_WORKER_NTHREADS", "2", 1);
+  auto engine = Engine::Create("ThreadedEnginePerDevice");
+  VarHandle in = engine->NewVariable(), out = engine->NewVariable();
+  const std::thread::id me = std::this_thread::get_id();
+  std::thread::id ran_on;
+  bool ran_before_return = false;
+  engine->PushAsync(
+      [&](RunContext, CallbackOnComplete cb) {
+        ran_on = std::this_thread::get_id();
+        cb();
+      },
+      cpu(), {in}, {out}, FnProperty::kAsync);
+  ran_before_return = ran_on == me;
+  engine->WaitForVar(out);
+  EXPECT_TRUE(ran_before_return) << "a ready kAsync function waited for a worker";
+
+  std::atomic<bool> release{false};
+  int value = 1;
+  engine->PushSync(
+      [&](RunContext) {
+        while (!release) std::this_thread::yield();
+        value = 5;
+      },
+      cpu(), {}, {in});
+  ran_on = std::thread::id();
+  int seen = 0;
+  engine->PushAsync(
+      [&](RunContext, CallbackOnComplete cb) {
+        ran_on = std::this_thread::get_id();
+        seen = value;
+        cb();
+      },
+      cpu(), {in}, {out}, FnProperty::kAsync);
+  EXPECT_EQ(ran_on, std::thread::id()) << "ran before its input was written";
+  release = true;
+  engine->WaitForVar(out);
+  EXPECT_EQ(seen, 5);
+  EXPECT_NE(ran_on, me);
+  engine->WaitForAll();
+}
+
 TEST(ThreadedEngine, NaiveAndThreadedGiveIdenticalBits) {
   auto run = [](const std::string& type) {
     auto engine = Engine::Create(type);
