@@ -61,7 +61,7 @@ void HostCopy(void* dst, const void* src, size_t bytes) {
   const char* d = static_cast<const char*>(dst);
   const char* s = static_cast<const char*>(src);
   bool overlap = d < s + bytes && s < d + bytes;
-  if (bytes < (size_t(4) << 20) || overlap) {
+  if (bytes < 4 * kCopyPiece || overlap) {
     std::memmove(dst, src, bytes);
     return;
   }

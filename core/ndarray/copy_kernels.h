@@ -22,18 +22,18 @@ void CopyBlobBytes(const TBlob& src, const TBlob& dst, void* stream);
 // memmove on the host, split over OpenMP threads when `bytes` is large and the ranges do not
 // overlap (one core cannot draw the memory bandwidth the machine has).
 void HostCopy(void* dst, const void* src, size_t bytes);
-// copy(d, s, n) for the 1 MiB pieces of a host copy of `bytes`, on all OpenMP threads (how
+// copy(d, s, n) for the kCopyPiece pieces of a host copy of `bytes`, on all OpenMP threads (how
 // HostCopy splits a large copy; StreamCopy's streaming stores split the same way).
+constexpr size_t kCopyPiece = size_t(1) << 20;
 template <typename PieceCopy>
 void CopyInPieces(void* dst, const void* src, size_t bytes, PieceCopy copy) {
-  constexpr size_t kPiece = size_t(1) << 20;
   char* d = static_cast<char*>(dst);
   const char* s = static_cast<const char*>(src);
-  const int64_t pieces = static_cast<int64_t>((bytes + kPiece - 1) / kPiece);
+  const int64_t pieces = static_cast<int64_t>((bytes + kCopyPiece - 1) / kCopyPiece);
 #pragma omp parallel for schedule(static)
   for (int64_t p = 0; p < pieces; ++p) {
-    const size_t begin = static_cast<size_t>(p) * kPiece;
-    copy(d + begin, s + begin, bytes - begin < kPiece ? bytes - begin : kPiece);
+    const size_t begin = static_cast<size_t>(p) * kCopyPiece;
+    copy(d + begin, s + begin, bytes - begin < kCopyPiece ? bytes - begin : kCopyPiece);
   }
 }
 
