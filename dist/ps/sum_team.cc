@@ -56,6 +56,7 @@ void SumTeam::Helper() {
     // Take part in the running sum, or poll for an expected one, for kPollSeconds after the
     // last Expect at most.
     polling_.fetch_add(1);
+    wakes_.fetch_add(1);
     int pending = pending_.load();
     auto deadline = Clock::now() + poll;
     for (int polls = 1;; ++polls) {

@@ -36,8 +36,10 @@ class SumTeam {
   void Sum(const std::vector<const float*>& parts, int64_t n, float* out);
 
   int helpers() const { return static_cast<int>(threads_.size()); }
-  // Helpers awake now (polling or adding), and the blocks (kSumBlock elements) they added so far.
+  // Helpers awake now (polling or adding), the times a helper woke so far, and the blocks
+  // (kSumBlock elements) they added so far.
   int polling() const { return polling_.load(); }
+  int64_t wakes() const { return wakes_.load(); }
   int64_t helper_blocks() const { return helper_blocks_.load(); }
 
  private:
@@ -52,7 +54,7 @@ class SumTeam {
   bool stop_ = false;            // under mu_
   std::atomic<int> pending_{0};  // sums expected and not yet done
   std::atomic<int> polling_{0};
-  std::atomic<int64_t> helper_blocks_{0};
+  std::atomic<int64_t> wakes_{0}, helper_blocks_{0};
   // The current sum: its fields are valid while job_seq_ is odd. inside_ counts helpers that
   // may read them.
   std::atomic<uint64_t> job_seq_{0};
