@@ -97,11 +97,11 @@ std::vector<int> LocalListener::fds() const {
   return out;
 }
 
-void LocalListener::AcceptWaiting() {
-  if (listen_fd_ < 0) return;
-  for (;;) {
+int LocalListener::AcceptWaiting() {
+  if (listen_fd_ < 0) return 0;
+  for (int accepted = 0;; ++accepted) {
     int c = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
-    if (c < 0) return;
+    if (c < 0) return accepted;
     conns_.push_back(c);
   }
 }

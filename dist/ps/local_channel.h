@@ -41,8 +41,9 @@ class LocalListener {
   // Descriptors to poll for input: the listener, then every accepted connection.
   std::vector<int> fds() const;
   // Accepts the connections waiting on the listener (call when polling fds()[0] says it is
-  // readable: an accept that finds none costs as much as a small message, ~3 us).
-  void AcceptWaiting();
+  // readable: an accept that finds none costs as much as a small message, ~3 us); returns how
+  // many.
+  int AcceptWaiting();
   // Reads the next packet waiting on any accepted connection into `packet` (kept at
   // kMaxLocalPacket bytes; the packet's are `size`), without blocking; false when none waits.
   // An oversized packet is dropped: true with `why` saying so, for the caller to count and

@@ -177,8 +177,13 @@ class ZmqTransport : public Transport {
       int rc = zmq_poll(items.data(), static_cast<int>(items.size()),
                         static_cast<long>(std::max<int64_t>(left, 0)));
       if (rc <= 0) return false;
-      if (local_ && items.size() > 1 && (items[1].revents & ZMQ_POLLIN)) local_->AcceptWaiting();
-      if (!(items[0].revents & ZMQ_POLLIN)) continue;  // local input: read above
+      // Local input goes first (read at the top): a peer's packets on a connection just
+      // accepted or already open were sent before anything of it ZeroMQ has now.
+      bool local_input = false;
+      if (items.size() > 1 && (items[1].revents & ZMQ_POLLIN))
+        local_input = local_->AcceptWaiting() > 0;
+      for (size_t i = 2; i < items.size(); ++i) local_input |= (items[i].revents & ZMQ_POLLIN) != 0;
+      if (local_input || !(items[0].revents & ZMQ_POLLIN)) continue;
       std::vector<zmq_msg_t> frames;
       for (;;) {
         frames.emplace_back();
