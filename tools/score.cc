@@ -92,6 +92,7 @@ int Run(int argc, char** argv) {
     if (pred.is_open()) pred << best << "\n";
   }
   std::printf("accuracy=%.4f\n", static_cast<double>(correct) / static_cast<double>(n));
+  mx::WaitAll();
   return 0;
 }
 

@@ -1,5 +1,10 @@
 #include "core/engine/engine.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/base/cuda_check.h"
@@ -8,6 +13,7 @@
 #include "core/base/signal_handler.h"
 #include "core/engine/naive_engine.h"
 #include "core/engine/threaded_engine.h"
+#include "core/engine/worker_pool.h"
 
 namespace mx {
 
@@ -22,15 +28,54 @@ std::unique_ptr<Engine> Engine::Create(const std::string& type) {
 
 namespace {
 
-// Runs at exit, before the shared libraries' own destructors (OpenBLAS, CUDA): work still
-// queued when main() returns finishes first, so no kernel runs into a torn-down library.
+std::atomic<Engine*> g_engine{nullptr};
+std::atomic<bool> g_drained{false};
+
+// Waits for every operation of the process engine and stops it (Engine::Get), once; says on
+// stderr what it found. Not from an engine worker: it would wait for its own operation.
 void DrainAtExit() {
-  try {
-    Engine::Get()->WaitForAll();
-  } catch (...) {
-    // An operation failed and nobody waited for it; at exit there is no one left to tell.
+  Engine* engine = g_engine.load();
+  if (!engine || g_drained.exchange(true)) return;
+  if (InWorkerThread()) {
+    std::fprintf(stderr,
+                 "tessera: exit() was called inside an engine operation; the operations still "
+                 "pending are not waited for.\n");
+    return;
   }
+  if (int64_t pending = engine->PendingOperations()) {
+    std::fprintf(stderr,
+                 "tessera: %lld engine operation(s) still queued or running at exit; waiting for "
+                 "them. End the program with mx::WaitAll() (MXNet: mx.nd.waitall()) so that their "
+                 "errors reach it.\n",
+                 static_cast<long long>(pending));
+  }
+  try {
+    engine->WaitForAll();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tessera: an operation that nobody waited for failed: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "tessera: an operation that nobody waited for failed (not an mx::Error)\n");
+  }
+  engine->Stop();
 }
+
+// One per thread that used the engine; the main thread's drains the engine when it is
+// destroyed, which std::exit does before any static object or atexit function.
+struct ExitDrain {
+  bool main_thread = syscall(SYS_gettid) == getpid();
+  ~ExitDrain() {
+    if (main_thread) DrainAtExit();
+  }
+};
+
+void ArmExitDrain() {
+  static thread_local ExitDrain drain;
+  (void)drain.main_thread;
+}
+
+// The main thread's ExitDrain exists from static initialization on, also when the engine is
+// first used from another thread.
+const bool kExitDrainArmed = (ArmExitDrain(), true);
 
 }  // namespace
 
@@ -38,17 +83,19 @@ Engine* Engine::Get() {
   static Engine* engine = [] {
     InstallFatalSignalHandlers();
     Engine* e = Create(EnvString("MXNET_ENGINE_TYPE")).release();  // never destroyed
+    g_engine.store(e);
+    // For exit() on another thread, where the main thread's ExitDrain is not destroyed.
     std::atexit(DrainAtExit);
     return e;
   }();
+  ArmExitDrain();
   return engine;
 }
 
 void SynchronizeStream(const RunContext& rctx) {
 #if MX_USE_CUDA
-  if (rctx.ctx.is_gpu() && rctx.stream) {
-    MX_CUDA_CALL(cudaStreamSynchronize(static_cast<cudaStream_t>(rctx.stream)));
-  }
+  // A null stream is the device's default stream (a stopped engine's operations run there).
+  if (rctx.ctx.is_gpu()) MX_CUDA_CALL(cudaStreamSynchronize(static_cast<cudaStream_t>(rctx.stream)));
 #else
   (void)rctx;
 #endif

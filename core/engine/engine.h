@@ -11,9 +11,16 @@
 // Engines: "ThreadedEnginePerDevice" (default; a CPU worker pool of MXNET_CPU_WORKER_NTHREADS
 // threads, one worker and CUDA stream per GPU, one copy worker and stream per direction and GPU)
 // and "NaiveEngine". Engine::Get() picks by MXNET_ENGINE_TYPE. All methods are thread-safe.
+//
+// Exit: the process engine is drained and stopped before any object with static storage
+// duration is destroyed (kernels use such objects: primitive caches, oneDNN's JIT code), when
+// the program ends by returning from main() or by calling exit() on the main thread (see
+// Engine::Get). Programs still end with WaitAll() (MXNet's mx.nd.waitall()): only a wait hands
+// an operation's error to the program; the drain at exit can only print it.
 #ifndef TESSERA_CORE_ENGINE_ENGINE_H_
 #define TESSERA_CORE_ENGINE_ENGINE_H_
 
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -62,7 +69,14 @@ class Engine {
   virtual ~Engine() = default;
 
   // The process-wide engine, created on first use from MXNET_ENGINE_TYPE (ValueError for an
-  // unknown type, listing the valid ones). Never destroyed.
+  // unknown type, listing the valid ones). Never destroyed. When the main thread ends the
+  // process (returns from main() or calls exit()), the engine is drained (WaitForAll) and
+  // stopped before every static object's destructor and every atexit function: the drain runs
+  // from the destructor of a thread_local object of the main thread, and the standard
+  // destroys those first ([support.start.term]). Work still pending then is reported on
+  // stderr, with the error of any operation that failed. exit() called on another thread
+  // drains from an atexit function instead, which runs only after the static objects made
+  // after the engine are gone: such programs must call WaitAll() before exit().
   static Engine* Get();
   // A separate engine of the given type, for tests and tools. Its destructor waits for all work.
   static std::unique_ptr<Engine> Create(const std::string& type);
@@ -90,6 +104,14 @@ class Engine {
   virtual void WaitForVar(VarHandle var) = 0;
   // Blocks until every pushed operation is done; rethrows the first error since the last call.
   virtual void WaitForAll() = 0;
+  // Operations pushed (PushAsync, PushSync) that have not finished; variable deletions and
+  // waits do not count. For reports (the drain at exit), not for synchronisation.
+  virtual int64_t PendingOperations() const = 0;
+  // After Stop, no worker thread starts an operation: each runs in the thread that makes it
+  // ready (the pushing thread when its inputs are ready), as on NaiveEngine, on a GPU on the
+  // device's default stream. Irreversible; called after the drain at exit, so that nothing
+  // the static destructors push runs beside them. Does not wait.
+  virtual void Stop() = 0;
   virtual std::string Type() const = 0;
 };
 

@@ -21,6 +21,8 @@ class NaiveEngine : public Engine {
   void DeleteVariable(SyncFn on_delete, Context ctx, VarHandle var) override;
   void WaitForVar(VarHandle) override {}
   void WaitForAll() override {}
+  int64_t PendingOperations() const override { return 0; }  // each push runs to its end
+  void Stop() override {}
   std::string Type() const override { return "NaiveEngine"; }
 
  private:

@@ -68,6 +68,8 @@ void ThreadedEngine::PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> c
   op->name = name;
   for (VarHandle v : const_vars) op->const_vars.push_back(static_cast<ThreadedVar*>(v));
   for (VarHandle v : mutable_vars) op->mutable_vars.push_back(static_cast<ThreadedVar*>(v));
+  op->work = true;
+  ++pending_work_;
   Push(op);
 }
 
@@ -85,7 +87,7 @@ void ThreadedEngine::Push(OprBlock* op) {
 }
 
 void ThreadedEngine::Dispatch(OprBlock* op) {
-  if (op->run_inline) {
+  if (op->run_inline || stopped_.load(std::memory_order_relaxed)) {
     Execute(op, nullptr);
     return;
   }
@@ -166,7 +168,9 @@ void ThreadedEngine::Execute(OprBlock* op, void* stream) {
 // WaitForAll returns after they are destroyed, as they may hold the last reference to arrays.
 void ThreadedEngine::Release(OprBlock* op) {
   if (op->refs.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  bool work = op->work;
   delete op;
+  if (work) --pending_work_;
   if (--pending_ == 0) {
     std::lock_guard<std::mutex> lock(finished_mu_);
     finished_cv_.notify_all();

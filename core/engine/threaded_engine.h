@@ -34,6 +34,8 @@ class ThreadedEngine : public Engine {
   void DeleteVariable(SyncFn on_delete, Context ctx, VarHandle var) override;
   void WaitForVar(VarHandle var) override;
   void WaitForAll() override;
+  int64_t PendingOperations() const override { return pending_work_.load(); }
+  void Stop() override { stopped_.store(true); }
   std::string Type() const override { return "ThreadedEnginePerDevice"; }
 
  private:
@@ -51,7 +53,9 @@ class ThreadedEngine : public Engine {
   std::mutex pools_mu_;
   std::map<std::tuple<int, int, int>, std::unique_ptr<WorkerPool>> pools_;  // guarded
 
-  std::atomic<int64_t> pending_{0};
+  std::atomic<int64_t> pending_{0};       // every block not yet released
+  std::atomic<int64_t> pending_work_{0};  // of those, the pushed functions (OprBlock::work)
+  std::atomic<bool> stopped_{false};      // Stop(): Dispatch runs every operation inline
   std::mutex finished_mu_;
   std::condition_variable finished_cv_;
 

@@ -34,6 +34,7 @@ struct OprBlock {
   std::atomic<int> refs{1};
   bool skip_on_error = true;  // false for engine-internal waits and deletes
   bool run_inline = false;    // run in the thread that grants it (engine-internal, trivial fns)
+  bool work = false;          // pushed by PushAsync (PendingOperations counts it)
 };
 
 class Var {

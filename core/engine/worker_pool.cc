@@ -1,6 +1,13 @@
 #include "core/engine/worker_pool.h"
 
 namespace mx {
+namespace {
+
+thread_local bool tls_worker = false;
+
+}  // namespace
+
+bool InWorkerThread() { return tls_worker; }
 
 WorkerPool::WorkerPool(int num_threads, Setup setup, Teardown teardown, int spin_us)
     : spin_us_(spin_us) {
@@ -26,6 +33,7 @@ void WorkerPool::Push(Task task, int priority) {
 }
 
 void WorkerPool::Run(Setup setup, Teardown teardown) {
+  tls_worker = true;
   void* state = setup ? setup() : nullptr;
   for (;;) {
     Task task;

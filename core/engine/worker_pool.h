@@ -31,6 +31,9 @@ bool SpinUntil(int us, F ready) {
   return true;
 }
 
+// Whether the calling thread is a thread of some WorkerPool.
+bool InWorkerThread();
+
 class WorkerPool {
  public:
   using Task = std::function<void(void* thread_state)>;

@@ -75,6 +75,11 @@ EpochEndCallback DoCheckpoint(const std::string& prefix, int period) {
 }
 
 void Module::Fit(io::DataIter* train, const FitOptions& o) {
+  FitEpochs(train, o);
+  WaitForQueued();
+}
+
+void Module::FitEpochs(io::DataIter* train, const FitOptions& o) {
   MX_CHECK_AS(ValueError, train != nullptr) << "Module::Fit: no training data iterator.";
   MX_CHECK_AS(ValueError, o.num_epoch > o.begin_epoch)
       << "Module::Fit: num_epoch (" << o.num_epoch << ") must exceed begin_epoch (" << o.begin_epoch
@@ -206,6 +211,7 @@ std::vector<std::pair<std::string, double>> Module::Score(io::DataIter* eval, me
     UpdateMetric(m, batch.label);
   }
   eval->Reset();
+  WaitForQueued();
   return m->GetNameValue();
 }
 
@@ -226,12 +232,15 @@ std::vector<NDArray> Module::Predict(io::DataIter* eval, int num_batch) {
   eval->Reset();
   std::vector<NDArray> result;
   for (const auto& p : parts) result.push_back(p.size() == 1 ? p[0] : nd::concat(p, 0));
+  for (const NDArray& r : result) r.WaitToRead();
+  WaitForQueued();
   return result;
 }
 
 void Module::SaveCheckpoint(const std::string& prefix, int epoch) const {
   auto [arg, aux] = GetParams();
   DoCheckpoint(prefix, 1)(epoch - 1, symbol_, arg, aux);
+  WaitForQueued();
 }
 
 void SaveParamsFile(const std::string& path, const ParamDict& arg, const ParamDict& aux) {

@@ -437,10 +437,28 @@ void Module::SetOptimizerStateArrays(const std::map<std::string, NDArray>& array
 
 void Module::SaveOptimizerStates(const std::string& path) const {
   nd::Save(path, OptimizerStateArrays());
+  WaitForQueued();
 }
 
 void Module::LoadOptimizerStates(const std::string& path) {
   SetOptimizerStateArrays(nd::LoadDict(path));
+  WaitForQueued();
+}
+
+void Module::WaitForQueued() const {
+  auto wait = [](const std::vector<NDArray>& arrays) {
+    for (const NDArray& a : arrays)
+      if (!a.is_none()) a.WaitToRead();
+  };
+  for (const Executor& e : execs_) {
+    wait(e.arg_arrays());
+    wait(e.grad_arrays());
+    wait(e.aux_arrays());
+    wait(e.outputs());
+  }
+  for (const std::vector<NDArray>& st : states_) wait(st);
+  if (kvstore_)
+    for (const auto& kv : kvstore_->optimizer_states()) wait(kv.second);
 }
 
 void Module::SetParams(const ParamDict& arg_params, const ParamDict& aux_params, bool allow_missing,

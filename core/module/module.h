@@ -6,6 +6,10 @@
 // Several contexts split every batch across one executor each (data parallelism): gradients
 // are summed and the optimizer applied on a KVStore ("local": on the CPU; "device": on the
 // first device), then the weights are pulled back into every executor. Not thread-safe.
+// Forward, Backward, Update, GetOutputs, GetParams and SetParams queue work on the engine and
+// return at once (their errors surface at the next wait on an affected array); Fit, Score,
+// Predict, SaveCheckpoint and the optimizer-state files block: they return once the work they
+// queued is done, and rethrow its errors.
 #ifndef TESSERA_CORE_MODULE_MODULE_H_
 #define TESSERA_CORE_MODULE_MODULE_H_
 
@@ -122,6 +126,7 @@ class Module {
   void SetParams(const ParamDict& arg_params, const ParamDict& aux_params,
                  bool allow_missing = false, bool force_init = true);
 
+  // Blocks until the last batch's update is done (also after max_batches); rethrows its error.
   void Fit(io::DataIter* train_data, const FitOptions& options = {});
   // The metric over `eval_data` (from its start; at most num_batch batches when >= 0).
   std::vector<std::pair<std::string, double>> Score(io::DataIter* eval_data,
@@ -157,6 +162,11 @@ class Module {
   std::vector<std::pair<int64_t, int64_t>> Slices(int64_t total) const;
   // Copies executor 0's parameters and auxiliary states into the others.
   void Broadcast();
+  // Fit's epochs (Fit waits for what they queued).
+  void FitEpochs(io::DataIter* train_data, const FitOptions& options);
+  // Blocks until no write to the executors' arrays (arguments, gradients, auxiliary states,
+  // outputs) or the optimizer states is pending; rethrows the first error found on them.
+  void WaitForQueued() const;
   // Every executor's parameters from the KVStore (an elastic replacement worker, when admitted).
   void PullParamsFromStore();
 

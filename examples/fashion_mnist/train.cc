@@ -154,6 +154,7 @@ int main(int argc, char** argv) {
     mx::metric::Accuracy acc;
     double test_acc = mod.Score(&test, &acc)[0].second;
     std::printf("Test-accuracy=%.4f\n", test_acc);
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "fashion_mnist train failed: " << e.what() << "\n";
     return 1;

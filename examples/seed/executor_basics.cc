@@ -22,6 +22,7 @@ int main() {
     // output = e.forward(); print(output[0])
     const std::vector<mx::NDArray>& output = e.Forward();
     std::cout << output[0] << "\n";
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "executor_basics failed: " << e.what() << "\n";
     return 1;

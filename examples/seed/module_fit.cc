@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
     fit.num_epoch = sizes.epochs;
     fit.optimizer_params = {{"learning_rate", sizes.lr}};
     mod.Fit(train_data.get(), fit);
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "module_fit failed: " << e.what() << "\n";
     return 1;

@@ -19,6 +19,7 @@ int main() {
     mod.Forward(mx::io::DataBatch({data}));
     // print(mod.get_outputs()[0])
     std::cout << mod.GetOutputs()[0] << "\n";
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "module_predict failed: " << e.what() << "\n";
     return 1;

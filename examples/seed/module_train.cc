@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
       mod.SetParams(arg_params, aux_params);
       train_data->Reset();
     }
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "module_train failed: " << e.what() << "\n";
     return 1;

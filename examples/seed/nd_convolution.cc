@@ -16,6 +16,7 @@ int main() {
         mx::nd::Op1("Convolution", {data, mx::nd::ones({10, 1, 3, 3}), mx::nd::zeros({10})},
                     {{"num_filter", 10}, {"kernel", {3, 3}}, {"name", "conv1"}});
     std::cout << conv1 << "\n";
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "nd_convolution failed: " << e.what() << "\n";
     return 1;

@@ -35,6 +35,7 @@ int main() {
     mx::Symbol fc_new = sym::FullyConnected(mini, {{"num_hidden", 5}}, "fc_new");
     mx::Symbol net_new = sym::SoftmaxOutput(fc_new, {}, "softmax");
     std::cout << mx::PyRepr(net_new.ListArguments()) << "\n";
+    mx::WaitAll();  // mx.nd.waitall(): the work queued is done, and its errors thrown here
   } catch (const mx::Error& e) {
     std::cerr << "symbol_basics failed: " << e.what() << "\n";
     return 1;

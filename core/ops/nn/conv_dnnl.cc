@@ -127,9 +127,10 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   return p;
 }
 
+// Never destroyed, as the engine that runs its users (core/engine/engine.h).
 std::shared_ptr<ConvPrimitives> Get(const DnnlConvShape& s, bool has_bias) {
-  static std::mutex mu;
-  static std::map<Key, std::shared_ptr<ConvPrimitives>> cache;
+  static auto* mu = new std::mutex();
+  static auto* cache = new std::map<Key, std::shared_ptr<ConvPrimitives>>();
   Key k{s.n,
         s.c,
         s.h,
@@ -145,11 +146,11 @@ std::shared_ptr<ConvPrimitives> Get(const DnnlConvShape& s, bool has_bias) {
         s.g.ph,
         s.g.pw,
         has_bias};
-  std::lock_guard<std::mutex> lock(mu);
-  auto it = cache.find(k);
-  if (it != cache.end()) return it->second;
+  std::lock_guard<std::mutex> lock(*mu);
+  auto it = cache->find(k);
+  if (it != cache->end()) return it->second;
   auto p = Build(s, has_bias);
-  cache[k] = p;
+  (*cache)[k] = p;
   return p;
 }
 
