@@ -11,15 +11,12 @@
 
 namespace {
 
-using mx::testing::DescribeExitCode;
 using mx::testing::RunCommand;
 
 void RunCleanly(const std::string& program, const std::string& flags, int runs) {
   for (int run = 0; run < runs; ++run) {
-    int rc = -1;
-    std::string out = RunCommand("examples/seed/" + program + flags + " 2>&1", &rc);
-    ASSERT_EQ(rc, 0) << program << flags << ", run " << run << ": " << DescribeExitCode(rc) << "\n"
-                     << out;
+    std::string out = RunCommand("examples/seed/" + program + flags + " 2>&1");  // must exit 0
+    if (::testing::Test::HasFailure()) return;  // one crash report, not one per run
     EXPECT_EQ(out.find("tessera: "), std::string::npos)
         << program << flags << ", run " << run << ": the drain at exit had work left:\n"
         << out;
