@@ -54,7 +54,9 @@ void DrainAtExit() {
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tessera: an operation that nobody waited for failed: %s\n", e.what());
   } catch (...) {
-    std::fprintf(stderr, "tessera: an operation that nobody waited for failed (not an mx::Error)\n");
+    std::fprintf(stderr,
+                 "tessera: an operation that nobody waited for failed with an exception that is "
+                 "not a std::exception\n");
   }
   engine->Stop();
 }
