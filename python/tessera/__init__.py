@@ -1,0 +1,16 @@
+"""Tessera: Apache MXNet's design carried forward, with MXNet 1.9's Python API.
+
+`import tessera as mx` and `import mxnet as mx` give the same package (python/mxnet/)."""
+from . import _core  # noqa: F401  (the C++ core; first, so errors map from the start)
+from . import base, error
+from .base import MXNetError
+from . import context
+from .context import Context, cpu, cpu_pinned, cpu_shared, current_context, gpu
+from . import ndarray
+from . import ndarray as nd
+from . import random
+
+# The MXNet API version implemented (scripts compare mx.__version__); Tessera's own version is
+# __tessera_version__.
+__version__ = "1.9.1"
+__tessera_version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Operators whose MXNet names start with an underscore (scalar forms, backward ops)."""

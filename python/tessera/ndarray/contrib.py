@@ -1,0 +1,1 @@
+"""Operators registered as _contrib_<name> (MXNet's mx.nd.contrib)."""

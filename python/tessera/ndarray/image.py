@@ -1,0 +1,1 @@
+"""Operators registered as _image_<name> (MXNet's mx.nd.image)."""

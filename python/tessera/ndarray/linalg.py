@@ -1,0 +1,1 @@
+"""Operators registered as _linalg_<name> (MXNet's mx.nd.linalg)."""

@@ -1,0 +1,1 @@
+"""Every registered operator without a name prefix, generated at import (register.py)."""

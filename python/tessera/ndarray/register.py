@@ -1,0 +1,125 @@
+"""Generates a Python function for every registered C++ operator (MXNet's way: from the
+registry at import time, so a new C++ operator appears here with no Python edit).
+
+A generated function is called as MXNet's are: `op(*inputs, out=None, name=None, **params)`.
+Positional NDArrays are the inputs in order (all of them for operators that take `num_args`,
+which is then set); positional values after them are parameters in declaration order; inputs
+may also be named (`data=x, weight=w`). Parameter values are Python values (tuples, bools,
+None, numpy dtypes) or MXNet's strings."""
+from .. import _core
+from .ndarray import NDArray, _invoke
+
+# MXNet's other names for operators Tessera has (MXNet registers them as aliases).
+ALIASES = {
+    "concat": "Concat", "flatten": "Flatten", "reshape": "Reshape", "cast": "Cast",
+    "split": "SliceChannel", "broadcast_plus": "broadcast_add", "broadcast_minus":
+    "broadcast_sub", "_add": "elemwise_add", "_plus": "elemwise_add", "_sub": "elemwise_sub",
+    "_minus": "elemwise_sub", "_mul": "elemwise_mul", "_div": "elemwise_div",
+    "_Maximum": "_maximum", "_Minimum": "_minimum", "_Power": "_power", "_Mod": "_mod",
+    "_PlusScalar": "_plus_scalar", "_MinusScalar": "_minus_scalar",
+    "_RMinusScalar": "_rminus_scalar", "_MulScalar": "_mul_scalar", "_DivScalar": "_div_scalar",
+    "_RDivScalar": "_rdiv_scalar", "_PowerScalar": "_power_scalar",
+    "_RPowerScalar": "_rpower_scalar", "_MaximumScalar": "_maximum_scalar",
+    "_MinimumScalar": "_minimum_scalar", "_ModScalar": "_mod_scalar",
+    "_RModScalar": "_rmod_scalar", "_copy": "_copy", "identity": "_copy",
+    "sum_axis": "sum", "max_axis": "max", "min_axis": "min", "swapaxes": "SwapAxis",
+    "crop": "slice", "_slice": "slice", "pad": "Pad", "stop_gradient": "BlockGrad",
+    "choose_element_0index": "pick", "ElementWiseSum": "add_n", "Custom": "Custom",
+}
+
+# The sub-namespace an operator's name prefix puts it in (MXNet: mx.nd.contrib.X for
+# _contrib_X, and so on).
+PREFIXES = [("_contrib_", "contrib"), ("_linalg_", "linalg"), ("_random_", "random"),
+            ("_sample_", "random"), ("_image_", "image"), ("_sparse_", "sparse")]
+
+
+def _doc(info):
+    lines = [info["description"], "", "Parameters", "----------"]
+    for d in info["param_docs"]:
+        name, _, rest = d.partition(": ")
+        kind, _, text = rest.partition(" -- ")
+        lines.append("%s : %s" % (name, kind))
+        if text:
+            lines.append("    " + text)
+    lines += ["out : NDArray, optional", "    The output array.", "",
+              "Runs on: %s." % info["devices"]]
+    return "\n".join(lines)
+
+
+def make_function(op_name, info, invoke=_invoke, array_type=NDArray):
+    """The imperative function of one operator."""
+    param_names = list(info["param_names"])
+    variadic = "num_args" in param_names
+    if variadic:
+        param_names.remove("num_args")
+
+    def fn(*args, **kwargs):
+        out = kwargs.pop("out", None)
+        kwargs.pop("name", None)
+        ctx = kwargs.pop("ctx", None)
+        inputs = []
+        i = 0
+        while i < len(args) and isinstance(args[i], array_type):
+            inputs.append(args[i])
+            i += 1
+        if i < len(args):
+            extra = args[i:]
+            if len(extra) > len(param_names):
+                raise TypeError("%s() takes at most %d positional parameters after its inputs "
+                                "(%s); got %d" % (op_name, len(param_names),
+                                                  ", ".join(param_names), len(extra)))
+            for name, value in zip(param_names, extra):
+                if name in kwargs:
+                    raise TypeError("%s() got multiple values for parameter %r" %
+                                    (op_name, name))
+                kwargs[name] = value
+        named = {k: v for k, v in kwargs.items() if isinstance(v, array_type)}
+        params = {k: v for k, v in kwargs.items() if k not in named and v is not None}
+        if variadic and "num_args" not in params:
+            params["num_args"] = len(inputs) + len(named)
+        if named:
+            names = _core.op_input_names(op_name, {k: str(v) for k, v in params.items()})
+            slots = list(inputs) + [None] * (len(names) - len(inputs))
+            for k, v in named.items():
+                if k not in names:
+                    raise TypeError("%s() got an unexpected input %r; its inputs are %s" %
+                                    (op_name, k, ", ".join(names)))
+                pos = names.index(k)
+                if slots[pos] is not None:
+                    raise TypeError("%s() got multiple values for input %r" % (op_name, k))
+                slots[pos] = v
+            while slots and slots[-1] is None:
+                slots.pop()
+            if any(s is None for s in slots):
+                missing = [names[j] for j, s in enumerate(slots) if s is None]
+                raise TypeError("%s() is missing inputs %s" % (op_name, ", ".join(missing)))
+            inputs = slots
+        return invoke(op_name, inputs, params, out=out, ctx=ctx)
+
+    fn.__name__ = op_name
+    fn.__qualname__ = op_name
+    fn.__doc__ = _doc(info)
+    return fn
+
+
+def populate(modules, make=make_function):
+    """Fills modules {"op": m, "_internal": m, "contrib": m, ...} with every operator."""
+    made = {}
+    for name in _core.list_ops():
+        info = _core.op_info(name)
+        f = made[name] = make(name, info)
+        target, public = "op", name
+        for prefix, ns in PREFIXES:
+            if name.startswith(prefix):
+                target, public = ns, name[len(prefix):]
+                break
+        else:
+            if name.startswith("_"):
+                target = "_internal"
+        setattr(modules[target], public, f)
+        if target != "op" and not name.startswith("_backward"):
+            setattr(modules["_internal"], name, f)
+    for alias, name in ALIASES.items():
+        if name in made:
+            setattr(modules["_internal" if alias.startswith("_") else "op"], alias, made[name])
+    return made
