@@ -24,6 +24,10 @@ void BindErrors(py::module_& m);
 void BindNDArray(py::module_& m);
 // The operator registry: invoke by name, the names and documentation of operators.
 void BindOperators(py::module_& m);
+// Symbols: variables, operator nodes, composition, inference, attributes, JSON.
+void BindSymbol(py::module_& m);
+// Executors: bind, simple_bind, forward, backward, arrays, reshape, monitor.
+void BindExecutor(py::module_& m);
 
 // Context from MXNet's (device_typeid, device_id) pair.
 Context ToContext(const py::tuple& ctx);

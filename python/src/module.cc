@@ -35,5 +35,7 @@ PYBIND11_MODULE(_core, m) {
   mx::python::BindErrors(m);
   mx::python::BindNDArray(m);
   mx::python::BindOperators(m);
+  mx::python::BindSymbol(m);
+  mx::python::BindExecutor(m);
   m.def("gpu_count", &mx::GpuCount, "Number of usable CUDA devices.");
 }

@@ -9,6 +9,17 @@ from .context import Context, cpu, cpu_pinned, cpu_shared, current_context, gpu
 from . import ndarray
 from . import ndarray as nd
 from . import random
+from . import name
+from . import attribute
+from .attribute import AttrScope
+from . import symbol
+from . import symbol as sym
+from . import executor
+
+# The public classes print as MXNet's (<class 'mxnet.symbol.symbol.Symbol'>), as the seed's
+# listings show: `mxnet` is the name users import.
+for _cls in (ndarray.NDArray, symbol.Symbol, executor.Executor, context.Context):
+    _cls.__module__ = "mxnet" + _cls.__module__[len("tessera"):]
 
 # The MXNet API version implemented (scripts compare mx.__version__); Tessera's own version is
 # __tessera_version__.

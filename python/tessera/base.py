@@ -37,3 +37,22 @@ def py_str(x):
 
 def _is_number(x):
     return isinstance(x, numbers.Number) and not isinstance(x, bool) or isinstance(x, _np.generic)
+
+
+class NotImplementedForSymbol(MXNetError):
+    """An NDArray-only function was called on a Symbol."""
+
+    def __init__(self, function, alias, *args):
+        super(NotImplementedForSymbol, self).__init__()
+        self.function = function.__name__
+        self.alias = alias
+        self.args = [str(type(a)) for a in args]
+
+    def __str__(self):
+        msg = "Function {}".format(self.function)
+        if self.alias:
+            msg += ' (namely operator "{}")'.format(self.alias)
+        if self.args:
+            msg += " with arguments ({})".format(", ".join(self.args))
+        msg += " is not implemented for Symbol and only available in NDArray."
+        return msg

@@ -7,7 +7,7 @@ which is then set); positional values after them are parameters in declaration o
 may also be named (`data=x, weight=w`). Parameter values are Python values (tuples, bools,
 None, numpy dtypes) or MXNet's strings."""
 from .. import _core
-from .ndarray import NDArray, _invoke
+from .ndarray import NDArray, _invoke, _param_str
 
 # MXNet's other names for operators Tessera has (MXNet registers them as aliases).
 ALIASES = {
@@ -21,7 +21,8 @@ ALIASES = {
     "_RDivScalar": "_rdiv_scalar", "_PowerScalar": "_power_scalar",
     "_RPowerScalar": "_rpower_scalar", "_MaximumScalar": "_maximum_scalar",
     "_MinimumScalar": "_minimum_scalar", "_ModScalar": "_mod_scalar",
-    "_RModScalar": "_rmod_scalar", "_copy": "_copy", "identity": "_copy",
+    "_RModScalar": "_rmod_scalar", "identity": "_copy", "_Plus": "elemwise_add",
+    "_Minus": "elemwise_sub", "_Mul": "elemwise_mul", "_Div": "elemwise_div",
     "sum_axis": "sum", "max_axis": "max", "min_axis": "min", "swapaxes": "SwapAxis",
     "crop": "slice", "_slice": "slice", "pad": "Pad", "stop_gradient": "BlockGrad",
     "choose_element_0index": "pick", "ElementWiseSum": "add_n", "Custom": "Custom",
@@ -46,7 +47,32 @@ def _doc(info):
     return "\n".join(lines)
 
 
-def make_function(op_name, info, invoke=_invoke, array_type=NDArray):
+def split_args(op_name, param_names, variadic, args, kwargs, array_type):
+    """(inputs, named inputs, params) of a call: leading positional arrays are inputs, further
+    positional values parameters in declaration order, keyword arrays named inputs."""
+    inputs = []
+    i = 0
+    while i < len(args) and isinstance(args[i], array_type):
+        inputs.append(args[i])
+        i += 1
+    if i < len(args):
+        extra = args[i:]
+        if len(extra) > len(param_names):
+            raise TypeError("%s() takes at most %d positional parameters after its inputs "
+                            "(%s); got %d" % (op_name, len(param_names),
+                                              ", ".join(param_names), len(extra)))
+        for name, value in zip(param_names, extra):
+            if name in kwargs:
+                raise TypeError("%s() got multiple values for parameter %r" % (op_name, name))
+            kwargs[name] = value
+    named = {k: v for k, v in kwargs.items() if isinstance(v, array_type)}
+    params = {k: v for k, v in kwargs.items() if k not in named and v is not None}
+    if variadic and "num_args" not in params:
+        params["num_args"] = len(inputs) + len(named)
+    return inputs, named, params
+
+
+def make_function(op_name, info, hint=None, invoke=_invoke, array_type=NDArray):
     """The imperative function of one operator."""
     param_names = list(info["param_names"])
     variadic = "num_args" in param_names
@@ -57,28 +83,11 @@ def make_function(op_name, info, invoke=_invoke, array_type=NDArray):
         out = kwargs.pop("out", None)
         kwargs.pop("name", None)
         ctx = kwargs.pop("ctx", None)
-        inputs = []
-        i = 0
-        while i < len(args) and isinstance(args[i], array_type):
-            inputs.append(args[i])
-            i += 1
-        if i < len(args):
-            extra = args[i:]
-            if len(extra) > len(param_names):
-                raise TypeError("%s() takes at most %d positional parameters after its inputs "
-                                "(%s); got %d" % (op_name, len(param_names),
-                                                  ", ".join(param_names), len(extra)))
-            for name, value in zip(param_names, extra):
-                if name in kwargs:
-                    raise TypeError("%s() got multiple values for parameter %r" %
-                                    (op_name, name))
-                kwargs[name] = value
-        named = {k: v for k, v in kwargs.items() if isinstance(v, array_type)}
-        params = {k: v for k, v in kwargs.items() if k not in named and v is not None}
-        if variadic and "num_args" not in params:
-            params["num_args"] = len(inputs) + len(named)
+        inputs, named, params = split_args(op_name, param_names, variadic, args, kwargs,
+                                           array_type)
         if named:
-            names = _core.op_input_names(op_name, {k: str(v) for k, v in params.items()})
+            names = _core.op_input_names(
+                op_name, {k: _param_str(k, v) for k, v in params.items()})
             slots = list(inputs) + [None] * (len(names) - len(inputs))
             for k, v in named.items():
                 if k not in names:
@@ -96,8 +105,8 @@ def make_function(op_name, info, invoke=_invoke, array_type=NDArray):
             inputs = slots
         return invoke(op_name, inputs, params, out=out, ctx=ctx)
 
-    fn.__name__ = op_name
-    fn.__qualname__ = op_name
+    fn.__name__ = hint or op_name
+    fn.__qualname__ = hint or op_name
     fn.__doc__ = _doc(info)
     return fn
 
@@ -105,9 +114,10 @@ def make_function(op_name, info, invoke=_invoke, array_type=NDArray):
 def populate(modules, make=make_function):
     """Fills modules {"op": m, "_internal": m, "contrib": m, ...} with every operator."""
     made = {}
+    infos = {}
     for name in _core.list_ops():
-        info = _core.op_info(name)
-        f = made[name] = make(name, info)
+        info = infos[name] = _core.op_info(name)
+        f = made[name] = make(name, info, name)
         target, public = "op", name
         for prefix, ns in PREFIXES:
             if name.startswith(prefix):
@@ -121,5 +131,6 @@ def populate(modules, make=make_function):
             setattr(modules["_internal"], name, f)
     for alias, name in ALIASES.items():
         if name in made:
-            setattr(modules["_internal" if alias.startswith("_") else "op"], alias, made[name])
+            setattr(modules["_internal" if alias.startswith("_") else "op"], alias,
+                    make(name, infos[name], alias))
     return made

@@ -1,0 +1,1 @@
+"""Symbol constructors of operators whose MXNet names start with an underscore."""

@@ -1,0 +1,1 @@
+"""Symbol constructors of _contrib_<name> operators (MXNet's mx.sym.contrib)."""

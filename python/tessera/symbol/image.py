@@ -1,0 +1,1 @@
+"""Symbol constructors of _image_<name> operators."""

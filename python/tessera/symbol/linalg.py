@@ -1,0 +1,1 @@
+"""Symbol constructors of _linalg_<name> operators."""

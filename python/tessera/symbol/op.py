@@ -1,0 +1,1 @@
+"""Every registered operator without a name prefix, as symbol constructors (register.py)."""
