@@ -28,6 +28,8 @@ void BindOperators(py::module_& m);
 void BindSymbol(py::module_& m);
 // Executors: bind, simple_bind, forward, backward, arrays, reshape, monitor.
 void BindExecutor(py::module_& m);
+// Training: the C++ Module, data iterators, initializers, optimizer checks, schedules.
+void BindTraining(py::module_& m);
 
 // Context from MXNet's (device_typeid, device_id) pair.
 Context ToContext(const py::tuple& ctx);

@@ -37,5 +37,6 @@ PYBIND11_MODULE(_core, m) {
   mx::python::BindOperators(m);
   mx::python::BindSymbol(m);
   mx::python::BindExecutor(m);
+  mx::python::BindTraining(m);
   m.def("gpu_count", &mx::GpuCount, "Number of usable CUDA devices.");
 }

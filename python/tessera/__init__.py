@@ -15,10 +15,21 @@ from .attribute import AttrScope
 from . import symbol
 from . import symbol as sym
 from . import executor
+from . import io
+from . import metric
+from . import initializer
+from . import initializer as init
+from . import lr_scheduler
+from . import optimizer
+from . import model
+from . import callback
+from . import module
+from . import module as mod
 
 # The public classes print as MXNet's (<class 'mxnet.symbol.symbol.Symbol'>), as the seed's
 # listings show: `mxnet` is the name users import.
-for _cls in (ndarray.NDArray, symbol.Symbol, executor.Executor, context.Context):
+for _cls in (ndarray.NDArray, symbol.Symbol, executor.Executor, context.Context,
+             module.Module, io.DataBatch, io.DataDesc):
     _cls.__module__ = "mxnet" + _cls.__module__[len("tessera"):]
 
 # The MXNet API version implemented (scripts compare mx.__version__); Tessera's own version is
