@@ -30,6 +30,8 @@ void BindSymbol(py::module_& m);
 void BindExecutor(py::module_& m);
 // Training: the C++ Module, data iterators, initializers, optimizer checks, schedules.
 void BindTraining(py::module_& m);
+// KVStores: create by type, init/push/pull/pushpull, optimizer, compression, barrier, states.
+void BindKVStore(py::module_& m);
 
 // Context from MXNet's (device_typeid, device_id) pair.
 Context ToContext(const py::tuple& ctx);

@@ -38,5 +38,6 @@ PYBIND11_MODULE(_core, m) {
   mx::python::BindSymbol(m);
   mx::python::BindExecutor(m);
   mx::python::BindTraining(m);
+  mx::python::BindKVStore(m);
   m.def("gpu_count", &mx::GpuCount, "Number of usable CUDA devices.");
 }

@@ -20,6 +20,7 @@
 #include "core/module/module.h"
 #include "core/optimizer/lr_scheduler.h"
 #include "core/optimizer/optimizer.h"
+#include "dist/kvstore/kvstore.h"
 #include "python/src/bindings.h"
 
 namespace mx {
@@ -159,12 +160,15 @@ void BindModule(py::module_& m) {
            })
       .def("init_optimizer",
            [](Module& mod, const std::string& kvstore, const std::string& optimizer,
-              const StrMap& params, bool force_init, const std::string& lr_spec) {
+              const StrMap& params, bool force_init, const std::string& lr_spec,
+              std::shared_ptr<kv::KVStore> instance) {
              Params p = ToParams(params);
              auto sched = Scheduler(lr_spec);
              py::gil_scoped_release release;
-             mod.InitOptimizer(kvstore, optimizer, p, force_init, sched);
-           })
+             mod.InitOptimizer(kvstore, optimizer, p, force_init, sched, std::move(instance));
+           },
+           py::arg("kvstore"), py::arg("optimizer"), py::arg("params"), py::arg("force_init"),
+           py::arg("lr_spec"), py::arg("instance") = nullptr)
       .def("forward",
            [](Module& mod, const std::vector<NDArray>& data, const std::vector<NDArray>& label,
               int pad, std::optional<bool> is_train) {

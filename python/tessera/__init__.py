@@ -25,6 +25,8 @@ from . import model
 from . import callback
 from . import module
 from . import module as mod
+from . import kvstore
+from . import kvstore as kv
 
 # The public classes print as MXNet's (<class 'mxnet.symbol.symbol.Symbol'>), as the seed's
 # listings show: `mxnet` is the name users import.

@@ -9,6 +9,7 @@ from .. import _core
 from ..context import Context, cpu
 from ..initializer import Initializer, InitDesc, Load, Mixed, Uniform, _cpp_spec
 from ..io import DataDesc
+from ..kvstore import KVStore
 from ..model import load_checkpoint
 from ..ndarray import load as _nd_load
 from ..ndarray import save as _nd_save
@@ -137,28 +138,12 @@ class Module(BaseModule):
             arg, aux = self._preload
             self._handle.init_params("", {k: v.handle for k, v in arg.items()},
                                      {k: v.handle for k, v in aux.items()}, False, True)
-        elif force_rebind and self.params_initialized and self._kept is not None:
-            arg, aux = self._kept
-            self._handle.init_params("", arg, aux, False, True)
-
-    _kept = None
 
     def reshape(self, data_shapes, label_shapes=None):
-        """Rebinds for new input shapes, keeping the parameters (and the optimizer, which is
-        set up again: its states start over)."""
+        """Rebinds for new input shapes; parameters, the optimizer and its states stay."""
         self._require(self.binded, "reshape", "bind()")
-        self._keep_params()
-        had_optimizer = self.optimizer_initialized
         self.bind(data_shapes, label_shapes, self.for_training, self.inputs_need_grad,
                   force_rebind=True, grad_req=self._grad_req)
-        if had_optimizer:
-            self._handle.init_optimizer(*self._optimizer_args[:3], True,
-                                        self._optimizer_args[4])
-
-    def _keep_params(self):
-        if self.params_initialized:
-            arg, aux = self._handle.get_params()
-            self._kept = (arg, aux)
 
     def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
@@ -220,11 +205,14 @@ class Module(BaseModule):
         if self.optimizer_initialized and not force_init:
             self.logger.warning("optimizer already initialized, ignoring...")
             return
+        instance = None
         if kvstore is None:
             kvstore = ""
-        if not isinstance(kvstore, str):
-            raise NotImplementedError("init_optimizer: pass the KVStore by name; KVStore objects "
-                                      "are not in Tessera's Python API yet")
+        elif isinstance(kvstore, KVStore):
+            instance, kvstore = kvstore.handle, kvstore.type
+        elif not isinstance(kvstore, str):
+            raise TypeError("kvstore must be a name, an mx.kv.KVStore or None; got %s" %
+                            type(kvstore))
         batch = self._data_shapes[0].shape[0]
         if isinstance(optimizer, str):
             params = dict(optimizer_params or {})
@@ -242,10 +230,8 @@ class Module(BaseModule):
             raise TypeError("optimizer must be a name or an mx.optimizer.Optimizer; got %s" %
                             type(optimizer))
         self._check_builtin(opt)
-        self._optimizer_args = (kvstore, opt._cpp_name, opt._cpp_params(rescale), force_init,
-                                opt._lr_spec())
         self._handle.init_optimizer(kvstore, opt._cpp_name, opt._cpp_params(rescale),
-                                    bool(force_init), opt._lr_spec())
+                                    bool(force_init), opt._lr_spec(), instance)
         self._optimizer = opt
         self.optimizer_initialized = True
         if self._preload_opt_states is not None:
