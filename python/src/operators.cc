@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/op/autograd.h"
 #include "core/op/imperative.h"
 #include "core/op/op_def.h"
 #include "python/src/bindings.h"
@@ -25,6 +26,43 @@ std::vector<NDArray> InvokeOp(const std::string& op, const std::vector<NDArray>&
   options.is_train = is_train;
   py::gil_scoped_release release;
   return Invoke(op, inputs, ParamMap(params.begin(), params.end()), options);
+}
+
+// Every output (hidden ones included, for a backward pass) and how many are visible.
+py::tuple InvokeAllOp(const std::string& op, const std::vector<NDArray>& inputs,
+                      const std::map<std::string, std::string>& params, const py::tuple& ctx,
+                      bool is_train) {
+  InvokeOptions options;
+  options.ctx = ToContext(ctx);
+  options.is_train = is_train;
+  ParamMap p(params.begin(), params.end());
+  const OpDef& def = OpRegistry::Get()->Find(op);
+  int visible = def.num_visible_outputs(def.MakeAttrs(p));
+  std::vector<NDArray> outs;
+  {
+    py::gil_scoped_release release;
+    outs = InvokeAll(op, inputs, p, options);
+  }
+  return py::make_tuple(outs, visible);
+}
+
+// Input gradients of one recorded operator (None where an input has none).
+py::list BackwardOp(const std::string& op, const std::vector<NDArray>& inputs,
+                    const std::map<std::string, std::string>& params,
+                    const std::vector<NDArray>& outputs, const std::vector<NDArray>& out_grads) {
+  std::vector<NDArray> grads;
+  {
+    py::gil_scoped_release release;
+    grads = Backward(op, inputs, ParamMap(params.begin(), params.end()), outputs, out_grads);
+  }
+  py::list out;
+  for (const NDArray& g : grads) {
+    if (g.is_none())
+      out.append(py::none());
+    else
+      out.append(py::cast(g));
+  }
+  return out;
 }
 
 // What mx.nd/mx.sym need to generate an operator's function.
@@ -58,6 +96,8 @@ std::vector<std::string> InputNames(const std::string& name,
 void BindOperators(py::module_& m) {
   m.def("invoke", &InvokeOp, py::arg("op"), py::arg("inputs"), py::arg("params"),
         py::arg("out"), py::arg("ctx"), py::arg("is_train") = false);
+  m.def("invoke_all", &InvokeAllOp);
+  m.def("backward", &BackwardOp);
   m.def("list_ops", [] { return OpRegistry::Get()->Names(); });
   m.def("op_info", &OpInfo);
   m.def("op_input_names", &InputNames);

@@ -3,6 +3,7 @@
 `import tessera as mx` and `import mxnet as mx` give the same package (python/mxnet/)."""
 from . import _core  # noqa: F401  (the C++ core; first, so errors map from the start)
 from . import base, error
+from . import autograd
 from .base import MXNetError
 from . import context
 from .context import Context, cpu, cpu_pinned, cpu_shared, current_context, gpu

@@ -14,7 +14,7 @@ import numpy as _np
 
 from ..base import integer_types, numeric_types
 from ..error import IndexError, ValueError  # noqa: A004 (Tessera's, subclasses of the built-ins)
-from .ndarray import NDArray, _invoke, _wrap, array
+from .ndarray import NDArray, _invoke, _recording, _wrap, array
 
 
 def _is_int(k):
@@ -72,7 +72,8 @@ def _view(a, key):
 
 def get_item(a, key):
     key = _normalize(key, a.ndim)
-    if not any(k is None or k is Ellipsis for k in key):
+    taped = a._ag is not None and _recording()  # views are not taped; take is
+    if not taped and not any(k is None or k is Ellipsis for k in key):
         v = _view(a, key)
         if v is not None:
             return v
@@ -86,7 +87,7 @@ def get_item(a, key):
         from .ndarray import empty
         return empty(shape, a.context, a.dtype)
     idx = array(positions.reshape(-1), ctx=a.context, dtype=_np.int64)
-    flat = _wrap(a.handle.reshape([-1]))
+    flat = a.reshape((-1,))
     return _invoke("take", [flat, idx], {"axis": "0", "mode": "raise"}).reshape(shape)
 
 

@@ -6,7 +6,10 @@ import numpy as _np
 
 from .. import _core
 from ..base import _Null, integer_types, mx_real_t, numeric_types
+from .. import autograd as _autograd
 from ..context import Context, _from_pair, current_context
+
+_AG_STATE = _autograd.STATE
 
 __all__ = ["NDArray", "array", "empty", "zeros", "ones", "full", "arange", "linspace", "eye",
            "zeros_like", "ones_like", "concat", "stack", "waitall", "add", "subtract",
@@ -45,19 +48,21 @@ def _wrap(handle):
     a = NDArray.__new__(NDArray)
     a.handle = handle
     a.writable = True
+    a._ag = None
     return a
 
 
 class NDArray(object):
     """An array of one dtype on one device; create it with mx.nd.array, zeros, ones, ..."""
 
-    __slots__ = ["handle", "writable", "__weakref__"]
+    __slots__ = ["handle", "writable", "_ag", "__weakref__"]
     # numpy gives way to NDArray in mixed expressions (np_array + nd_array -> NDArray).
     __array_priority__ = 1000.0
 
     def __init__(self, handle, writable=True):
         self.handle = handle
         self.writable = writable
+        self._ag = None  # autograd: a leaf mark or the taped (node, output) that made it
 
     # ---- properties -------------------------------------------------------------------------
     @property
@@ -117,10 +122,14 @@ class NDArray(object):
         code = _dtype_code(dtype)
         if not copy and code == self.handle.dtype_code:
             return self
+        if self._ag is not None and _recording():
+            return _invoke("Cast", [self], {"dtype": _np.dtype(_CODE_TO_NP[code]).name})
         return _wrap(self.handle.as_type(code))
 
     def copy(self):
         """A deep copy on the same context."""
+        if self._ag is not None and _recording():
+            return _invoke("_copy", [self], {})
         return _wrap(self.handle.copy())
 
     def copyto(self, other):
@@ -167,10 +176,35 @@ class NDArray(object):
         reverse = kwargs.pop("reverse", False)
         if kwargs:
             raise TypeError("reshape() got unexpected keyword arguments %s" % sorted(kwargs))
-        if reverse:
-            from . import op
-            return op.Reshape(self, shape=tuple(shape), reverse=True)
+        if reverse or (self._ag is not None and _recording()):
+            return _invoke("Reshape", [self], {"shape": tuple(int(s) for s in shape),
+                                               "reverse": bool(reverse)})
         return _wrap(self.handle.reshape([int(s) for s in shape]))
+
+    # ---- autograd (autograd.py) -------------------------------------------------------------
+    def attach_grad(self, grad_req="write", stype=None):
+        """Allocates .grad (zeros) and marks this array for gradients under autograd.record:
+        grad_req 'write' overwrites .grad at each backward, 'add' adds, 'null' skips."""
+        from .. import autograd
+        if stype not in (None, "default"):
+            raise NotImplementedError("attach_grad(stype=%r): only dense gradients" % (stype,))
+        autograd.mark_variables([self], [_invoke("zeros_like", [self], {})], grad_req)
+
+    @property
+    def grad(self):
+        """The gradient array attached by attach_grad, or None."""
+        from .. import autograd
+        return self._ag.grad if isinstance(self._ag, autograd._Leaf) else None
+
+    def detach(self):
+        """The same values, cut from the tape (a view that needs no gradient)."""
+        return _wrap(self.handle)
+
+    def backward(self, out_grad=None, retain_graph=False, train_mode=True):
+        """Gradients of this array (taped under autograd.record) into the leaves' .grad."""
+        from .. import autograd
+        autograd.backward([self], None if out_grad is None else [out_grad], retain_graph,
+                          train_mode)
 
     # ---- printing ---------------------------------------------------------------------------
     def __repr__(self):
@@ -205,6 +239,7 @@ class NDArray(object):
         self.handle = _core.from_numpy(_np.ascontiguousarray(state["values"]), state["code"],
                                        (1, 0))
         self.writable = True
+        self._ag = None
 
     def __reduce__(self):
         return (_wrap, (None,), self.__getstate__())
@@ -326,13 +361,20 @@ def _param_str(key, value):
 def _invoke(op_name, inputs, params, out=None, ctx=None):
     """Runs operator `op_name` now: NDArray inputs, parameters (Python values or MXNet's
     strings), optional out (an NDArray or a list of them, returned)."""
-    outs = [out] if isinstance(out, NDArray) else (out or [])
     params = {k: _param_str(k, v) for k, v in params.items()}
+    state = _AG_STATE
+    if state.recording and _autograd.tracked(inputs):
+        return _autograd.record_op(op_name, inputs, params, out, _ctx_pair(ctx), _wrap)
+    outs = [out] if isinstance(out, NDArray) else (out or [])
     handles = _core.invoke(op_name, [a.handle for a in inputs], params,
-                           [o.handle for o in outs], _ctx_pair(ctx))
+                           [o.handle for o in outs], _ctx_pair(ctx), state.training)
     if out is not None:
         return out
     return _wrap(handles[0]) if len(handles) == 1 else [_wrap(h) for h in handles]
+
+
+def _recording():
+    return _AG_STATE.recording
 
 
 def _as_operand(x, like):
