@@ -28,6 +28,9 @@ from . import module
 from . import module as mod
 from . import kvstore
 from . import kvstore as kv
+from . import monitor
+from . import visualization
+from . import visualization as viz
 
 # The public classes print as MXNet's (<class 'mxnet.symbol.symbol.Symbol'>), as the seed's
 # listings show: `mxnet` is the name users import.

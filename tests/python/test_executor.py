@@ -123,3 +123,43 @@ def test_exception_in_monitor_callback_reaches_forward():
     e.set_monitor_callback(lambda n, x: None)
     e.forward()  # still usable
     mx.nd.waitall()
+
+
+def test_monitor_collects_every_interval_steps():
+    a = mx.sym.Variable("a")
+    s = mx.sym.relu(mx.sym.FullyConnected(a, num_hidden=2, name="fc"), name="act")
+    e = s.simple_bind(mx.cpu(), a=(1, 3), grad_req="null")
+    e.arg_dict["fc_weight"][:] = 1
+    mon = mx.monitor.Monitor(2, pattern="fc.*", sort=True)
+    mon.install(e)
+    seen = []
+    for step in range(4):
+        mon.tic()
+        e.forward(a=np.ones((1, 3), dtype=np.float32))
+        seen.append(mon.toc())
+    assert [len(s) for s in seen] == [3, 0, 3, 0]  # fc_output, fc_weight, fc_bias
+    names = [k for _, k, _ in seen[0]]
+    assert names == ["fc_bias", "fc_output", "fc_weight"]
+    stats = {k: float(v) for _, k, v in seen[0]}
+    assert abs(stats["fc_output"] - 3.0) < 1e-6  # norm([3, 3]) / sqrt(2)
+    assert abs(stats["fc_weight"] - 1.0) < 1e-6
+
+
+def test_print_summary_counts_parameters(capsys):
+    data = mx.sym.Variable("data")
+    x = mx.sym.Convolution(data, kernel=(5, 5), num_filter=20, name="conv1")
+    x = mx.sym.BatchNorm(x, name="bn1")
+    x = mx.sym.FullyConnected(mx.sym.Flatten(x), num_hidden=10, name="fc")
+    net = mx.sym.SoftmaxOutput(x, name="softmax")
+    mx.viz.print_summary(net, shape={"data": (1, 1, 28, 28)})
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[1].startswith("Layer (type)") and lines[0] == "_" * 120
+    row = [l for l in lines if l.startswith("conv1(Convolution)")][0]
+    assert row.split()[1:] == ["20x24x24", "520", "data"]
+    assert [l for l in lines if l.startswith("bn1(BatchNorm)")][0].split()[2] == "40"
+    assert [l for l in lines if l.startswith("fc(FullyConnected)")][0].split()[2] == str(
+        20 * 24 * 24 * 10 + 10)
+    assert "Total params: %d" % (520 + 40 + 115210) in out
+    with pytest.raises(ValueError):
+        mx.viz.print_summary(net, shape={})
