@@ -12,25 +12,12 @@ import numpy as np
 from . import _core
 from .base import string_types
 from .ndarray.ndarray import NDArray
+from .registry import make_registry
 
 __all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Uniform", "Normal",
            "Xavier", "MSRAPrelu", "Orthogonal", "Constant", "Zero", "One", "Mixed", "Load"]
 
-_REGISTRY = {}
-
-
-def register(klass):
-    """Registers an initializer class under its lowercase name (for create and JSON)."""
-    _REGISTRY[klass.__name__.lower()] = klass
-    return klass
-
-
-def alias(*aliases):
-    def reg(klass):
-        for a in aliases:
-            _REGISTRY[a.lower()] = klass
-        return klass
-    return reg
+_REGISTRY, register, alias = make_registry()
 
 
 class InitDesc(str):

@@ -9,28 +9,14 @@ import numpy
 
 from .base import numeric_types, string_types
 from .ndarray.ndarray import NDArray
+from .registry import make_registry
 
 __all__ = ["EvalMetric", "CompositeEvalMetric", "Accuracy", "TopKAccuracy", "F1", "MAE",
            "MSE", "RMSE", "CrossEntropy", "NegativeLogLikelihood", "Perplexity",
            "PearsonCorrelation", "Loss", "Torch", "Caffe", "CustomMetric", "np", "create",
            "register", "alias", "check_label_shapes"]
 
-_REGISTRY = {}
-
-
-def register(klass):
-    """Registers a metric class under its lowercase name (for create)."""
-    _REGISTRY[klass.__name__.lower()] = klass
-    return klass
-
-
-def alias(*aliases):
-    """Registers a metric class under more names."""
-    def reg(klass):
-        for a in aliases:
-            _REGISTRY[a.lower()] = klass
-        return klass
-    return reg
+_REGISTRY, register, alias = make_registry()
 
 
 def check_label_shapes(labels, preds, wrap=False, shape=False):

@@ -101,17 +101,23 @@ class DataIter(object):
     def iter_next(self):
         return False
 
+    # Iterators that keep the batch they produced in `current_batch` (ResizeIter,
+    # PrefetchingIter, the C++ ones) answer these from it.
     def getdata(self):
-        return None
+        batch = getattr(self, "current_batch", None)
+        return batch.data if batch is not None else None
 
     def getlabel(self):
-        return None
+        batch = getattr(self, "current_batch", None)
+        return batch.label if batch is not None else None
 
     def getindex(self):
-        return None
+        batch = getattr(self, "current_batch", None)
+        return batch.index if batch is not None else None
 
     def getpad(self):
-        return 0
+        batch = getattr(self, "current_batch", None)
+        return batch.pad if batch is not None else 0
 
 
 class _CppIter(DataIter):
@@ -122,7 +128,7 @@ class _CppIter(DataIter):
         self._handle = handle
         self.provide_data = _descs(handle.provide_data())
         self.provide_label = _descs(handle.provide_label())
-        self._batch = None
+        self.current_batch = None
 
     def reset(self):
         self._handle.reset()
@@ -132,11 +138,11 @@ class _CppIter(DataIter):
         if got is None:
             raise StopIteration
         data, label, pad, index = got
-        self._batch = DataBatch([_wrap(h) for h in data], [_wrap(h) for h in label], pad,
+        self.current_batch = DataBatch([_wrap(h) for h in data], [_wrap(h) for h in label], pad,
                                 _np.array(index, dtype=_np.int64) if index else None,
                                 provide_data=self.provide_data,
                                 provide_label=self.provide_label)
-        return self._batch
+        return self.current_batch
 
     def iter_next(self):
         try:
@@ -144,18 +150,6 @@ class _CppIter(DataIter):
             return True
         except StopIteration:
             return False
-
-    def getdata(self):
-        return self._batch.data
-
-    def getlabel(self):
-        return self._batch.label
-
-    def getpad(self):
-        return self._batch.pad
-
-    def getindex(self):
-        return self._batch.index
 
 
 def _init_data(data, allow_empty, default_name):
@@ -270,18 +264,6 @@ class ResizeIter(DataIter):
         self.cur += 1
         return True
 
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
-
 
 class PrefetchingIter(DataIter):
     """Reads the next batch of each of `iters` in a background thread while the current one
@@ -378,18 +360,6 @@ class PrefetchingIter(DataIter):
         if self.iter_next():
             return self.current_batch
         raise StopIteration
-
-    def getdata(self):
-        return self.current_batch.data
-
-    def getlabel(self):
-        return self.current_batch.label
-
-    def getindex(self):
-        return self.current_batch.index
-
-    def getpad(self):
-        return self.current_batch.pad
 
     def __del__(self):
         try:

@@ -4,6 +4,7 @@ from . import _internal, contrib, image, linalg, op, random
 from .indexing import get_item as _get_item  # noqa: F401
 from .ndarray import *  # noqa: F401,F403
 from .ndarray import NDArray, _invoke, full
+from .register import add_methods as _add_methods
 from .register import populate as _populate
 from .utils import load, save
 
@@ -16,27 +17,19 @@ from .ndarray import (add, concat, divide, equal, greater, greater_equal, lesser
                       power, stack, subtract, zeros_like)
 
 
-def _method(op_name):
-    def method(self, *args, **kwargs):
-        return getattr(op, op_name)(self, *args, **kwargs)
-    method.__name__ = op_name
-    method.__doc__ = "The same as mx.nd.%s(self, ...)." % op_name
-    return method
-
-
-# NDArray methods that call the operator of the same name on the array (MXNet's set).
-for _name in ["reshape_like", "broadcast_axes", "repeat", "pad", "swapaxes", "split",
-              "slice", "slice_axis", "slice_like", "take", "one_hot", "pick", "sort", "topk",
-              "argsort", "argmax", "argmax_channel", "argmin", "clip", "abs", "sign",
-              "flatten", "tile", "transpose", "flip", "sum", "nansum", "prod", "nanprod",
-              "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil", "trunc",
-              "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees", "radians", "sinh",
-              "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log", "log10",
-              "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal",
-              "relu", "sigmoid", "softmax", "log_softmax", "softmin", "squeeze",
-              "expand_dims", "zeros_like", "ones_like", "broadcast_like"]:
-    if hasattr(op, _name) and not hasattr(NDArray, _name):
-        setattr(NDArray, _name, _method(_name))
+# NDArray methods that call the operator of the same name on it (MXNet's set).
+_METHODS = [
+    "reshape_like", "broadcast_axes", "repeat", "pad", "swapaxes", "split", "slice",
+    "slice_axis", "slice_like", "take", "one_hot", "pick", "sort", "topk", "argsort", "argmax",
+    "argmax_channel", "argmin", "clip", "abs", "sign", "flatten", "tile", "transpose", "flip",
+    "sum", "nansum", "prod", "nanprod", "mean", "max", "min", "norm", "round", "rint", "fix",
+    "floor", "ceil", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees",
+    "radians", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log",
+    "log10", "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal", "relu",
+    "sigmoid", "softmax", "log_softmax", "softmin", "squeeze", "expand_dims", "zeros_like",
+    "ones_like", "broadcast_like",
+]
+_add_methods(NDArray, op, _METHODS, "mx.nd")
 
 
 def _broadcast_to(self, shape):

@@ -134,3 +134,17 @@ def populate(modules, make=make_function):
             setattr(modules["_internal" if alias.startswith("_") else "op"], alias,
                     make(name, infos[name], alias))
     return made
+
+
+def add_methods(cls, op_module, names, what):
+    """Methods of `cls` that call the operator of the same name on self (NDArray.sum, ...),
+    for each name the operator module has and the class does not define yet."""
+    def method(op_name):
+        def m(self, *args, **kwargs):
+            return getattr(op_module, op_name)(self, *args, **kwargs)
+        m.__name__ = op_name
+        m.__doc__ = "The same as %s.%s(self, ...)." % (what, op_name)
+        return m
+    for name in names:
+        if hasattr(op_module, name) and not hasattr(cls, name):
+            setattr(cls, name, method(name))

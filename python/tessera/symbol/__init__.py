@@ -1,6 +1,7 @@
 """Symbolic graphs (MXNet 1.9's mxnet.symbol, also mx.sym): Symbol, Variable/var, Group,
 load/load_json, and a constructor for every registered operator (generated at import)."""
 from . import _internal, contrib, image, linalg, op, random
+from ..ndarray.register import add_methods as _add_methods
 from ..ndarray.register import populate as _populate
 from .register import make_function as _make_function
 from .symbol import *  # noqa: F401,F403
@@ -12,26 +13,18 @@ _populate({"op": op, "_internal": _internal, "contrib": contrib, "linalg": linal
 from .op import *  # noqa: E402,F401,F403
 
 
-def _method(op_name):
-    def method(self, *args, **kwargs):
-        return getattr(op, op_name)(self, *args, **kwargs)
-    method.__name__ = op_name
-    method.__doc__ = "The same as mx.sym.%s(self, ...)." % op_name
-    return method
-
-
-for _name in ["reshape", "reshape_like", "astype", "zeros_like", "ones_like", "broadcast_axes",
-              "repeat", "pad", "swapaxes", "split", "slice", "slice_axis", "slice_like", "take",
-              "one_hot", "pick", "sort", "topk", "argsort", "argmax", "argmax_channel",
-              "argmin", "clip", "abs", "sign", "flatten", "expand_dims", "broadcast_to",
-              "broadcast_like", "tile", "transpose", "flip", "sum", "nansum", "prod",
-              "nanprod", "mean", "max", "min", "norm", "round", "rint", "fix", "floor", "ceil",
-              "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees", "radians",
-              "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log",
-              "log10", "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square",
-              "reciprocal", "relu", "sigmoid", "softmax", "log_softmax", "softmin",
-              "squeeze"]:
-    if hasattr(op, _name) and not hasattr(Symbol, _name):
-        setattr(Symbol, _name, _method(_name))
+# Symbol methods that call the operator of the same name on it (MXNet's set).
+_METHODS = [
+    "reshape", "reshape_like", "astype", "zeros_like", "ones_like", "broadcast_axes", "repeat",
+    "pad", "swapaxes", "split", "slice", "slice_axis", "slice_like", "take", "one_hot", "pick",
+    "sort", "topk", "argsort", "argmax", "argmax_channel", "argmin", "clip", "abs", "sign",
+    "flatten", "expand_dims", "broadcast_to", "broadcast_like", "tile", "transpose", "flip",
+    "sum", "nansum", "prod", "nanprod", "mean", "max", "min", "norm", "round", "rint", "fix",
+    "floor", "ceil", "trunc", "sin", "cos", "tan", "arcsin", "arccos", "arctan", "degrees",
+    "radians", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "exp", "expm1", "log",
+    "log10", "log2", "log1p", "sqrt", "rsqrt", "cbrt", "rcbrt", "square", "reciprocal", "relu",
+    "sigmoid", "softmax", "log_softmax", "softmin", "squeeze",
+]
+_add_methods(Symbol, op, _METHODS, "mx.sym")
 if hasattr(op, "Cast"):
     Symbol.astype = lambda self, dtype, **kwargs: op.Cast(self, dtype=dtype, **kwargs)
