@@ -137,4 +137,23 @@ void Engine::PushSyncAndWait(SyncFn fn, Context ctx, std::vector<VarHandle> cons
   DeleteVariable(nullptr, ctx, done);
 }
 
+namespace {
+thread_local bool tls_inline = false;
+thread_local void* tls_inline_stream = nullptr;
+}  // namespace
+
+InlineScope::InlineScope(void* stream)
+    : saved_stream_(tls_inline_stream), saved_active_(tls_inline) {
+  tls_inline = true;
+  tls_inline_stream = stream;
+}
+
+InlineScope::~InlineScope() {
+  tls_inline = saved_active_;
+  tls_inline_stream = saved_stream_;
+}
+
+bool InlineScope::Active() { return tls_inline; }
+void* InlineScope::Stream() { return tls_inline_stream; }
+
 }  // namespace mx

@@ -118,6 +118,26 @@ class Engine {
 // Blocks until the GPU stream in `rctx` is drained (no-op for CPU contexts).
 void SynchronizeStream(const RunContext& rctx);
 
+// While an InlineScope lives, an operation that becomes ready on this thread (when pushed with
+// its inputs ready, or when an operation this thread runs completes) runs right there, on
+// `stream` for a GPU context, instead of on a worker. An operation that runs other engine code
+// (a custom operator calling back into Python) opens one, so the work it pushes on its own
+// arrays runs before it returns and no worker of its pool is needed for it. Scopes nest.
+class InlineScope {
+ public:
+  explicit InlineScope(void* stream = nullptr);
+  ~InlineScope();
+  InlineScope(const InlineScope&) = delete;
+  InlineScope& operator=(const InlineScope&) = delete;
+  // Whether this thread is inside a scope, and the stream of the innermost one.
+  static bool Active();
+  static void* Stream();
+
+ private:
+  void* saved_stream_;
+  bool saved_active_;
+};
+
 }  // namespace mx
 
 #endif  // TESSERA_CORE_ENGINE_ENGINE_H_

@@ -91,6 +91,10 @@ void ThreadedEngine::Dispatch(OprBlock* op) {
     Execute(op, nullptr);
     return;
   }
+  if (InlineScope::Active()) {
+    Execute(op, op->ctx.is_gpu() ? InlineScope::Stream() : nullptr);
+    return;
+  }
   PoolFor(*op)->Push([this, op](void* stream) { Execute(op, stream); }, op->priority);
 }
 

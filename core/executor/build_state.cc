@@ -70,7 +70,7 @@ OpCall MakeCall(const IndexedGraph& g, uint32_t nid, const std::vector<NDArray>&
   call.attrs = &info.node->attrs;
   call.fn = *fn;
   call.random = op.needs_random();
-  const std::vector<int>& mutated = op.mutate_inputs();
+  const std::vector<int> mutated = op.mutate_inputs(info.node->attrs);
   for (size_t i = 0; i < info.inputs.size(); ++i) {
     const NDArray& a = entries[g.entry_id(info.inputs[i])];
     MX_INTERNAL_CHECK(!a.is_none()) << "no array for input " << i << " of " << g.Describe(nid);

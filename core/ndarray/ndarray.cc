@@ -19,8 +19,8 @@ struct NDArray::Chunk {
     handle = Storage::Get()->Alloc(bytes, ctx);
     var = Engine::Get()->NewVariable();
   }
-  Chunk(void* data, size_t bytes, std::shared_ptr<const void> owner)
-      : ctx(cpu()), keeper(std::move(owner)) {
+  Chunk(void* data, size_t bytes, std::shared_ptr<const void> owner, Context c)
+      : ctx(c), keeper(std::move(owner)) {
     handle.dptr = data;
     handle.size = bytes;
     handle.ctx = ctx;
@@ -59,12 +59,12 @@ NDArray::NDArray(const void* data, const Shape& shape, DType dtype, Context ctx)
 }
 
 NDArray NDArray::Borrow(void* data, const Shape& shape, DType dtype,
-                        std::shared_ptr<const void> keeper) {
+                        std::shared_ptr<const void> keeper, Context ctx) {
   MX_CHECK_AS(ValueError, data != nullptr && keeper != nullptr)
       << "NDArray::Borrow needs the memory and its owner; found "
       << (data ? "no owner" : "a null pointer") << ".";
   NDArray a;
-  a.chunk_ = std::make_shared<Chunk>(data, CheckedBytes(shape, dtype), std::move(keeper));
+  a.chunk_ = std::make_shared<Chunk>(data, CheckedBytes(shape, dtype), std::move(keeper), ctx);
   a.shape_ = shape;
   a.dtype_ = dtype;
   return a;

@@ -32,11 +32,12 @@ class NDArray {
   explicit NDArray(const Shape& shape, Context ctx = cpu(), DType dtype = kFloat32);
   // Copies `shape.Size()` elements of `dtype` from host memory at `data`.
   NDArray(const void* data, const Shape& shape, DType dtype, Context ctx = cpu());
-  // An array over `shape.Size()` elements of `dtype` in host memory at `data`, without a copy
-  // (MXNet's NDArray over a TBlob). `keeper` owns that memory: it is held until the last
-  // reference to the array and the last operation on it are gone.
+  // An array over `shape.Size()` elements of `dtype` in the memory of `ctx` at `data`, without
+  // a copy (MXNet's NDArray over a TBlob), with a variable of its own. `keeper` owns that
+  // memory: it is held until the last reference to the array and the last operation on it
+  // are gone.
   static NDArray Borrow(void* data, const Shape& shape, DType dtype,
-                        std::shared_ptr<const void> keeper);
+                        std::shared_ptr<const void> keeper, Context ctx = cpu());
 
   NDArray(const NDArray&) = default;
   NDArray(NDArray&&) = default;

@@ -51,11 +51,18 @@ class ImperativeGradContext : public GradContext {
 std::vector<NDArray> Backward(const std::string& op_name, const std::vector<NDArray>& inputs,
                               const ParamMap& params, const std::vector<NDArray>& outputs,
                               const std::vector<NDArray>& out_grads) {
-  const OpDef& op = OpRegistry::Get()->Find(op_name);
+  return Backward(OpRegistry::Get()->Find(op_name).MakeAttrs(params), inputs, outputs,
+                  out_grads);
+}
+
+std::vector<NDArray> Backward(const OpAttrs& attrs, const std::vector<NDArray>& inputs,
+                              const std::vector<NDArray>& outputs,
+                              const std::vector<NDArray>& out_grads) {
+  const OpDef& op = *attrs.op;
+  const std::string& op_name = op.name();
   MX_CHECK_AS(NotImplementedError, op.gradient() != nullptr)
       << "operator " << op_name << " has no gradient; it cannot be used where gradients are "
       << "needed (mark its inputs with grad_req null, or use BlockGrad).";
-  OpAttrs attrs = op.MakeAttrs(params);
   ImperativeGradContext ctx(inputs, outputs, out_grads);
   std::vector<GradEntry> grads = (*op.gradient())(attrs, &ctx);
   MX_INTERNAL_CHECK(grads.size() == inputs.size())

@@ -20,6 +20,10 @@ namespace mx {
 std::vector<NDArray> Backward(const std::string& op, const std::vector<NDArray>& inputs,
                               const ParamMap& params, const std::vector<NDArray>& outputs,
                               const std::vector<NDArray>& out_grads);
+// The same with the attributes the forward pass ran with (InvokeAll(attrs, ...)).
+std::vector<NDArray> Backward(const OpAttrs& attrs, const std::vector<NDArray>& inputs,
+                              const std::vector<NDArray>& outputs,
+                              const std::vector<NDArray>& out_grads);
 
 }  // namespace mx
 

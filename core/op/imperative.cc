@@ -44,7 +44,7 @@ void PushOperator(const OpAttrs& attrs, Context ctx, const std::vector<NDArray>&
       << op.devices() << ".";
   std::vector<TBlob> in_blobs, out_blobs;
   std::vector<VarHandle> const_vars, mutable_vars;
-  const std::vector<int>& mutated = op.mutate_inputs();
+  const std::vector<int> mutated = op.mutate_inputs(attrs);
   for (size_t i = 0; i < inputs.size(); ++i) {
     in_blobs.push_back(inputs[i].blob());
     bool writes = std::find(mutated.begin(), mutated.end(), static_cast<int>(i)) != mutated.end();
@@ -83,6 +83,11 @@ std::vector<NDArray> InvokeAll(const std::string& op_name, const std::vector<NDA
                                const ParamMap& params, const InvokeOptions& options) {
   const OpDef& op = OpRegistry::Get()->Find(op_name);
   return InvokeParsed(op, op.MakeAttrs(params), inputs, options);
+}
+
+std::vector<NDArray> InvokeAll(const OpAttrs& attrs, const std::vector<NDArray>& inputs,
+                               const InvokeOptions& options) {
+  return InvokeParsed(*attrs.op, attrs, inputs, options);
 }
 
 namespace {

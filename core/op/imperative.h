@@ -29,6 +29,10 @@ std::vector<NDArray> Invoke(const std::string& op, const std::vector<NDArray>& i
 // Returns every output, hidden ones included (what a backward pass needs).
 std::vector<NDArray> InvokeAll(const std::string& op, const std::vector<NDArray>& inputs,
                                const ParamMap& params = {}, const InvokeOptions& options = {});
+// InvokeAll with parameters parsed once (OpDef::MakeAttrs); the same attributes then serve
+// Backward, so both passes of a Custom operator share its state.
+std::vector<NDArray> InvokeAll(const OpAttrs& attrs, const std::vector<NDArray>& inputs,
+                               const InvokeOptions& options = {});
 
 // Pushes `attrs.op`'s kernel for `ctx` reading `inputs` and writing `outputs` (allocated, of
 // the right shapes and dtypes) with `req`; the executor's way to run a planned node. Throws

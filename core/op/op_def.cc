@@ -56,8 +56,19 @@ OpDef& OpDef::Compute(DeviceType dev, FCompute f) {
   return *this;
 }
 
+OpDef& OpDef::ParseWith(FParse parse, std::vector<std::string> docs) {
+  parse_ = std::move(parse);
+  param_docs_ = [docs] { return docs; };
+  return *this;
+}
+
+OpDef& OpDef::MutateInputs(FMutateInputs f) {
+  mutate_inputs_ = std::move(f);
+  return *this;
+}
+
 OpDef& OpDef::MutateInputs(std::vector<int> indices) {
-  mutate_inputs_ = std::move(indices);
+  mutate_inputs_ = [indices](const OpAttrs&) { return indices; };
   return *this;
 }
 
@@ -73,6 +84,11 @@ OpDef& OpDef::Gradient(FGradient f) {
 
 OpDef& OpDef::OutputNames(std::vector<std::string> names) {
   output_names_ = std::move(names);
+  return *this;
+}
+
+OpDef& OpDef::OutputNames(FListNames f) {
+  output_names_fn_ = std::move(f);
   return *this;
 }
 
@@ -132,6 +148,7 @@ std::vector<std::string> OpDef::input_names(const OpAttrs& a) const {
 }
 
 std::vector<std::string> OpDef::output_names(const OpAttrs& a) const {
+  if (output_names_fn_) return output_names_fn_(a);
   int n = num_outputs(a);
   if (static_cast<int>(output_names_.size()) == n) return output_names_;
   if (n == 1) return {"output"};

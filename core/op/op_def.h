@@ -58,6 +58,7 @@ using FInferType = std::function<bool(const OpAttrs&, std::vector<int>*, std::ve
 using FNumArgs = std::function<int(const OpAttrs&)>;
 using FListNames = std::function<std::vector<std::string>(const OpAttrs&)>;
 using FParse = std::function<std::shared_ptr<const void>(const ParamMap&, const std::string&)>;
+using FMutateInputs = std::function<std::vector<int>(const OpAttrs&)>;
 // The inputs split by rows (axis 0) when the operator runs on a batch in chunks, or {} where
 // these attributes (and is_train) make samples depend on each other.
 using FBatchInputs = std::function<std::vector<int>(const OpAttrs&, bool is_train)>;
@@ -81,6 +82,7 @@ class OpDef {
   // Output names as MXNet shows them after the node name ("output", "mean", "var"); default:
   // "output" for one output, "output0", "output1", ... otherwise.
   OpDef& OutputNames(std::vector<std::string> names);
+  OpDef& OutputNames(FListNames f);
   template <typename P>
   OpDef& Params() {
     parse_ = [](const ParamMap& dict, const std::string& op) -> std::shared_ptr<const void> {
@@ -102,8 +104,12 @@ class OpDef {
   OpDef& InferShape(FInferShape f);
   OpDef& InferType(FInferType f);
   OpDef& Compute(DeviceType dev, FCompute f);
+  // A parser of the whole parameter dictionary, for operators whose parameters are not a fixed
+  // set (Custom passes them on to the operator it runs); `docs` as param_docs().
+  OpDef& ParseWith(FParse parse, std::vector<std::string> docs);
   // Inputs the operator writes (auxiliary states such as BatchNorm's moving statistics).
   OpDef& MutateInputs(std::vector<int> indices);
+  OpDef& MutateInputs(FMutateInputs f);
   // Outputs a user sees (the rest are saved for the backward pass); default: all.
   OpDef& NumVisibleOutputs(FNumArgs f);
   OpDef& Gradient(FGradient f);
@@ -134,7 +140,9 @@ class OpDef {
   std::vector<std::string> param_names() const;
   // One line per parameter: "name: type, default D (or required) -- description".
   std::vector<std::string> param_docs() const;
-  const std::vector<int>& mutate_inputs() const { return mutate_inputs_; }
+  std::vector<int> mutate_inputs(const OpAttrs& a) const {
+    return mutate_inputs_ ? mutate_inputs_(a) : std::vector<int>{};
+  }
   bool needs_random() const { return needs_random_; }
   // The inputs split by rows for these attributes, or {} (also for operators without the
   // property).
@@ -158,6 +166,7 @@ class OpDef {
   FNumArgs num_outputs_ = [](const OpAttrs&) { return 1; };
   FListNames input_names_;
   std::vector<std::string> output_names_;
+  FListNames output_names_fn_;
   std::vector<std::pair<int, int>> inplace_;
   std::map<int, std::string> input_inits_;
   FParse parse_;
@@ -165,7 +174,7 @@ class OpDef {
   FInferShape infer_shape_;
   FInferType infer_type_;
   std::map<DeviceType, FCompute> compute_;
-  std::vector<int> mutate_inputs_;
+  FMutateInputs mutate_inputs_;
   FNumArgs num_visible_outputs_;
   FGradient gradient_;
   bool needs_random_ = false;

@@ -18,7 +18,7 @@ IndexedGraph::IndexedGraph(const std::vector<NodeEntry>& heads) {
     for (const auto& c : n->control_deps) info.control_deps.push_back(ids_.at(c.get()));
     if (n->is_variable()) input_nodes_.push_back(id);
     if (!n->is_variable()) {
-      for (int m : n->attrs.op->mutate_inputs())
+      for (int m : n->attrs.op->mutate_inputs(n->attrs))
         if (m < static_cast<int>(info.inputs.size())) mutable_[info.inputs[m].node_id] = true;
     }
     nodes_.push_back(std::move(info));

@@ -33,6 +33,9 @@ void BindTraining(py::module_& m);
 // KVStores: create by type, init/push/pull/pushpull, optimizer, compression, barrier, states.
 void BindKVStore(py::module_& m);
 
+// Custom operators: op_types whose props are Python objects (tessera.operator).
+void BindCustom(py::module_& m);
+
 // Context from MXNet's (device_typeid, device_id) pair.
 Context ToContext(const py::tuple& ctx);
 py::tuple FromContext(const Context& ctx);

@@ -39,5 +39,6 @@ PYBIND11_MODULE(_core, m) {
   mx::python::BindExecutor(m);
   mx::python::BindTraining(m);
   mx::python::BindKVStore(m);
+  mx::python::BindCustom(m);
   m.def("gpu_count", &mx::GpuCount, "Number of usable CUDA devices.");
 }

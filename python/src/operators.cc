@@ -28,7 +28,8 @@ std::vector<NDArray> InvokeOp(const std::string& op, const std::vector<NDArray>&
   return Invoke(op, inputs, ParamMap(params.begin(), params.end()), options);
 }
 
-// Every output (hidden ones included, for a backward pass) and how many are visible.
+// Every output (hidden ones included, for a backward pass), how many are visible, and the
+// parsed attributes (an OpAttrsHandle for the backward pass).
 py::tuple InvokeAllOp(const std::string& op, const std::vector<NDArray>& inputs,
                       const std::map<std::string, std::string>& params, const py::tuple& ctx,
                       bool is_train) {
@@ -37,23 +38,25 @@ py::tuple InvokeAllOp(const std::string& op, const std::vector<NDArray>& inputs,
   options.is_train = is_train;
   ParamMap p(params.begin(), params.end());
   const OpDef& def = OpRegistry::Get()->Find(op);
-  int visible = def.num_visible_outputs(def.MakeAttrs(p));
   std::vector<NDArray> outs;
+  OpAttrs attrs;
+  int visible = 0;
   {
     py::gil_scoped_release release;
-    outs = InvokeAll(op, inputs, p, options);
+    attrs = def.MakeAttrs(p);
+    visible = def.num_visible_outputs(attrs);
+    outs = InvokeAll(attrs, inputs, options);
   }
-  return py::make_tuple(outs, visible);
+  return py::make_tuple(outs, visible, attrs);
 }
 
 // Input gradients of one recorded operator (None where an input has none).
-py::list BackwardOp(const std::string& op, const std::vector<NDArray>& inputs,
-                    const std::map<std::string, std::string>& params,
+py::list BackwardOp(const OpAttrs& attrs, const std::vector<NDArray>& inputs,
                     const std::vector<NDArray>& outputs, const std::vector<NDArray>& out_grads) {
   std::vector<NDArray> grads;
   {
     py::gil_scoped_release release;
-    grads = Backward(op, inputs, ParamMap(params.begin(), params.end()), outputs, out_grads);
+    grads = Backward(attrs, inputs, outputs, out_grads);
   }
   py::list out;
   for (const NDArray& g : grads) {
@@ -94,6 +97,8 @@ std::vector<std::string> InputNames(const std::string& name,
 }  // namespace
 
 void BindOperators(py::module_& m) {
+  py::class_<OpAttrs>(m, "OpAttrsHandle")
+      .def_property_readonly("op", [](const OpAttrs& a) { return a.op->name(); });
   m.def("invoke", &InvokeOp, py::arg("op"), py::arg("inputs"), py::arg("params"),
         py::arg("out"), py::arg("ctx"), py::arg("is_train") = false);
   m.def("invoke_all", &InvokeAllOp);

@@ -31,12 +31,12 @@ class _Leaf(object):
 
 
 class _Node(object):
-    """One taped operator call."""
-    __slots__ = ["op", "params", "inputs", "keys", "leaves", "outputs", "num_visible", "freed"]
+    """One taped operator call; `attrs` are its parsed parameters (an OpAttrsHandle), which the
+    backward pass reuses."""
+    __slots__ = ["attrs", "inputs", "keys", "leaves", "outputs", "num_visible", "freed"]
 
-    def __init__(self, op, params, inputs, outputs, num_visible):
-        self.op = op
-        self.params = params
+    def __init__(self, attrs, inputs, outputs, num_visible):
+        self.attrs = attrs
         self.inputs = [a.handle for a in inputs]
         self.keys = [_key(a) for a in inputs]
         self.leaves = {id(a._ag): a for a in inputs if isinstance(a._ag, _Leaf)}
@@ -60,9 +60,9 @@ def tracked(inputs):
 
 def record_op(op, inputs, params, out, ctx_pair, wrap):
     """Runs `op` with every output kept, tapes it, and returns the visible outputs."""
-    handles, num_visible = _core.invoke_all(op, [a.handle for a in inputs], params, ctx_pair,
-                                            STATE.training)
-    node = _Node(op, params, inputs, handles, num_visible)
+    handles, num_visible, attrs = _core.invoke_all(op, [a.handle for a in inputs], params,
+                                                   ctx_pair, STATE.training)
+    node = _Node(attrs, inputs, handles, num_visible)
     outs = [wrap(h) for h in handles[:num_visible]]
     for i, o in enumerate(outs):
         o._ag = (node, i)
@@ -205,7 +205,7 @@ def _compute(heads, head_grads, retain_graph):
             if g is None:
                 g = _core.invoke("zeros_like", [node.outputs[i]], {}, [], (1, 0))[0]
             out_grads.append(g)
-        in_grads = _core.backward(node.op, node.inputs, node.params, node.outputs, out_grads)
+        in_grads = _core.backward(node.attrs, node.inputs, node.outputs, out_grads)
         for k, g in zip(node.keys, in_grads):
             if k is not None and g is not None:
                 add(k, g)

@@ -27,5 +27,6 @@ try:
 except KeyboardInterrupt:
     print("interrupted after %.2f s" % (time.time() - t), flush=True)
 mx.nd.waitall()
+it.reset()  # the interrupt may have come with `it` part-way through, or at its end
 mod.fit(it, num_epoch=2, force_init=False)
 print("usable acc=%.3f" % mod.score(it, "acc")[0][1], flush=True)
