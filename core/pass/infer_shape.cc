@@ -7,8 +7,9 @@
 namespace mx {
 namespace {
 
-// Applies variable `nid`'s __shape__ hint: a complete hint is a fact; a partial one (0 or -1
-// dimensions) is checked against what inference found.
+// Applies variable `nid`'s __shape__ hint, which counts only where no shape was given (as in
+// NNVM, which reads it for unknown shapes only): a complete hint is then a fact; a partial one
+// (0 or -1 dimensions) is checked against what inference found.
 void ApplyShapeHint(const IndexedGraph& g, uint32_t nid, bool check_only, Shape* slot) {
   const ParamMap& dict = g[nid].node->attrs.dict;
   auto it = dict.find("__shape__");
@@ -38,7 +39,13 @@ size_t CountUnknown(const std::vector<Shape>& shapes) {
 
 size_t InferShapes(const IndexedGraph& g, std::vector<Shape>* shapes) {
   MX_INTERNAL_CHECK(shapes->size() == g.num_entries()) << "one shape per entry expected";
-  for (uint32_t nid : g.input_nodes()) ApplyShapeHint(g, nid, false, &(*shapes)[g.entry_id(nid, 0)]);
+  std::vector<uint32_t> hinted;  // variables without a given shape
+  for (uint32_t nid : g.input_nodes()) {
+    Shape* slot = &(*shapes)[g.entry_id(nid, 0)];
+    if (slot->ndim() > 0) continue;
+    hinted.push_back(nid);
+    ApplyShapeHint(g, nid, false, slot);
+  }
   // Forward sweeps carry data shapes to outputs and parameters; a backward sweep lets an
   // operator fill its inputs from a known output (e.g. a label from the prediction).
   SweepToFixedPoint(
@@ -69,7 +76,7 @@ size_t InferShapes(const IndexedGraph& g, std::vector<Shape>* shapes) {
         }
       },
       [&] { return CountUnknown(*shapes); });
-  for (uint32_t nid : g.input_nodes()) ApplyShapeHint(g, nid, true, &(*shapes)[g.entry_id(nid, 0)]);
+  for (uint32_t nid : hinted) ApplyShapeHint(g, nid, true, &(*shapes)[g.entry_id(nid, 0)]);
   return CountUnknown(*shapes);
 }
 

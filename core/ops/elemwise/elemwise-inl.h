@@ -79,8 +79,11 @@ struct BroadcastPlan {
 BroadcastPlan PlanBroadcast(const Shape& lhs, const Shape& rhs, const Shape& out);
 
 // The gradient of element-wise operator `op` (elemwise_grad.cc), built from other operators;
-// operators whose derivative is zero almost everywhere (comparisons, rounding) pass none.
+// operators whose derivative is zero almost everywhere (comparisons, rounding) pass none;
+// nullptr (no gradient) for the ones declared not differentiable and for undeclared ones.
 FGradient ElemwiseGradient(const std::string& op);
+// Element-wise operators registered without a declared gradient (must be none).
+std::vector<std::string> UndeclaredElemwiseGradients();
 
 bool BroadcastBinaryShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out);
 

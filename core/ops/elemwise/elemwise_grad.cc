@@ -2,10 +2,15 @@
 // works on every device that has those operators. og is the output gradient, x/a/b the inputs,
 // y the output. Broadcast operators sum each input's gradient back to the input's shape
 // (_sum_to_like). Operators whose derivative is zero almost everywhere (comparisons, rounding,
-// sign) pass no gradient.
+// sign) are listed by name and pass no gradient; the ones MXNet cannot differentiate are listed
+// too. An operator in none of the lists has no gradient function and is reported by
+// UndeclaredElemwiseGradients(), which the registry test requires to be empty: a new operator
+// never trains silently with a zero gradient.
 #include <cmath>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <set>
 
 #include "core/ops/elemwise/elemwise-inl.h"
 
@@ -34,6 +39,12 @@ using Binary = std::function<std::pair<GradEntry, GradEntry>(Expr&, GradEntry og
 const std::map<std::string, Unary>& UnaryGrads() {
   static const std::map<std::string, Unary> m = {
       {"_copy", [](Expr&, GradEntry og, GradEntry, GradEntry) { return og; }},
+      {"gamma",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry y) {
+         return e.Mul(og, e.Mul(y, e.Op("_digamma", {x})));
+       }},
+      {"gammaln",
+       [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("_digamma", {x})); }},
       {"negative", [](Expr& e, GradEntry og, GradEntry, GradEntry) { return e.Neg(og); }},
       {"abs",
        [](Expr& e, GradEntry og, GradEntry x, GradEntry) { return e.Mul(og, e.Op("sign", {x})); }},
@@ -229,11 +240,50 @@ ScalarGrads() {
       {"_hypot_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry x,
                            GradEntry y) { return e.Mul(og, e.Div(x, y)); }},
       {"_mod_scalar", [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
+      // d/dx (s mod x) = -floor(s / x), as MXNet's rmod_grad
+      {"_rmod_scalar",
+       [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
+         return e.Neg(e.Mul(og, e.Op("floor", {e.Scalar("_rdiv_scalar", x, ScalarOf(a))})));
+       }},
   };
   return m;
 }
 
+// Zero almost everywhere: MXNet gives these zero gradients (MakeZeroGradNodes).
+const std::set<std::string>& ZeroGradient() {
+  static const std::set<std::string> s = {
+      "broadcast_equal", "broadcast_not_equal", "broadcast_greater", "broadcast_greater_equal",
+      "broadcast_lesser", "broadcast_lesser_equal", "broadcast_logical_and",
+      "broadcast_logical_or", "broadcast_logical_xor", "_equal_scalar", "_not_equal_scalar",
+      "_greater_scalar", "_greater_equal_scalar", "_lesser_scalar", "_lesser_equal_scalar",
+      "_logical_and_scalar", "_logical_or_scalar", "_logical_xor_scalar", "sign", "round",
+      "rint", "ceil", "floor", "trunc", "fix", "logical_not", "zeros_like", "ones_like"};
+  return s;
+}
+
+// Not differentiable here (gradient functions of gradients): using them where a gradient is
+// needed is an error.
+const std::set<std::string>& NoGradient() {
+  static const std::set<std::string> s = {"_digamma"};
+  return s;
+}
+
+struct Undeclared {
+  std::mutex mu;
+  std::vector<std::string> names;
+};
+
+Undeclared& UndeclaredList() {
+  static auto* u = new Undeclared();
+  return *u;
+}
+
 }  // namespace
+
+std::vector<std::string> UndeclaredElemwiseGradients() {
+  std::lock_guard<std::mutex> lock(UndeclaredList().mu);
+  return UndeclaredList().names;
+}
 
 FGradient ElemwiseGradient(const std::string& op) {
   if (UnaryGrads().count(op)) {
@@ -262,10 +312,16 @@ FGradient ElemwiseGradient(const std::string& op) {
       return std::vector<GradEntry>{g.first, g.second};
     };
   }
-  // Comparisons, rounding, sign, logical ops, zeros_like/ones_like: zero almost everywhere.
-  return [](const OpAttrs& attrs, GradContext*) {
-    return std::vector<GradEntry>(attrs.op->num_inputs(attrs), GradEntry());
-  };
+  if (ZeroGradient().count(op)) {
+    return [](const OpAttrs& attrs, GradContext*) {
+      return std::vector<GradEntry>(attrs.op->num_inputs(attrs), GradEntry());
+    };
+  }
+  if (!NoGradient().count(op)) {
+    std::lock_guard<std::mutex> lock(UndeclaredList().mu);
+    UndeclaredList().names.push_back(op);
+  }
+  return nullptr;
 }
 
 }  // namespace mx

@@ -101,6 +101,7 @@
   X(erf, erf, "the error function")                         \
   X(gamma, gamma, "the gamma function")                     \
   X(gammaln, gammaln, "log of the absolute gamma function") \
+  X(_digamma, digamma, "the digamma function (gamma's gradient)") \
   X(degrees, degrees, "radians to degrees")                 \
   X(radians, radians, "degrees to radians")                 \
   X(logical_not, logical_not, "1 where data == 0, else 0")  \

@@ -42,7 +42,10 @@ DeconvDims MakeDeconvDims(const DeconvolutionParam& p, const Shape& data) {
   std::vector<int64_t> dl =
       spatial == 2 ? std::vector<int64_t>{base.dh, base.dw} : std::vector<int64_t>{base.dw};
   std::vector<int64_t> pv(spatial, 0), av(spatial, 0), out(spatial);
-  if (p.target_shape.ndim() > 0) {
+  // MXNet writes target_shape=(0, 0) into JSON by default: only a non-zero value sets it.
+  bool has_target = false;
+  for (int i = 0; i < p.target_shape.ndim(); ++i) has_target = has_target || p.target_shape[i] != 0;
+  if (has_target) {
     MX_CHECK_AS(ValueError, p.target_shape.ndim() == spatial)
         << "operator Deconvolution: target_shape " << p.target_shape.ToPythonString()
         << " must have " << spatial << " values.";

@@ -2,8 +2,11 @@
 // layout operators' gradients.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/op/autograd.h"
 #include "core/op/imperative.h"
+#include "core/ops/elemwise/elemwise-inl.h"
 #include "core/tessera.h"
 #include "tests/testing/gradient_check.h"
 
@@ -23,6 +26,23 @@ TEST(Gradient, UnaryMath) {
         "arctanh", "sigmoid",  "relu",   "softsign", "erf",   "degrees", "radians"})
     CheckGradient(op, {x}, {});
   CheckGradient("arccosh", {Rand({5}, 1.5, 3)}, {});
+  // gamma and gammaln through digamma, on both sides of 0 and past the recurrence's 10.
+  NDArray g = nd::array({-2.5, -0.7, 0.3, 1.5, 4.2, 7.5, 12.0}, Shape{7}, kFloat64);
+  CheckGradient("gamma", {g}, {});
+  CheckGradient("gammaln", {g}, {});
+}
+
+TEST(Gradient, DigammaValues) {
+  // psi at known points: psi(1) = -gamma_E, psi(1/2) = -gamma_E - 2 ln 2, psi(10), psi(-0.5).
+  std::vector<double> v = nd::Op1("_digamma", {nd::array({1.0, 0.5, 10.0, -0.5}, Shape{4},
+                                                         kFloat64)})
+                              .ToVector<double>();
+  EXPECT_NEAR(v[0], -0.5772156649015329, 1e-12);
+  EXPECT_NEAR(v[1], -1.9635100260214235, 1e-12);
+  EXPECT_NEAR(v[2], 2.251752589066721, 1e-12);
+  EXPECT_NEAR(v[3], 0.03648997397857652, 1e-12);
+  EXPECT_TRUE(std::isnan(
+      nd::Op1("_digamma", {nd::array({-2.0}, Shape{1}, kFloat64)}).ToVector<double>()[0]));
 }
 
 TEST(Gradient, BroadcastAndElemwiseBinary) {
@@ -43,6 +63,9 @@ TEST(Gradient, ScalarOps) {
                          "_div_scalar", "_rdiv_scalar", "_power_scalar", "_rpower_scalar",
                          "_maximum_scalar", "_minimum_scalar", "_hypot_scalar"})
     CheckGradient(op, {x}, {{"scalar", 0.7}});
+  // scalar mod x, away from the jumps (floor(2.5 / x) constant nearby): -floor(2.5 / x).
+  CheckGradient("_rmod_scalar", {nd::array({0.7, 1.1, 2.0, 3.1}, Shape{4}, kFloat64)},
+                {{"scalar", 2.5}});
 }
 
 TEST(Gradient, ComparisonsPassNoGradient) {
@@ -52,6 +75,15 @@ TEST(Gradient, ComparisonsPassNoGradient) {
       Backward("broadcast_greater", {a, b}, {}, out, {nd::ones({3}, cpu(), kFloat64)});
   EXPECT_TRUE(g[0].is_none());
   EXPECT_TRUE(g[1].is_none());
+}
+
+TEST(Gradient, EveryElementwiseOperatorDeclaresItsGradient) {
+  EXPECT_EQ(UndeclaredElemwiseGradients(), std::vector<std::string>{});
+  // Declared not differentiable: an error where a gradient is needed, never zeros.
+  NDArray x = Rand({3});
+  std::vector<NDArray> out = Invoke("_digamma", {x});
+  EXPECT_THROW(Backward("_digamma", {x}, {}, out, {nd::ones({3}, cpu(), kFloat64)}),
+               NotImplementedError);
 }
 
 TEST(Gradient, Reductions) {

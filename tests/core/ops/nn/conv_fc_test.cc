@@ -190,6 +190,16 @@ TEST(Deconvolution, ShapesTargetShapeGradient) {
       "Deconvolution", {x, w},
       {{"kernel", {4, 4}}, {"stride", {2, 2}}, {"num_filter", 4}, {"target_shape", {7, 7}}});
   EXPECT_EQ(t.shape(), Shape({1, 4, 7, 7}));
+  // target_shape=(0, 0), the default MXNet writes into JSON, is "not set": pad and adj count.
+  NDArray unset = nd::Op1("Deconvolution", {x, w, b},
+                          {{"kernel", {4, 4}},
+                           {"stride", {2, 2}},
+                           {"pad", {1, 1}},
+                           {"adj", {1, 1}},
+                           {"num_filter", 4},
+                           {"target_shape", "(0, 0)"},
+                           {"no_bias", false}});
+  EXPECT_EQ(unset.shape(), Shape({1, 4, 7, 7}));
   EXPECT_EQ(nd::Op1("Deconvolution", {Rand({1, 2, 5}), Rand({2, 3, 3})},
                     {{"kernel", {3}}, {"stride", {2}}, {"num_filter", 3}})
                 .shape(),
