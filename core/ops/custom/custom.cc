@@ -44,6 +44,7 @@ struct CustomState {
   bool need_top_grad = true;
   std::vector<int> bwd_idx;     // indices into [output grads, inputs, outputs]
   std::vector<int> extra_args;  // arguments the backward pass did not declare
+  std::vector<size_t> arg_input;  // per argument, the input of _backward_Custom holding it
   int64_t id = 0;
   mutable std::mutex mu;
   mutable std::map<std::string, std::shared_ptr<CustomOperator>> operators;
@@ -148,6 +149,13 @@ std::shared_ptr<const void> ParseCustom(const ParamMap& dict, const std::string&
   }
   for (int i = 0; i < s->num_args(); ++i)
     if (!declared_arg[i]) s->extra_args.push_back(i);
+  s->arg_input.resize(s->num_args());
+  for (size_t k = 0; k < s->bwd_idx.size(); ++k) {
+    int idx = s->bwd_idx[k] - s->num_outs();
+    if (idx >= 0 && idx < s->num_args()) s->arg_input[idx] = k;
+  }
+  size_t extra = s->bwd_idx.size() + s->auxs.size();
+  for (size_t k = 0; k < s->extra_args.size(); ++k) s->arg_input[s->extra_args[k]] = extra + k;
   LiveStates* l = LiveStates::Get();
   s->id = l->next++;
   {
@@ -217,18 +225,11 @@ void CustomBackward(const OpAttrs& attrs, const OpContext& octx, const std::vect
   // Every forward argument is an input here: declared, or among the extra ones at the end.
   std::vector<Shape> shapes(n_arg);
   std::vector<int> types(n_arg);
-  for (size_t k = 0; k < n_dep; ++k) {
-    int idx = s.bwd_idx[k] - n_out;
-    if (idx >= 0 && idx < n_arg) {
-      shapes[idx] = in[k].shape;
-      types[idx] = static_cast<int>(in[k].dtype);
-    }
+  for (int i = 0; i < n_arg; ++i) {
+    shapes[i] = in[s.arg_input[i]].shape;
+    types[i] = static_cast<int>(in[s.arg_input[i]].dtype);
   }
   size_t extra_begin = n_dep + s.num_auxs();
-  for (size_t k = 0; k < s.extra_args.size(); ++k) {
-    shapes[s.extra_args[k]] = in[extra_begin + k].shape;
-    types[s.extra_args[k]] = static_cast<int>(in[extra_begin + k].dtype);
-  }
   auto op = s.OperatorFor(octx.run.ctx, shapes, types);
   InlineScope inline_scope(octx.run.stream);
   std::vector<NDArray> all(2 * n_out + n_arg);  // [output grads, inputs, outputs]
@@ -361,36 +362,20 @@ MX_REGISTER_OP(_backward_Custom)
     })
     .InferShape([](const OpAttrs& a, std::vector<Shape>* in, std::vector<Shape>* out) {
       const CustomState& s = StateOf(a);
-      int n_out = s.num_outs();
       bool known = true;
-      for (size_t k = 0; k < s.bwd_idx.size(); ++k) {
-        int idx = s.bwd_idx[k] - n_out;
-        if (idx < 0 || idx >= s.num_args()) continue;
-        if ((*in)[k].ndim() == 0) known = false;
-        else AssignShape(&(*out)[idx], (*in)[k], a, s.args[idx] + " gradient");
-      }
-      size_t extra = s.bwd_idx.size() + s.auxs.size();
-      for (size_t k = 0; k < s.extra_args.size(); ++k) {
-        if ((*in)[extra + k].ndim() == 0) known = false;
-        else AssignShape(&(*out)[s.extra_args[k]], (*in)[extra + k], a,
-                         s.args[s.extra_args[k]] + " gradient");
+      for (int i = 0; i < s.num_args(); ++i) {
+        const Shape& arg = (*in)[s.arg_input[i]];
+        if (arg.ndim() == 0) known = false;
+        else AssignShape(&(*out)[i], arg, a, s.args[i] + " gradient");
       }
       return known;
     })
     .InferType([](const OpAttrs& a, std::vector<int>* in, std::vector<int>* out) {
       const CustomState& s = StateOf(a);
-      int n_out = s.num_outs();
       bool known = true;
-      for (size_t k = 0; k < s.bwd_idx.size(); ++k) {
-        int idx = s.bwd_idx[k] - n_out;
-        if (idx < 0 || idx >= s.num_args()) continue;
-        (*out)[idx] = (*in)[k];
-        known = known && (*in)[k] >= 0;
-      }
-      size_t extra = s.bwd_idx.size() + s.auxs.size();
-      for (size_t k = 0; k < s.extra_args.size(); ++k) {
-        (*out)[s.extra_args[k]] = (*in)[extra + k];
-        known = known && (*in)[extra + k] >= 0;
+      for (int i = 0; i < s.num_args(); ++i) {
+        (*out)[i] = (*in)[s.arg_input[i]];
+        known = known && (*out)[i] >= 0;
       }
       return known;
     })
