@@ -192,15 +192,36 @@ OpDef& OpRegistry::Register(const std::string& name) {
   return *slot;
 }
 
+void OpRegistry::AddAlias(const std::string& alias, const std::string& name) {
+  std::lock_guard<std::mutex> lock(mu_);
+  aliases_[alias] = name;
+}
+
+const OpDef* OpRegistry::Lookup(const std::string& name) const {
+  auto it = ops_.find(name);
+  if (it != ops_.end()) return it->second.get();
+  auto a = aliases_.find(name);
+  if (a == aliases_.end()) return nullptr;
+  it = ops_.find(a->second);
+  return it != ops_.end() ? it->second.get() : nullptr;
+}
+
+std::map<std::string, std::string> OpRegistry::Aliases() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::map<std::string, std::string> out;
+  for (const auto& kv : aliases_)
+    if (ops_.count(kv.second)) out.insert(kv);
+  return out;
+}
+
 bool OpRegistry::Has(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return ops_.count(name) > 0;
+  return Lookup(name) != nullptr;
 }
 
 const OpDef& OpRegistry::Find(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = ops_.find(name);
-  if (it != ops_.end()) return *it->second;
+  if (const OpDef* op = Lookup(name)) return *op;
   std::string similar;
   auto lower = [](std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

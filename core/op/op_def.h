@@ -186,14 +186,22 @@ class OpRegistry {
   static OpRegistry* Get();
   // The OpDef called `name`, created on first use (so .cc and .cu registrations combine).
   OpDef& Register(const std::string& name);
+  // Another name for operator `name` (MXNet's add_alias: "_Plus" for elemwise_add); Find and
+  // Has take it, symbol files that use it load, and saving writes the operator's own name.
+  void AddAlias(const std::string& alias, const std::string& name);
   // Throws ValueError naming the op and similar registered names when it does not exist.
   const OpDef& Find(const std::string& name) const;
   bool Has(const std::string& name) const;
+  // The operators' own names (aliases not included).
   std::vector<std::string> Names() const;
+  // Alias -> operator, for the aliases whose operator is registered.
+  std::map<std::string, std::string> Aliases() const;
 
  private:
+  const OpDef* Lookup(const std::string& name) const;  // with mu_ held; nullptr if none
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<OpDef>> ops_;
+  std::map<std::string, std::string> aliases_;
 };
 
 #define MX_OP_CONCAT_INNER(a, b) a##b

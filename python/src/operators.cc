@@ -104,6 +104,7 @@ void BindOperators(py::module_& m) {
   m.def("invoke_all", &InvokeAllOp);
   m.def("backward", &BackwardOp);
   m.def("list_ops", [] { return OpRegistry::Get()->Names(); });
+  m.def("op_aliases", [] { return OpRegistry::Get()->Aliases(); });
   m.def("op_info", &OpInfo);
   m.def("op_input_names", &InputNames);
 }

@@ -133,3 +133,17 @@ def test_operator_methods_and_broadcast_to():
     np.testing.assert_array_equal(a.transpose().asnumpy(), [[1], [2], [3]])
     np.testing.assert_array_equal(a.clip(2, 2.5).asnumpy(), [[2, 2, 2.5]])
     np.testing.assert_array_equal(a.one_hot(4).shape, (1, 3, 4))
+
+
+def test_mxnet_operator_aliases_and_add_n(rng):
+    a, b, c = (rng.uniform(-1, 1, (2, 3)).astype(np.float32) for _ in range(3))
+    x, y, z = mx.nd.array(a), mx.nd.array(b), mx.nd.array(c)
+    np.testing.assert_allclose(mx.nd.add_n(x, y, z).asnumpy(), a + b + c, rtol=1e-6)
+    np.testing.assert_allclose(mx.nd.ElementWiseSum(x, y).asnumpy(), a + b, rtol=1e-6)
+    np.testing.assert_allclose(mx.nd._internal._Plus(x, y).asnumpy(), a + b, rtol=1e-6)
+    np.testing.assert_allclose(mx.nd.broadcast_minus(x, y).asnumpy(), a - b, rtol=1e-6)
+    s = mx.sym.ElementWiseSum(mx.sym.var("p"), mx.sym.var("q"), name="es")
+    assert s.list_arguments() == ["p", "q"]
+    assert '"op": "add_n"' in s.tojson()
+    out = s.eval(p=x, q=y)[0]
+    np.testing.assert_allclose(out.asnumpy(), a + b, rtol=1e-6)

@@ -9,24 +9,8 @@ None, numpy dtypes) or MXNet's strings."""
 from .. import _core
 from .ndarray import NDArray, _invoke, _param_str
 
-# MXNet's other names for operators Tessera has (MXNet registers them as aliases).
-ALIASES = {
-    "concat": "Concat", "flatten": "Flatten", "reshape": "Reshape", "cast": "Cast",
-    "split": "SliceChannel", "broadcast_plus": "broadcast_add", "broadcast_minus":
-    "broadcast_sub", "_add": "elemwise_add", "_plus": "elemwise_add", "_sub": "elemwise_sub",
-    "_minus": "elemwise_sub", "_mul": "elemwise_mul", "_div": "elemwise_div",
-    "_Maximum": "_maximum", "_Minimum": "_minimum", "_Power": "_power", "_Mod": "_mod",
-    "_PlusScalar": "_plus_scalar", "_MinusScalar": "_minus_scalar",
-    "_RMinusScalar": "_rminus_scalar", "_MulScalar": "_mul_scalar", "_DivScalar": "_div_scalar",
-    "_RDivScalar": "_rdiv_scalar", "_PowerScalar": "_power_scalar",
-    "_RPowerScalar": "_rpower_scalar", "_MaximumScalar": "_maximum_scalar",
-    "_MinimumScalar": "_minimum_scalar", "_ModScalar": "_mod_scalar",
-    "_RModScalar": "_rmod_scalar", "identity": "_copy", "_Plus": "elemwise_add",
-    "_Minus": "elemwise_sub", "_Mul": "elemwise_mul", "_Div": "elemwise_div",
-    "sum_axis": "sum", "max_axis": "max", "min_axis": "min", "swapaxes": "SwapAxis",
-    "crop": "slice", "_slice": "slice", "pad": "Pad", "stop_gradient": "BlockGrad",
-    "choose_element_0index": "pick", "ElementWiseSum": "add_n", "Custom": "Custom",
-}
+# MXNet's other names for operators Tessera has (the C++ registry's aliases, core/ops/aliases.cc).
+ALIASES = _core.op_aliases()
 
 # The sub-namespace an operator's name prefix puts it in (MXNet: mx.nd.contrib.X for
 # _contrib_X, and so on).

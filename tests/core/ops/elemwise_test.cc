@@ -150,11 +150,14 @@ TEST(Elemwise, ContextMismatchIsMXNetsMessage) {
 
 TEST(Elemwise, UnknownOperatorAndParameterAreClear) {
   try {
-    nd::Op1("broadcast_plus", {nd::ones({1}), nd::ones({1})});
+    nd::Op1("broadcast_plux", {nd::ones({1}), nd::ones({1})});
     FAIL();
   } catch (const ValueError& e) {
-    EXPECT_NE(std::string(e.what()).find("broadcast_plus"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("broadcast_plux"), std::string::npos);
   }
+  // broadcast_plus is MXNet's other name for broadcast_add
+  EXPECT_EQ(nd::Op1("broadcast_plus", {nd::ones({1}), nd::ones({1})}).ToVector<float>(),
+            std::vector<float>{2});
   try {
     nd::Op1("_plus_scalar", {nd::ones({1})}, {{"scalr", 1}});
     FAIL();

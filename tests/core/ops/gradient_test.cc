@@ -14,6 +14,7 @@ namespace mx {
 namespace {
 
 using testing::AwayFromZero;
+using testing::CheckAddTo;
 using testing::CheckGradient;
 using testing::Rand;
 
@@ -75,6 +76,19 @@ TEST(Gradient, ComparisonsPassNoGradient) {
       Backward("broadcast_greater", {a, b}, {}, out, {nd::ones({3}, cpu(), kFloat64)});
   EXPECT_TRUE(g[0].is_none());
   EXPECT_TRUE(g[1].is_none());
+}
+
+TEST(Gradient, AddNSumsEveryInputAndPassesTheGradientToEach) {
+  NDArray a = Rand({2, 3}), b = Rand({2, 3}), c = Rand({2, 3});
+  std::vector<double> va = a.ToVector<double>(), vb = b.ToVector<double>(),
+                      vc = c.ToVector<double>(), expect(6);
+  for (int i = 0; i < 6; ++i) expect[i] = va[i] + vb[i] + vc[i];
+  testing::ExpectNDArrayNear(Invoke("add_n", {a, b, c}, {{"num_args", "3"}})[0], expect, 1e-12);
+  testing::ExpectNDArrayNear(Invoke("ElementWiseSum", {a}, {{"num_args", "1"}})[0], va, 0);
+  CheckGradient("add_n", {a, b, c}, {{"num_args", 3}});
+  CheckAddTo("add_n", {a, b, c}, {{"num_args", 3}});
+  CheckAddTo("add_n", {a}, {{"num_args", 1}});
+  EXPECT_THROW(Invoke("add_n", {a, Rand({3, 2})}, {{"num_args", "2"}}), ShapeError);
 }
 
 TEST(Gradient, EveryElementwiseOperatorDeclaresItsGradient) {

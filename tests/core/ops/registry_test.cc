@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/base/context.h"
@@ -27,6 +29,25 @@ TEST(Registry, EveryOperatorIsComplete) {
       EXPECT_TRUE(OpRegistry::Get()->Has(n.substr(10))) << n << " has no forward operator";
     }
   }
+}
+
+TEST(Registry, MXNetAliasesNameTheSameOperator) {
+  EXPECT_EQ(OpRegistry::Get()->Find("_Plus").name(), "elemwise_add");
+  EXPECT_EQ(OpRegistry::Get()->Find("ElementWiseSum").name(), "add_n");
+  EXPECT_EQ(OpRegistry::Get()->Find("_MulScalar").name(), "_mul_scalar");
+  EXPECT_TRUE(OpRegistry::Get()->Has("flatten"));
+  std::map<std::string, std::string> aliases = OpRegistry::Get()->Aliases();
+  EXPECT_EQ(aliases.at("_Maximum"), "_maximum");
+  EXPECT_EQ(aliases.count("swapaxes"), 0u);  // its operator is not registered (yet)
+  EXPECT_FALSE(OpRegistry::Get()->Has("swapaxes"));
+  for (const auto& [alias, name] : aliases) {
+    EXPECT_TRUE(OpRegistry::Get()->Has(name)) << alias;
+    std::vector<std::string> names = OpRegistry::Get()->Names();
+    EXPECT_EQ(std::count(names.begin(), names.end(), alias), 0) << alias << " listed as an op";
+  }
+  NDArray x = nd::array({1, -2});
+  EXPECT_EQ(nd::Op1("_Maximum", {x, nd::array({0, 0})}).ToVector<float>(),
+            (std::vector<float>{1, 0}));
 }
 
 TEST(Registry, ParamsRoundTripAsMXNetStrings) {

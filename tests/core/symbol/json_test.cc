@@ -61,6 +61,30 @@ TEST(SymbolJson, WritesDmlcLayoutByteForByte) {
   EXPECT_EQ(SaveJSON(LoadJSON(want)), want);
 }
 
+TEST(SymbolJson, OlderOperatorNamesLoadAsTheirOperators) {
+  // A residual block as older MXNet wrote it: _Plus, ElementWiseSum, _MulScalar.
+  const char* json = R"({"nodes": [
+    {"op": "null", "name": "a", "inputs": []},
+    {"op": "null", "name": "b", "inputs": []},
+    {"op": "_Plus", "name": "p", "inputs": [[0, 0, 0], [1, 0, 0]]},
+    {"op": "ElementWiseSum", "name": "s", "attrs": {"num_args": "3"},
+     "inputs": [[2, 0, 0], [0, 0, 0], [1, 0, 0]]},
+    {"op": "_MulScalar", "name": "m", "attrs": {"scalar": "0.5"}, "inputs": [[3, 0, 0]]}],
+    "arg_nodes": [0, 1], "heads": [[4, 0, 0]]})";
+  Symbol net = LoadJSON(json);
+  EXPECT_EQ(net.ListArguments(), (Strings{"a", "b"}));
+  std::string saved = SaveJSON(net);
+  EXPECT_NE(saved.find("\"op\": \"elemwise_add\""), std::string::npos) << saved;
+  EXPECT_NE(saved.find("\"op\": \"add_n\""), std::string::npos) << saved;
+  SimpleBindArgs args;
+  args.shapes = {{"a", {2}}, {"b", {2}}};
+  Executor ex = Executor::SimpleBind(net, cpu(), args);
+  std::move(ex.arg_dict().at("a")) = nd::array({1, 2});
+  std::move(ex.arg_dict().at("b")) = nd::array({3, 5});
+  ex.Forward();
+  EXPECT_EQ(ex.outputs()[0].ToVector<float>(), (std::vector<float>{4, 7}));  // (2a + 2b) / 2
+}
+
 TEST(SymbolJson, RoundTripIsByteStableAndKeepsStructure) {
   Symbol data = sym::Variable("data");
   Symbol bn = sym::BatchNorm(sym::Convolution(data, {{"num_filter", 4}, {"kernel", {3, 3}}}, "c"),
