@@ -96,20 +96,12 @@ class Writer {
   std::vector<int> counts_;
 };
 
-// Legacy operator names MXNet registered as aliases.
+// The operator's own name for a name a file uses: aliases resolve through the registry
+// (core/ops/aliases.cc); "Softmax" is SoftmaxOutput's old name in files (MXNet's alias).
 std::string CanonicalOpName(const std::string& op) {
-  static const std::map<std::string, std::string> aliases = {
-      {"Softmax", "SoftmaxOutput"},      {"_Plus", "elemwise_add"},
-      {"_Minus", "elemwise_sub"},        {"_Mul", "elemwise_mul"},
-      {"_Div", "elemwise_div"},          {"_PlusScalar", "_plus_scalar"},
-      {"_MinusScalar", "_minus_scalar"}, {"_RMinusScalar", "_rminus_scalar"},
-      {"_MulScalar", "_mul_scalar"},     {"_DivScalar", "_div_scalar"},
-      {"_RDivScalar", "_rdiv_scalar"},   {"_Maximum", "_maximum"},
-      {"_Minimum", "_minimum"},          {"_Power", "_power"},
-      {"identity", "_copy"},             {"flatten", "Flatten"},
-  };
-  auto it = aliases.find(op);
-  return it == aliases.end() ? op : it->second;
+  if (op == "Softmax") return "SoftmaxOutput";
+  const OpRegistry* r = OpRegistry::Get();
+  return r->Has(op) ? r->Find(op).name() : op;
 }
 
 JsonNodeRecord ReadNode(const JsonValue& v, size_t id) {
