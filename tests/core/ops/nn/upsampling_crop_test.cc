@@ -1,0 +1,111 @@
+// UpSampling (nearest) and Crop against naive references, their gradients against central
+// differences (float64).
+#include <gtest/gtest.h>
+
+#include "core/base/error.h"
+#include "core/op/imperative.h"
+#include "core/tessera.h"
+#include "tests/testing/gradient_check.h"
+
+namespace mx {
+namespace {
+
+using testing::CheckAddTo;
+using testing::CheckGradient;
+using testing::ExpectNDArrayNear;
+using testing::Rand;
+
+// out[n, off + c, y, x] = in[n, c, y / s, x / s] for an (N, C, H, W) input, naively.
+void NaiveUp(const std::vector<double>& in, const Shape& s, int64_t scale, int64_t c_out,
+             int64_t off, bool add, std::vector<double>* out) {
+  int64_t oh = s[2] * scale, ow = s[3] * scale;
+  for (int64_t n = 0; n < s[0]; ++n)
+    for (int64_t c = 0; c < s[1]; ++c)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x) {
+          double v = in[((n * s[1] + c) * s[2] + y / scale) * s[3] + x / scale];
+          double& o = (*out)[((n * c_out + off + c) * oh + y) * ow + x];
+          o = add ? o + v : v;
+        }
+}
+
+TEST(UpSampling, NearestRepeatsPixelsAndCombinesInputs) {
+  NDArray a = Rand({2, 3, 2, 3}), b = Rand({2, 2, 1, 3});
+  NDArray up = nd::Op1("UpSampling", {a},
+                       {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 1}});
+  EXPECT_EQ(up.shape(), Shape({2, 3, 4, 6}));
+  std::vector<double> want(up.size());
+  NaiveUp(a.ToVector<double>(), a.shape(), 2, 3, 0, false, &want);
+  ExpectNDArrayNear(up, want, 0);
+  // concat: b (1 x 3) is repeated 4 x 2 to reach (4, 6), after a's 3 channels.
+  NDArray cat = nd::Op1("UpSampling", {a, b},
+                        {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 2}});
+  EXPECT_EQ(cat.shape(), Shape({2, 5, 4, 6}));
+  std::vector<double> want_cat(cat.size());
+  NaiveUp(a.ToVector<double>(), a.shape(), 2, 5, 0, false, &want_cat);
+  std::vector<double> vb = b.ToVector<double>();
+  for (int64_t n = 0; n < 2; ++n)
+    for (int64_t c = 0; c < 2; ++c)
+      for (int64_t y = 0; y < 4; ++y)
+        for (int64_t x = 0; x < 6; ++x)
+          want_cat[((n * 5 + 3 + c) * 4 + y) * 6 + x] = vb[(n * 2 + c) * 3 + x / 2];
+  ExpectNDArrayNear(cat, want_cat, 0);
+  // sum: equal channels, added.
+  NDArray c2 = Rand({2, 3, 1, 1});
+  NDArray sum = nd::Op1("UpSampling", {a, c2},
+                        {{"scale", 2},
+                         {"sample_type", "nearest"},
+                         {"num_args", 2},
+                         {"multi_input_mode", "sum"}});
+  std::vector<double> want_sum(sum.size());
+  NaiveUp(a.ToVector<double>(), a.shape(), 2, 3, 0, false, &want_sum);
+  std::vector<double> vc = c2.ToVector<double>();
+  for (size_t i = 0; i < want_sum.size(); ++i) want_sum[i] += vc[(i / 24) % 6];
+  ExpectNDArrayNear(sum, want_sum, 1e-12);
+}
+
+TEST(UpSampling, GradientsAndErrors) {
+  CheckGradient("UpSampling", {Rand({1, 2, 2, 2})},
+                {{"scale", 3}, {"sample_type", "nearest"}, {"num_args", 1}});
+  CheckGradient("UpSampling", {Rand({1, 2, 2, 2}), Rand({1, 1, 1, 2})},
+                {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 2}});
+  CheckGradient("UpSampling", {Rand({1, 2, 2, 2}), Rand({1, 2, 4, 4})},
+                {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 2},
+                 {"multi_input_mode", "sum"}});
+  CheckAddTo("UpSampling", {Rand({1, 2, 2, 2})},
+             {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 1}});
+  EXPECT_THROW(nd::Op1("UpSampling", {Rand({1, 2, 2, 2})},
+                       {{"scale", 2}, {"sample_type", "bilinear"}, {"num_args", 1}}),
+               NotImplementedError);
+  EXPECT_THROW(nd::Op1("UpSampling", {Rand({1, 2, 2, 2}), Rand({1, 2, 3, 3})},
+                       {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 2}}),
+               ShapeError);  // 3 does not divide 4
+}
+
+TEST(Crop, ToCropLikeAtOffsetOrCenterAndItsGradient) {
+  NDArray d = Rand({2, 2, 5, 6}), like = Rand({1, 1, 3, 2});
+  std::vector<double> vd = d.ToVector<double>();
+  auto naive = [&](int64_t h, int64_t w, int64_t oy, int64_t ox) {
+    std::vector<double> out;
+    for (int64_t nc = 0; nc < 4; ++nc)
+      for (int64_t y = 0; y < h; ++y)
+        for (int64_t x = 0; x < w; ++x) out.push_back(vd[(nc * 5 + y + oy) * 6 + x + ox]);
+    return out;
+  };
+  NDArray c = nd::Op1("Crop", {d, like}, {{"num_args", 2}});
+  EXPECT_EQ(c.shape(), Shape({2, 2, 3, 2}));
+  ExpectNDArrayNear(c, naive(3, 2, 0, 0), 0);
+  ExpectNDArrayNear(nd::Op1("Crop", {d, like}, {{"num_args", 2}, {"offset", {1, 3}}}),
+                    naive(3, 2, 1, 3), 0);
+  ExpectNDArrayNear(nd::Op1("Crop", {d}, {{"num_args", 1}, {"h_w", {2, 4}}, {"center_crop", true}}),
+                    naive(2, 4, 1, 1), 0);
+  CheckGradient("Crop", {Rand({1, 2, 4, 5}), Rand({1, 2, 2, 3})},
+                {{"num_args", 2}, {"offset", {1, 2}}});
+  CheckAddTo("Crop", {d}, {{"num_args", 1}, {"h_w", {2, 4}}, {"center_crop", true}});
+  EXPECT_THROW(nd::Op1("Crop", {d}, {{"num_args", 1}, {"h_w", {2, 4}}, {"offset", {4, 0}}}),
+               ShapeError);
+  EXPECT_THROW(nd::Op1("Crop", {d}, {{"num_args", 1}}), ValueError);
+}
+
+}  // namespace
+}  // namespace mx
