@@ -35,18 +35,30 @@ struct UpSamplingParam {
   }
 };
 
+// (n, c, y, x) of row-major index i of an (N, C, H, W) array.
+struct Pixel {
+  int64_t n, c, y, x;
+};
+MX_XINLINE Pixel UnravelPixel(int64_t i, int64_t C, int64_t H, int64_t W) {
+  Pixel p;
+  p.x = i % W;
+  i /= W;
+  p.y = i % H;
+  i /= H;
+  p.c = i % C;
+  p.n = i / C;
+  return p;
+}
+
 // Output element i of input k's part: (n, c + off, y, x) from input (n, c, y / sy, x / sx).
 struct UpNearestForward {
   template <typename T>
   MX_XINLINE static void Map(int64_t i, const T* in, T* out, int req, int64_t c_in, int64_t h,
                              int64_t w, int64_t c_out, int64_t off, int64_t oh, int64_t ow,
                              int64_t sy, int64_t sx) {
-    int64_t x = i % ow, t = i / ow;
-    int64_t y = t % oh;
-    t /= oh;
-    int64_t c = t % c_in, n = t / c_in;
-    T v = in[((n * c_in + c) * h + y / sy) * w + x / sx];
-    mop::Assign(out + ((n * c_out + off + c) * oh + y) * ow + x, req, v);
+    Pixel p = UnravelPixel(i, c_in, oh, ow);
+    T v = in[((p.n * c_in + p.c) * h + p.y / sy) * w + p.x / sx];
+    mop::Assign(out + ((p.n * c_out + off + p.c) * oh + p.y) * ow + p.x, req, v);
   }
 };
 
@@ -56,12 +68,9 @@ struct UpNearestBackward {
   MX_XINLINE static void Map(int64_t i, const T* og, T* ig, int req, int64_t c_in, int64_t h,
                              int64_t w, int64_t c_out, int64_t off, int64_t oh, int64_t ow,
                              int64_t sy, int64_t sx) {
-    int64_t x = i % w, t = i / w;
-    int64_t y = t % h;
-    t /= h;
-    int64_t c = t % c_in, n = t / c_in;
+    Pixel p = UnravelPixel(i, c_in, h, w);
     mop::M<T> sum = 0;
-    const T* base = og + ((n * c_out + off + c) * oh + y * sy) * ow + x * sx;
+    const T* base = og + ((p.n * c_out + off + p.c) * oh + p.y * sy) * ow + p.x * sx;
     for (int64_t dy = 0; dy < sy; ++dy)
       for (int64_t dx = 0; dx < sx; ++dx) sum += mop::ToM(base[dy * ow + dx]);
     mop::Assign(ig + i, req, mop::FromM<T>(sum));
