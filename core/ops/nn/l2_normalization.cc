@@ -1,4 +1,5 @@
 // L2Normalization (l2_normalization-inl.h).
+#include "core/ops/nn/data_gradient.h"
 #include "core/ops/nn/l2_normalization-inl.h"
 
 namespace mx {
@@ -21,21 +22,10 @@ MX_REGISTER_OP(L2Normalization)
     .InferType(SameTypeInferType)
     .BatchInputs(AlwaysBatchInputs({0}))
     .Compute(DeviceType::kCPU, L2NormalizationForward<CPU>)
-    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_L2Normalization", {ctx->OutGrad(0), ctx->Input(0)}, attrs.dict);
-    });
+    .Gradient(OgradDataGradient("L2Normalization"));
 
-MX_REGISTER_OP(_backward_L2Normalization)
-    .Describe("Gradient of L2Normalization: inputs (ograd, data); output the data gradient.")
-    .Params<L2NormalizationParam>()
-    .NumInputs(2)
-    .InputNames({"ograd", "data"})
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      return (*in)[1].ndim() > 0;
-    })
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, L2NormalizationBackward<CPU>);
+[[maybe_unused]] OpDef& backward_registration =
+    RegisterOgradDataBackward<L2NormalizationParam>("L2Normalization").Compute(DeviceType::kCPU, L2NormalizationBackward<CPU>);
 
 }  // namespace
 }  // namespace mx

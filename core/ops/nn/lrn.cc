@@ -1,4 +1,5 @@
 // LRN (lrn-inl.h).
+#include "core/ops/nn/data_gradient.h"
 #include "core/ops/nn/lrn-inl.h"
 
 namespace mx {
@@ -21,21 +22,10 @@ MX_REGISTER_OP(LRN)
     .InferType(SameTypeInferType)
     .BatchInputs(AlwaysBatchInputs({0}))
     .Compute(DeviceType::kCPU, LRNForward<CPU>)
-    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      return ctx->Op("_backward_LRN", {ctx->OutGrad(0), ctx->Input(0)}, attrs.dict);
-    });
+    .Gradient(OgradDataGradient("LRN"));
 
-MX_REGISTER_OP(_backward_LRN)
-    .Describe("Gradient of LRN: inputs (ograd, data); output the data gradient.")
-    .Params<LRNParam>()
-    .NumInputs(2)
-    .InputNames({"ograd", "data"})
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      return (*in)[1].ndim() > 0;
-    })
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, LRNBackward<CPU>);
+[[maybe_unused]] OpDef& backward_registration =
+    RegisterOgradDataBackward<LRNParam>("LRN").Compute(DeviceType::kCPU, LRNBackward<CPU>);
 
 }  // namespace
 }  // namespace mx
