@@ -125,11 +125,9 @@ OpAttrs OpDef::MakeAttrs(const ParamMap& dict, const std::string& node_name) con
     a.parsed = parse_(dict, name_);
   } else {
     for (const auto& kv : dict) {
-      const std::string& k = kv.first;
-      bool hidden = k == "name" || (k.size() > 4 && k.rfind("__", 0) == 0 &&
-                                    k.compare(k.size() - 2, 2, "__") == 0);
-      MX_CHECK_AS(ValueError, hidden) << "operator " << name_ << ": unknown parameter '" << k
-                                      << "'; this operator takes no parameters.";
+      MX_CHECK_AS(ValueError, IsHiddenAttr(kv.first))
+          << "operator " << name_ << ": unknown parameter '" << kv.first
+          << "'; this operator takes no parameters.";
     }
   }
   return a;

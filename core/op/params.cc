@@ -59,6 +59,11 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+bool IsHiddenAttr(const std::string& key) {
+  return key == "name" ||
+         (key.size() > 4 && key.rfind("__", 0) == 0 && key.compare(key.size() - 2, 2, "__") == 0);
+}
+
 bool ParseValue(const std::string& raw, bool* out) {
   std::string s = Lower(Trim(raw));
   if (s == "true" || s == "1") {
@@ -184,9 +189,7 @@ void ParamDeclarer::Init(const ParamMap& dict, const std::string& op_name) const
     if (f->set_default) f->set_default();
   for (const auto& kv : dict) {
     const std::string& key = kv.first;
-    if (key == "name" ||
-        (key.size() > 4 && key.rfind("__", 0) == 0 && key.compare(key.size() - 2, 2, "__") == 0))
-      continue;
+    if (IsHiddenAttr(key)) continue;
     auto it = std::find_if(fields_.begin(), fields_.end(),
                            [&](const std::unique_ptr<Field>& f) { return f->name == key; });
     MX_CHECK_AS(ValueError, it != fields_.end())

@@ -110,6 +110,10 @@ class ParamDeclarer {
 };
 
 // Parsers for one value; false when `s` is not valid for the type.
+// Whether a node attribute is not an operator parameter: the node's "name" and hidden
+// attributes "__x__" (__shape__, __lr_mult__, __ctx_group__, ...).
+bool IsHiddenAttr(const std::string& key);
+
 bool ParseValue(const std::string& s, bool* out);
 bool ParseValue(const std::string& s, int* out);
 bool ParseValue(const std::string& s, int64_t* out);

@@ -91,11 +91,6 @@ CustomState::~CustomState() {
 
 constexpr char kStateKey[] = "__custom_state__";
 
-bool Hidden(const std::string& k) {
-  return k == "name" || (k.size() > 4 && k.rfind("__", 0) == 0 &&
-                         k.compare(k.size() - 2, 2, "__") == 0);
-}
-
 std::shared_ptr<const void> ParseCustom(const ParamMap& dict, const std::string&) {
   auto it = dict.find("op_type");
   MX_CHECK_AS(ValueError, it != dict.end() && !it->second.empty())
@@ -120,7 +115,7 @@ std::shared_ptr<const void> ParseCustom(const ParamMap& dict, const std::string&
   }
   ParamMap kwargs;
   for (const auto& kv : dict)
-    if (kv.first != "op_type" && !Hidden(kv.first)) kwargs.insert(kv);
+    if (kv.first != "op_type" && !IsHiddenAttr(kv.first)) kwargs.insert(kv);
   auto s = std::make_shared<CustomState>();
   s->op_type = op_type;
   s->prop = factory(op_type, kwargs);
