@@ -106,10 +106,6 @@ class PyProp : public custom::CustomProp {
   std::vector<std::string> ListAuxiliaryStates() override {
     return Names("list_auxiliary_states");
   }
-  bool NeedTopGrad() override {
-    py::gil_scoped_acquire gil;
-    return py::bool_(bridge_.get().attr("need_top_grad")());
-  }
   void InferShape(std::vector<Shape>* in, std::vector<Shape>* out,
                   std::vector<Shape>* aux) override {
     py::gil_scoped_acquire gil;

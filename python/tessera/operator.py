@@ -145,9 +145,6 @@ class _PropBridge(object):
     def list_auxiliary_states(self):
         return [str(x) for x in self.prop.list_auxiliary_states()]
 
-    def need_top_grad(self):
-        return bool(getattr(self.prop, "need_top_grad_", True))
-
     def infer_shape(self, shapes):
         ret = self.prop.infer_shape([list(s) for s in shapes])
         parts = _split(ret, self._counts(), "infer_shape", self.op_type)

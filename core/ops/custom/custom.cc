@@ -41,7 +41,6 @@ struct CustomState {
   std::string op_type;
   std::shared_ptr<CustomProp> prop;
   std::vector<std::string> args, outs, auxs;
-  bool need_top_grad = true;
   std::vector<int> bwd_idx;     // indices into [output grads, inputs, outputs]
   std::vector<int> extra_args;  // arguments the backward pass did not declare
   std::vector<size_t> arg_input;  // per argument, the input of _backward_Custom holding it
@@ -54,8 +53,15 @@ struct CustomState {
   int num_outs() const { return static_cast<int>(outs.size()); }
   int num_auxs() const { return static_cast<int>(auxs.size()); }
 
-  std::shared_ptr<CustomOperator> OperatorFor(Context ctx, const std::vector<Shape>& shapes,
-                                              const std::vector<int>& types) const {
+  // The operator for the arguments in these blobs (by their shapes and types) on `ctx`.
+  std::shared_ptr<CustomOperator> OperatorFor(Context ctx,
+                                              const std::vector<const TBlob*>& args) const {
+    std::vector<Shape> shapes;
+    std::vector<int> types;
+    for (const TBlob* b : args) {
+      shapes.push_back(b->shape);
+      types.push_back(static_cast<int>(b->dtype));
+    }
     std::ostringstream key;
     key << ctx;
     for (const Shape& s : shapes) key << ';' << s;
@@ -124,7 +130,6 @@ std::shared_ptr<const void> ParseCustom(const ParamMap& dict, const std::string&
   s->args = s->prop->ListArguments();
   s->outs = s->prop->ListOutputs();
   s->auxs = s->prop->ListAuxiliaryStates();
-  s->need_top_grad = s->prop->NeedTopGrad();
   MX_CHECK_AS(ValueError, !s->outs.empty())
       << "custom operator '" << op_type << "': list_outputs() is empty; it needs one output "
       << "at least.";
@@ -177,8 +182,7 @@ std::shared_ptr<const void> ParseBackward(const ParamMap& dict, const std::strin
 
 const CustomState& StateOf(const OpAttrs& attrs) { return attrs.get<CustomState>(); }
 
-// Runs a kernel on NDArrays over `blobs`, with variables of their own, and waits for the work
-// it queued on the arrays it writes.
+// NDArrays over blobs[begin, end), each with a variable of its own (custom_op.h).
 std::vector<NDArray> Views(const std::vector<TBlob>& blobs, size_t begin, size_t end) {
   static const auto keeper = std::make_shared<char>(0);
   std::vector<NDArray> v;
@@ -188,6 +192,7 @@ std::vector<NDArray> Views(const std::vector<TBlob>& blobs, size_t begin, size_t
   return v;
 }
 
+// Waits for the work a kernel queued on the arrays it writes.
 void WaitAllOf(const std::vector<NDArray>& arrays) {
   for (const NDArray& a : arrays)
     if (!a.is_none()) a.WaitToRead();
@@ -196,13 +201,9 @@ void WaitAllOf(const std::vector<NDArray>& arrays) {
 void CustomForward(const OpAttrs& attrs, const OpContext& octx, const std::vector<TBlob>& in,
                    const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const CustomState& s = StateOf(attrs);
-  std::vector<Shape> shapes;
-  std::vector<int> types;
-  for (int i = 0; i < s.num_args(); ++i) {
-    shapes.push_back(in[i].shape);
-    types.push_back(static_cast<int>(in[i].dtype));
-  }
-  auto op = s.OperatorFor(octx.run.ctx, shapes, types);
+  std::vector<const TBlob*> args;
+  for (int i = 0; i < s.num_args(); ++i) args.push_back(&in[i]);
+  auto op = s.OperatorFor(octx.run.ctx, args);
   InlineScope inline_scope(octx.run.stream);
   std::vector<NDArray> in_data = Views(in, 0, s.num_args());
   std::vector<NDArray> aux = Views(in, s.num_args(), in.size());
@@ -218,14 +219,9 @@ void CustomBackward(const OpAttrs& attrs, const OpContext& octx, const std::vect
   int n_out = s.num_outs(), n_arg = s.num_args();
   size_t n_dep = s.bwd_idx.size();
   // Every forward argument is an input here: declared, or among the extra ones at the end.
-  std::vector<Shape> shapes(n_arg);
-  std::vector<int> types(n_arg);
-  for (int i = 0; i < n_arg; ++i) {
-    shapes[i] = in[s.arg_input[i]].shape;
-    types[i] = static_cast<int>(in[s.arg_input[i]].dtype);
-  }
-  size_t extra_begin = n_dep + s.num_auxs();
-  auto op = s.OperatorFor(octx.run.ctx, shapes, types);
+  std::vector<const TBlob*> args;
+  for (int i = 0; i < n_arg; ++i) args.push_back(&in[s.arg_input[i]]);
+  auto op = s.OperatorFor(octx.run.ctx, args);
   InlineScope inline_scope(octx.run.stream);
   std::vector<NDArray> all(2 * n_out + n_arg);  // [output grads, inputs, outputs]
   std::vector<NDArray> deps = Views(in, 0, n_dep);
@@ -233,7 +229,7 @@ void CustomBackward(const OpAttrs& attrs, const OpContext& octx, const std::vect
   std::vector<NDArray> out_grad(all.begin(), all.begin() + n_out);
   std::vector<NDArray> in_data(all.begin() + n_out, all.begin() + n_out + n_arg);
   std::vector<NDArray> out_data(all.begin() + n_out + n_arg, all.end());
-  std::vector<NDArray> aux = Views(in, n_dep, extra_begin);
+  std::vector<NDArray> aux = Views(in, n_dep, n_dep + s.num_auxs());
   std::vector<NDArray> in_grad = Views(out, 0, out.size());
   op->Backward(req, out_grad, in_data, out_data, in_grad, aux);
   WaitAllOf(in_grad);

@@ -46,8 +46,6 @@ class CustomProp {
   virtual std::vector<std::string> ListArguments() = 0;
   virtual std::vector<std::string> ListOutputs() = 0;
   virtual std::vector<std::string> ListAuxiliaryStates() = 0;
-  // Whether the backward pass reads the gradients of the outputs (false for loss layers).
-  virtual bool NeedTopGrad() = 0;
   // in: the argument shapes (ndim 0 where unknown); fills every argument, output and auxiliary
   // shape.
   virtual void InferShape(std::vector<Shape>* in, std::vector<Shape>* out,
@@ -55,7 +53,8 @@ class CustomProp {
   // in: the argument types (DType codes, -1 where unknown); fills all three lists.
   virtual void InferType(std::vector<int>* in, std::vector<int>* out, std::vector<int>* aux) = 0;
   // The arrays the backward pass reads, as indices of the lists given (out_grad, in_data,
-  // out_data hold distinct indices: 0.. for output gradients, then inputs, then outputs).
+  // out_data hold distinct indices: 0.. for output gradients, then inputs, then outputs). A
+  // loss layer leaves out the output gradients (MXNet's need_top_grad=False).
   virtual std::vector<int> DeclareBackwardDependency(const std::vector<int>& out_grad,
                                                      const std::vector<int>& in_data,
                                                      const std::vector<int>& out_data) = 0;

@@ -60,7 +60,6 @@ class AffineProp : public custom::CustomProp {
   std::vector<std::string> ListArguments() override { return {"data"}; }
   std::vector<std::string> ListOutputs() override { return {"output"}; }
   std::vector<std::string> ListAuxiliaryStates() override { return {"total"}; }
-  bool NeedTopGrad() override { return true; }
   void InferShape(std::vector<Shape>* in, std::vector<Shape>* out,
                   std::vector<Shape>* aux) override {
     (*out)[0] = (*in)[0];
