@@ -1,5 +1,6 @@
 // Crop (crop-inl.h).
 #include "core/ops/nn/crop-inl.h"
+#include "core/ops/nn/data_gradient.h"
 
 namespace mx {
 namespace {
@@ -54,20 +55,8 @@ MX_REGISTER_OP(Crop)
       return g;
     });
 
-MX_REGISTER_OP(_backward_Crop)
-    .Describe("Gradient of Crop: inputs (ograd, data); output the data gradient.")
-    .Params<CropParam>()
-    .NumInputs(2)
-    .InputNames({"ograd", "data"})
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      return (*in)[1].ndim() > 0;
-    })
-    .InferType([](const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-      (*out)[0] = (*in)[0];
-      return (*in)[0] >= 0;
-    })
-    .Compute(DeviceType::kCPU, CropBackward<CPU>);
+[[maybe_unused]] OpDef& backward_registration =
+    RegisterOgradDataBackward<CropParam>("Crop").Compute(DeviceType::kCPU, CropBackward<CPU>);
 
 }  // namespace
 }  // namespace mx

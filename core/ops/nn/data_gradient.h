@@ -1,6 +1,6 @@
-// For one-input layers whose gradient is one operator "_backward_<op>" reading the output
-// gradient and the data (L2Normalization, LRN): the gradient function and that operator's
-// registration (its output: the data gradient, of the data's shape and type).
+// For layers whose gradient is one operator "_backward_<op>" reading the output gradient and
+// the data (L2Normalization, LRN, Crop): the gradient function of a one-input layer and that
+// operator's registration (its output: the data gradient, of the data's shape and type).
 #ifndef TESSERA_CORE_OPS_NN_DATA_GRADIENT_H_
 #define TESSERA_CORE_OPS_NN_DATA_GRADIENT_H_
 
