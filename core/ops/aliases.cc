@@ -58,13 +58,13 @@ bool RegisterAliases() {
       {"sum_axis", "sum"},
       {"max_axis", "max"},
       {"min_axis", "min"},
-      // for operators still to come (issue 24): active once they are registered
       {"swapaxes", "SwapAxis"},
-      {"pad", "Pad"},
       {"crop", "slice"},
-      {"choose_element_0index", "pick"},
       {"flip", "reverse"},
       {"broadcast_axes", "broadcast_axis"},
+      // for operators still to come (issue 24): active once they are registered
+      {"pad", "Pad"},
+      {"choose_element_0index", "pick"},
   };
   for (const auto& [alias, name] : kAliases) OpRegistry::Get()->AddAlias(alias, name);
   return true;

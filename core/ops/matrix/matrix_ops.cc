@@ -8,8 +8,6 @@ std::vector<GradEntry> ReshapeGradient(const OpAttrs&, GradContext* ctx) {
   return ctx->Op("reshape_like", {ctx->OutGrad(0), ctx->Input(0)}, {});
 }
 
-namespace {
-
 bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   for (size_t i = 0; i < out->size(); ++i) {
     if ((*in)[i + 1].ndim() == 0) return false;
@@ -38,6 +36,8 @@ FGradient ViaBackwardWithInputs(const std::string& op, int grads) {
     return g;
   };
 }
+
+namespace {
 
 MX_REGISTER_OP(_backward_Concat)
     .Describe("Gradient of Concat: inputs (ograd, forward inputs...).")

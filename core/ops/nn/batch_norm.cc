@@ -17,6 +17,7 @@
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
 #include "core/ops/nn/batch_norm-inl.h"
+#include "core/ops/nn/data_gradient.h"
 
 namespace mx {
 namespace {
@@ -211,30 +212,12 @@ MX_REGISTER_OP(BatchNorm)
       return global && p.axis > 0 ? std::vector<int>{0} : std::vector<int>{};
     })
     .Compute(DeviceType::kCPU, BatchNormForward)
-    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
-      std::vector<GradEntry> g =
-          ctx->Op("_backward_BatchNorm",
-                  {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1), ctx->Output(1), ctx->Output(2)},
-                  attrs.dict);
-      return std::vector<GradEntry>{g[0], g[1], g[2], GradEntry(), GradEntry()};
-    });
+    .Gradient(NormalizationGradient("BatchNorm"));
 
-MX_REGISTER_OP(_backward_BatchNorm)
-    .Describe("Gradient of BatchNorm: inputs (ograd, data, gamma, mean, invstd).")
-    .Params<BatchNormParam>()
-    .NumInputs(5)
-    .InputNames({"ograd", "data", "gamma", "mean", "invstd"})
-    .NumOutputs(3)
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      if ((*in)[1].ndim() == 0 || (*in)[2].ndim() == 0) return false;
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      AssignShape(&(*out)[1], (*in)[2], attrs, "gamma gradient");
-      AssignShape(&(*out)[2], (*in)[2], attrs, "beta gradient");
-      return true;
-    })
-    .InferType(SameTypeInferType)
-    .InplaceOption({{0, 0}})  // per channel: sums over ograd first, then dx element by element
-    .Compute(DeviceType::kCPU, BatchNormBackward);
+[[maybe_unused]] OpDef& backward_registration =
+    RegisterNormalizationBackward<BatchNormParam>("BatchNorm", "invstd")
+        .InplaceOption({{0, 0}})  // per channel: sums over ograd first, then dx element by element
+        .Compute(DeviceType::kCPU, BatchNormBackward);
 
 }  // namespace
 }  // namespace mx

@@ -28,8 +28,10 @@ TEST(Gradient, UnaryMath) {
     CheckGradient(op, {x}, {});
   CheckGradient("arccosh", {Rand({5}, 1.5, 3)}, {});
   // gamma and gammaln through digamma, on both sides of 0 and past the recurrence's 10.
+  // gamma stops at 7.5: gamma(12) = 4e7 would dominate the summed loss of the check and
+  // drown the central differences of the other elements in rounding (a flaky failure).
   NDArray g = nd::array({-2.5, -0.7, 0.3, 1.5, 4.2, 7.5, 12.0}, Shape{7}, kFloat64);
-  CheckGradient("gamma", {g}, {});
+  CheckGradient("gamma", {nd::array({-2.5, -0.7, 0.3, 1.5, 4.2, 7.5}, Shape{6}, kFloat64)}, {});
   CheckGradient("gammaln", {g}, {});
 }
 

@@ -1,0 +1,44 @@
+// LayerNorm (layer_norm-inl.h).
+#include "core/ops/nn/data_gradient.h"
+#include "core/ops/nn/layer_norm-inl.h"
+
+namespace mx {
+namespace {
+
+bool LayerNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& d = (*in)[0];
+  if (d.ndim() == 0) return false;
+  int axis = d.CanonicalAxis(attrs.get<LayerNormParam>().axis, "LayerNorm");
+  AssignShape(&(*in)[1], Shape({d[axis]}), attrs, "gamma");
+  AssignShape(&(*in)[2], Shape({d[axis]}), attrs, "beta");
+  std::vector<int64_t> stats = d.dims();
+  stats[axis] = 1;
+  AssignShape(&(*out)[0], d, attrs, "the output");
+  AssignShape(&(*out)[1], Shape(stats), attrs, "the mean");
+  AssignShape(&(*out)[2], Shape(stats), attrs, "the std");
+  return true;
+}
+
+MX_REGISTER_OP(LayerNorm)
+    .Describe("Layer normalization over one axis, with per-channel gamma and beta.")
+    .Params<LayerNormParam>()
+    .NumInputs(3)
+    .InputNames({"data", "gamma", "beta"})
+    .InputInit(1, "[\"one\", {}]")
+    .InputInit(2, "[\"zero\", {}]")
+    .NumOutputs(3)
+    .OutputNames({"output", "mean", "std"})
+    .NumVisibleOutputs([](const OpAttrs& a) {
+      return a.get<LayerNormParam>().output_mean_var ? 3 : 1;
+    })
+    .InferShape(LayerNormShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
+    .Gradient(NormalizationGradient("LayerNorm"));
+
+[[maybe_unused]] OpDef& backward_registration =
+    RegisterNormalizationBackward<LayerNormParam>("LayerNorm", "std")
+        .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+
+}  // namespace
+}  // namespace mx

@@ -1,0 +1,12 @@
+// LayerNorm's GPU kernels (layer_norm.cc).
+#include "core/op/kernel_gpu.cuh"
+#include "core/ops/nn/layer_norm-inl.h"
+
+namespace mx {
+namespace {
+
+MX_REGISTER_OP(LayerNorm).Compute(DeviceType::kGPU, LayerNormForward<GPU>);
+MX_REGISTER_OP(_backward_LayerNorm).Compute(DeviceType::kGPU, LayerNormBackward<GPU>);
+
+}  // namespace
+}  // namespace mx
