@@ -1,9 +1,13 @@
 // summary: a per-layer table of a symbol JSON file, like MXNet's mx.viz.print_summary.
 //   summary --symbol FILE --shape data=1,3,224,224 [--shape NAME=D1,D2,...]
+//           [--forward [--params FILE]]
 // Rows: the given inputs and every operator node, with its output shape (batch axis dropped,
 // as MXNet prints it), its learnable parameter count (arguments other than the given inputs
 // and labels; auxiliary states such as moving statistics are not counted) and the layers it
-// reads. Ends with "Total params: N". Exit status 1 with a message on any error.
+// reads. Ends with "Total params: N". --forward then runs the model once (tools/forward_check.h:
+// the file's .params when given, random parameters otherwise) and prints each output's shape
+// and checksums, so one command shows that a model runs. Exit status 1 with a message on any
+// error.
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -11,6 +15,7 @@
 
 #include "core/symbol/indexed_graph.h"
 #include "core/tessera.h"
+#include "tools/forward_check.h"
 
 namespace {
 
@@ -44,17 +49,27 @@ mx::Shape ParseDims(const std::string& arg, const std::string& text) {
   return mx::Shape(dims);
 }
 
+constexpr const char* kUsage =
+    "usage: summary --symbol FILE --shape data=1,3,224,224 [--shape NAME=DIMS ...] "
+    "[--forward [--params FILE]]";
+
 int Run(int argc, char** argv) {
-  std::string path;
+  std::string path, params;
+  bool forward = false;
   std::map<std::string, mx::Shape> shapes;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    MX_CHECK_AS(ValueError, (a == "--symbol" || a == "--shape") && i + 1 < argc)
-        << "usage: summary --symbol FILE --shape data=1,3,224,224 [--shape NAME=DIMS ...]; "
-        << "found '" << a << "'.";
+    if (a == "--forward") {
+      forward = true;
+      continue;
+    }
+    MX_CHECK_AS(ValueError, (a == "--symbol" || a == "--shape" || a == "--params") && i + 1 < argc)
+        << kUsage << "; found '" << a << "'.";
     std::string v = argv[++i];
     if (a == "--symbol") {
       path = v;
+    } else if (a == "--params") {
+      params = v;
     } else {
       size_t eq = v.find('=');
       MX_CHECK_AS(ValueError, eq != std::string::npos && eq > 0)
@@ -63,7 +78,9 @@ int Run(int argc, char** argv) {
     }
   }
   MX_CHECK_AS(ValueError, !path.empty() && !shapes.empty())
-      << "usage: summary --symbol FILE --shape data=1,3,224,224 (both are required).";
+      << kUsage << " (--symbol and --shape are required).";
+  MX_CHECK_AS(ValueError, params.empty() || forward)
+      << "--params " << params << " is read by the forward pass only; add --forward.";
   mx::Symbol net = mx::LoadSymbolFile(path);
   net.InferShape(shapes);  // ShapeError naming the node when the shapes do not fit
   // Every entry's shape, from the internals (each visible output by name).
@@ -107,6 +124,8 @@ int Run(int argc, char** argv) {
       std::cout << std::string(w0 + w1 + w2, ' ') << previous[k] << "\n";
   }
   std::cout << double_rule << "\nTotal params: " << total << "\n" << rule << "\n";
+  if (forward) tools::ForwardCheck(net, shapes, params, std::cout);
+  mx::WaitAll();
   return 0;
 }
 
@@ -117,6 +136,10 @@ int main(int argc, char** argv) {
     return Run(argc, argv);
   } catch (const mx::Error& e) {
     std::cerr << "summary: " << e.what() << "\n";
+    try {
+      mx::WaitAll();  // work pushed before the error
+    } catch (const mx::Error&) {
+    }
     return 1;
   }
 }

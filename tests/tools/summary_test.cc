@@ -2,6 +2,8 @@
 // without the batch axis, parameter counts and the total; errors exit 1 with a message.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <map>
 #include <string>
 
 #include "core/tessera.h"
@@ -51,6 +53,57 @@ TEST(Summary, ErrorsAreClear) {
   out = RunCommand("tools/summary --symbol " + kDir + "lenet-symbol.json 2>&1", &rc);
   EXPECT_EQ(rc, 1);
   EXPECT_NE(out.find("usage: summary"), std::string::npos) << out;
+}
+
+// The value after `key=` on the line of `out` that starts with "  " + output.
+double Checksum(const std::string& out, const std::string& output, const std::string& key) {
+  size_t line = out.find("  " + output + " ");
+  EXPECT_NE(line, std::string::npos) << out;
+  if (line == std::string::npos) return 0;
+  size_t at = out.find(key + "=", line);
+  return std::stod(out.substr(at + key.size() + 1));
+}
+
+TEST(Summary, ForwardUsesTheParamsFile) {
+  std::string cmd = "tools/summary --symbol " + kDir + "lenet-symbol.json --shape data=2,1,28,28 --forward";
+  std::string with = RunCommand(cmd + " --params " + kDir + "lenet-0001.params");
+  EXPECT_NE(with.find("Forward pass (" + kDir + "lenet-0001.params"), std::string::npos) << with;
+  // The same pass here: the file's parameters, inputs U(0, 1) after seed 0.
+  mx::Symbol net = mx::LoadSymbolFile(kDir + "lenet-symbol.json");
+  mx::SimpleBindArgs bind;
+  bind.shapes["data"] = mx::Shape({2, 1, 28, 28});
+  bind.grad_req = mx::GradReq::kNull;
+  mx::random::Seed(0);
+  mx::Executor exec = mx::Executor::SimpleBind(net, mx::cpu(), bind);
+  std::map<std::string, mx::NDArray> args = exec.arg_dict();
+  for (const auto& [key, array] : mx::nd::LoadDict(kDir + "lenet-0001.params"))
+    array.CopyTo(args.at(key.substr(4)));
+  mx::nd::random::uniform(0, 1, args.at("data"));
+  std::vector<double> y = exec.Forward(false)[0].ToVector<double>();
+  double sum = 0, abs_sum = 0;
+  for (double v : y) {
+    sum += v;
+    abs_sum += std::fabs(v);
+  }
+  std::string name = net.ListOutputs()[0];
+  EXPECT_NEAR(Checksum(with, name, "sum"), sum, 1e-6 * abs_sum);
+  EXPECT_NEAR(Checksum(with, name, "abs_sum"), abs_sum, 1e-6 * abs_sum);
+  // Random parameters give other values; a file without the parameters is an error.
+  std::string random = RunCommand(cmd);
+  EXPECT_NE(random.find("Forward pass (random parameters"), std::string::npos) << random;
+  EXPECT_GT(std::fabs(Checksum(random, name, "abs_sum") - abs_sum), 1e-3 * abs_sum);
+  int rc = 0;
+  std::string out = RunCommand("tools/summary --symbol " + kDir +
+                                   "lenet-symbol.json --shape data=1,1,28,28 --forward --params " +
+                                   kDir + "det1-0001.params 2>&1",
+                               &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("has no value for the parameters hybridsequential0_conv0_bias, hybridsequential0_conv0_weight"),
+            std::string::npos)
+      << out;
+  out = RunCommand("tools/summary --symbol x.json --shape data=1 --params y 2>&1", &rc);
+  EXPECT_EQ(rc, 1);
+  EXPECT_NE(out.find("add --forward"), std::string::npos) << out;
 }
 
 }  // namespace
