@@ -62,6 +62,7 @@ bool RegisterAliases() {
       {"crop", "slice"},
       {"flip", "reverse"},
       {"broadcast_axes", "broadcast_axis"},
+      {"_contrib_box_non_maximum_suppression", "_contrib_box_nms"},
       // for operators still to come (issue 24): active once they are registered
       {"pad", "Pad"},
       {"choose_element_0index", "pick"},

@@ -9,7 +9,7 @@
 
 namespace mx {
 
-enum class GpuWorkspaceSlot { kCudnn = 0, kDropout = 1, kChannelSums = 2 };
+enum class GpuWorkspaceSlot { kCudnn = 0, kDropout = 1, kChannelSums = 2, kBoxNMS = 3 };
 
 // At least `bytes` of device memory on the current device, valid until the next call for the
 // same slot on this thread.
