@@ -24,7 +24,6 @@ const std::string kDir = "tests/data/zoo/";
 const std::map<std::string, std::string> kNotYet = {
     {"model_islproject", "3-D kernels are not supported"},
     {"multilabel_resnet50_whatsonpizza", "no custom operator"},  // a Python CustomOp
-    {"djl_maskrcnn_r18", "_contrib_ROIAlign"},
     {"sagemaker_od_boats_laurentcoach", "_contrib_MultiBoxPrior"},
     {"lightened_moon_tornadomeet", "'MoonOutput'"},  // a private plugin, not MXNet's
     {"ocr_lstm_gnnbest", "'WarpCTC'"},               // a private plugin, not MXNet's

@@ -18,6 +18,7 @@
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
 #include "core/ops/elemwise/math_functors.h"
+#include "core/ops/sort/index_sort.h"
 
 namespace mx {
 
@@ -107,21 +108,11 @@ struct BoxNMSMap {
                    (g.id < 0 || ConvertValue<double>(r[g.id]) != g.background);
       if (valid) idx[m++] = i;
     }
-    // Stable bottom-up merge sort by score, descending.
-    for (int64_t run = 1; run < m; run *= 2) {
-      for (int64_t lo = 0; lo < m; lo += 2 * run) {
-        int64_t mid = lo + run < m ? lo + run : m, hi = lo + 2 * run < m ? lo + 2 * run : m;
-        int64_t p = lo, q = mid, k = lo;
-        while (p < mid && q < hi) {
-          double sp = ConvertValue<double>(rows[idx[p] * g.width + g.score]);
-          double sq = ConvertValue<double>(rows[idx[q] * g.width + g.score]);
-          tmp[k++] = sq > sp ? idx[q++] : idx[p++];
-        }
-        while (p < mid) tmp[k++] = idx[p++];
-        while (q < hi) tmp[k++] = idx[q++];
-      }
-      for (int64_t i = 0; i < m; ++i) idx[i] = tmp[i];
-    }
+    int64_t score = g.score, width = g.width;
+    StableSortIndices(idx, tmp, m, [rows, score, width](int64_t a, int64_t c) {  // descending
+      return ConvertValue<double>(rows[a * width + score]) >
+             ConvertValue<double>(rows[c * width + score]);
+    });
     int64_t k = m < g.topk ? m : g.topk;
     for (int64_t ref = 0; ref < k; ++ref) {
       if (idx[ref] < 0) continue;
@@ -177,10 +168,6 @@ struct BoxNMSGradMap {
 
 NMSGeometry MakeNMSGeometry(const BoxNMSParam& p, const Shape& data);
 
-// Device memory for `count` int64 indices, valid during the call (box_nms.cc, box_nms.cu).
-template <typename xpu>
-int64_t* NMSWorkspace(int64_t count);
-
 template <typename xpu>
 void BoxNMSForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                    const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
@@ -189,7 +176,7 @@ void BoxNMSForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector
   if (req[0] == OpReq::kNull || in[0].size() == 0) return;
   NMSGeometry g = MakeNMSGeometry(attrs.get<BoxNMSParam>(), in[0].shape);
   int64_t batches = in[0].size() / (g.num * g.width);
-  int64_t* work = NMSWorkspace<xpu>(2 * batches * g.num);
+  int64_t* work = IndexWorkspace<xpu>(2 * batches * g.num, IndexWorkspaceSlot::kBoxNMS);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "_contrib_box_nms", {
     Kernel<xpu>::template Launch<BoxNMSMap>(ctx.run.stream, batches, in[0].ptr<T>(),
                                             out[0].ptr<T>(), out[1].ptr<T>(), work, g);

@@ -23,13 +23,6 @@ NMSGeometry MakeNMSGeometry(const BoxNMSParam& p, const Shape& s) {
   return g;
 }
 
-template <>
-int64_t* NMSWorkspace<CPU>(int64_t count) {
-  thread_local std::vector<int64_t> buffer;
-  if (static_cast<int64_t>(buffer.size()) < count) buffer.resize(count);
-  return buffer.data();
-}
-
 namespace {
 
 constexpr const char* kName = "_contrib_box_nms";

@@ -1,15 +1,8 @@
 // _contrib_box_nms's GPU kernels (box_nms.cc): one thread per batch.
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/detection/box_nms-inl.h"
-#include "core/ops/nn/gpu_workspace.h"
 
 namespace mx {
-
-template <>
-int64_t* NMSWorkspace<GPU>(int64_t count) {
-  return static_cast<int64_t*>(GpuWorkspace(count * sizeof(int64_t), GpuWorkspaceSlot::kBoxNMS));
-}
-
 namespace {
 
 MX_REGISTER_OP(_contrib_box_nms).Compute(DeviceType::kGPU, BoxNMSForward<GPU>);

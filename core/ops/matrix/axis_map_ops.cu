@@ -1,7 +1,8 @@
-// GPU kernels of the axis-map operators and shape_array/size_array (registrations in
-// slice_ops.cc, replicate_ops.cc, shape_array.cc).
+// GPU kernels of the axis-map operators, shape_array/size_array and gather_nd/scatter_nd
+// (registrations in slice_ops.cc, replicate_ops.cc, shape_array.cc, gather_nd.cc).
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/matrix/axis_map-inl.h"
+#include "core/ops/matrix/gather_nd-inl.h"
 #include "core/ops/matrix/shape_array-inl.h"
 
 namespace mx {
@@ -22,6 +23,9 @@ MX_REGISTER_OP(_backward_tile).Compute(DeviceType::kGPU, ReplicateBackward<GPU>)
 MX_REGISTER_OP(_backward_repeat).Compute(DeviceType::kGPU, ReplicateBackward<GPU>);
 MX_REGISTER_OP(shape_array).Compute(DeviceType::kGPU, ShapeArrayCompute<GPU>);
 MX_REGISTER_OP(size_array).Compute(DeviceType::kGPU, ShapeArrayCompute<GPU>);
+MX_REGISTER_OP(gather_nd).Compute(DeviceType::kGPU, GatherNDCompute<GPU>);
+MX_REGISTER_OP(scatter_nd).Compute(DeviceType::kGPU, ScatterNDCompute<GPU>);
+MX_REGISTER_OP(_backward_gather_nd).Compute(DeviceType::kGPU, ScatterNDCompute<GPU>);
 
 }  // namespace
 }  // namespace mx

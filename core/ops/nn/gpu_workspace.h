@@ -9,7 +9,13 @@
 
 namespace mx {
 
-enum class GpuWorkspaceSlot { kCudnn = 0, kDropout = 1, kChannelSums = 2, kBoxNMS = 3 };
+enum class GpuWorkspaceSlot {
+  kCudnn = 0,
+  kDropout = 1,
+  kChannelSums = 2,
+  kBoxNMS = 3,    // _contrib_box_nms's index sort
+  kOrdering = 4,  // topk, sort, argsort
+};
 
 // At least `bytes` of device memory on the current device, valid until the next call for the
 // same slot on this thread.
