@@ -64,7 +64,6 @@ bool RegisterAliases() {
       {"broadcast_axes", "broadcast_axis"},
       {"_contrib_box_non_maximum_suppression", "_contrib_box_nms"},
       {"pad", "Pad"},
-      // for operators still to come (issue 24): active once they are registered
       {"choose_element_0index", "pick"},
   };
   for (const auto& [alias, name] : kAliases) OpRegistry::Get()->AddAlias(alias, name);

@@ -1,5 +1,6 @@
 // Operators whose output element reads one input element chosen axis by axis: slice,
-// slice_like, reverse, SwapAxis (per-axis begin/step, or a permuted stride), tile, repeat and
+// slice_like, reverse, SwapAxis, depth_to_space, space_to_depth (per-axis begin/step, or
+// permuted strides of a reshaped view), tile, repeat and
 // broadcast_axis/broadcast_to/broadcast_like (per-axis replication). One plan describes all of
 // them: output index o along axis d reads input index ((o / div) % mod) * step + begin, at the
 // input stride given for d. Gradients: slice-like plans scatter the output gradient back (each
@@ -39,6 +40,12 @@ struct SwapAxisParam {
   void Declare(ParamDeclarer* d) {
     d->Declare("dim1", &dim1, 0).Describe("The first axis to swap.");
     d->Declare("dim2", &dim2, 0).Describe("The second axis to swap.");
+  }
+};
+struct BlockSizeParam {  // depth_to_space, space_to_depth
+  int block_size;
+  void Declare(ParamDeclarer* d) {
+    d->Declare("block_size", &block_size).Describe("The spatial block's height and width.");
   }
 };
 struct ReverseParam {

@@ -12,6 +12,8 @@ MX_REGISTER_OP(slice).Compute(DeviceType::kGPU, SliceFamilyCompute<GPU>);
 MX_REGISTER_OP(slice_like).Compute(DeviceType::kGPU, SliceFamilyCompute<GPU>);
 MX_REGISTER_OP(reverse).Compute(DeviceType::kGPU, SliceFamilyCompute<GPU>);
 MX_REGISTER_OP(SwapAxis).Compute(DeviceType::kGPU, SliceFamilyCompute<GPU>);
+MX_REGISTER_OP(depth_to_space).Compute(DeviceType::kGPU, SliceFamilyCompute<GPU>);
+MX_REGISTER_OP(space_to_depth).Compute(DeviceType::kGPU, SliceFamilyCompute<GPU>);
 MX_REGISTER_OP(_backward_slice).Compute(DeviceType::kGPU, SliceFamilyBackward<GPU>);
 MX_REGISTER_OP(_backward_slice_like).Compute(DeviceType::kGPU, SliceFamilyBackward<GPU>);
 MX_REGISTER_OP(tile).Compute(DeviceType::kGPU, ReplicateCompute<GPU>);

@@ -1,12 +1,15 @@
-// Pad's GPU kernels (pad.cc).
+// GPU kernels of Pad and pick (pad.cc, pick.cc).
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/matrix/pad-inl.h"
+#include "core/ops/matrix/pick-inl.h"
 
 namespace mx {
 namespace {
 
 MX_REGISTER_OP(Pad).Compute(DeviceType::kGPU, PadForward<GPU>);
 MX_REGISTER_OP(_backward_Pad).Compute(DeviceType::kGPU, PadBackward<GPU>);
+MX_REGISTER_OP(pick).Compute(DeviceType::kGPU, PickCompute<GPU>);
+MX_REGISTER_OP(_backward_pick).Compute(DeviceType::kGPU, PickBackward<GPU>);
 
 }  // namespace
 }  // namespace mx

@@ -1,5 +1,5 @@
-// slice, slice_like, reverse (flip) and SwapAxis (swapaxes) with their gradients, CPU kernels
-// (GPU: axis_map_ops.cu). Index ranges follow MXNet 1.9's slice: None is the start or end in the
+// slice, slice_like, reverse (flip), SwapAxis (swapaxes), depth_to_space and space_to_depth
+// with their gradients, CPU kernels (GPU: axis_map_ops.cu). Index ranges follow MXNet 1.9's slice: None is the start or end in the
 // step's direction, negative indices count from the end, out-of-range ends are clipped.
 #include "core/base/error.h"
 #include "core/ops/matrix/axis_map-inl.h"
@@ -89,8 +89,39 @@ Ranges ReverseRanges(const ReverseParam& p, const Shape& s) {
   return r;
 }
 
+// depth_to_space and space_to_depth (MXNet's DCR order) as a permutation of a 6-D view:
+// depth_to_space reads (N, b, b, C / b^2, H, W) in the order (0, 3, 4, 1, 5, 2), space_to_depth
+// reads (N, C, H / b, b, W / b, b) in the order (0, 3, 5, 1, 2, 4).
+struct BlockView {
+  Shape view, out;
+  std::vector<int> perm;
+};
+
+BlockView BlockViewOf(const std::string& op, int block, const Shape& s) {
+  MX_CHECK_AS(ShapeError, s.ndim() == 4)
+      << "operator " << op << ": data must be (N, C, H, W); found " << s << ".";
+  int64_t b = block, n = s[0], c = s[1], h = s[2], w = s[3];
+  MX_CHECK_AS(ValueError, b > 0) << "operator " << op << ": block_size must be positive, found "
+                                 << block << ".";
+  if (op == "depth_to_space") {
+    MX_CHECK_AS(ShapeError, c % (b * b) == 0)
+        << "operator depth_to_space: the " << c << " channels of " << s
+        << " must be a multiple of block_size^2 = " << b * b << ".";
+    return {Shape({n, b, b, c / (b * b), h, w}), Shape({n, c / (b * b), h * b, w * b}),
+            {0, 3, 4, 1, 5, 2}};
+  }
+  MX_CHECK_AS(ShapeError, h % b == 0 && w % b == 0)
+      << "operator space_to_depth: height and width of " << s
+      << " must be multiples of block_size " << b << ".";
+  return {Shape({n, c, h / b, b, w / b, b}), Shape({n, c * b * b, h / b, w / b}),
+          {0, 3, 5, 1, 2, 4}};
+}
+
+bool IsBlockOp(const std::string& op) { return op == "depth_to_space" || op == "space_to_depth"; }
+
 Shape OutShape(const OpAttrs& attrs, const Shape& s, const Shape* like) {
   std::string op = ForwardName(attrs);
+  if (IsBlockOp(op)) return BlockViewOf(op, attrs.get<BlockSizeParam>().block_size, s).out;
   if (op == "SwapAxis") {
     std::vector<int64_t> dims;
     for (int a : SwapPerm(attrs.get<SwapAxisParam>(), s)) dims.push_back(s[a]);
@@ -170,6 +201,33 @@ MX_REGISTER_OP(reverse)
     .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(Self());
 
+// depth_to_space and space_to_depth undo each other: each one's gradient is the other.
+FGradient Inverse(const char* other) {
+  return [other](const OpAttrs& attrs, GradContext* ctx) {
+    return ctx->Op(other, {ctx->OutGrad(0)}, attrs.dict);
+  };
+}
+
+MX_REGISTER_OP(depth_to_space)
+    .Describe("Moves channel blocks into spatial blocks: (N, C, H, W) -> (N, C/b^2, H b, W b).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<BlockSizeParam>()
+    .InferShape(SliceFamilyShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
+    .Gradient(Inverse("space_to_depth"));
+
+MX_REGISTER_OP(space_to_depth)
+    .Describe("Moves spatial blocks into channels: (N, C, H, W) -> (N, C b^2, H/b, W/b).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .Params<BlockSizeParam>()
+    .InferShape(SliceFamilyShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
+    .Gradient(Inverse("depth_to_space"));
+
 MX_REGISTER_OP(SwapAxis)
     .Describe("data with two axes interchanged (alias swapaxes).")
     .NumInputs(1)
@@ -185,6 +243,10 @@ MX_REGISTER_OP(SwapAxis)
 AxisMapPlan SliceLikePlanFor(const OpAttrs& attrs, const Shape& in, const Shape& out) {
   std::string op = ForwardName(attrs);
   if (op == "SwapAxis") return PermutePlan(in, SwapPerm(attrs.get<SwapAxisParam>(), in));
+  if (IsBlockOp(op)) {
+    BlockView v = BlockViewOf(op, attrs.get<BlockSizeParam>().block_size, in);
+    return PermutePlan(v.view, v.perm);
+  }
   Ranges r = op == "slice"     ? SliceRanges(attrs.get<SliceParam>(), in)
              : op == "reverse" ? ReverseRanges(attrs.get<ReverseParam>(), in)
                                : SliceLikeRanges(attrs.get<SliceLikeParam>(), in, out);

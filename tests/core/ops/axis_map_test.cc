@@ -102,6 +102,23 @@ TEST(Slice, ReverseAndSwapAxis) {
   EXPECT_THROW(nd::Op1("SwapAxis", {x}, {{"dim1", 0}, {"dim2", 3}}), Error);
 }
 
+TEST(Slice, DepthToSpaceAndBack) {
+  const int64_t n = 2, c = 8, h = 2, w = 3, b = 2;
+  NDArray x = Rand({n, c, h, w});
+  NDArray y = nd::Op1("depth_to_space", {x}, {{"block_size", b}});
+  ASSERT_EQ(y.shape(), Shape({n, c / 4, h * b, w * b}));
+  // MXNet's DCR order: out[n, c, y, x] = in[n, ((y % b) * b + x % b) * C' + c, y / b, x / b].
+  ExpectNDArrayNear(y, Reference(x, y.shape(), [&](const Index& i) {
+                      return Index{i[0], ((i[2] % b) * b + i[3] % b) * (c / 4) + i[1], i[2] / b,
+                                   i[3] / b};
+                    }), 0);
+  ExpectNDArrayNear(nd::Op1("space_to_depth", {y}, {{"block_size", b}}), x.ToVector<double>(), 0);
+  CheckGradient("depth_to_space", {x}, {{"block_size", b}});
+  CheckGradient("space_to_depth", {Rand({1, 2, 4, 6})}, {{"block_size", 2}});
+  EXPECT_THROW(nd::Op1("depth_to_space", {Rand({1, 6, 2, 2})}, {{"block_size", 2}}), ShapeError);
+  EXPECT_THROW(nd::Op1("space_to_depth", {Rand({1, 2, 3, 4})}, {{"block_size", 2}}), ShapeError);
+}
+
 TEST(Replicate, TileAndRepeat) {
   NDArray x = Rand({2, 3});
   NDArray t = nd::Op1("tile", {x}, {{"reps", "(2, 1, 2)"}});
