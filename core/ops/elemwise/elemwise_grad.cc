@@ -240,6 +240,10 @@ ScalarGrads() {
       {"_hypot_scalar", [](Expr& e, const OpAttrs&, GradEntry og, GradEntry x,
                            GradEntry y) { return e.Mul(og, e.Div(x, y)); }},
       {"_mod_scalar", [](Expr&, const OpAttrs&, GradEntry og, GradEntry, GradEntry) { return og; }},
+      {"smooth_l1",
+       [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
+         return e.Mul(og, e.Scalar("_smooth_l1_grad", x, ScalarOf(a)));
+       }},
       // d/dx (s mod x) = -floor(s / x), as MXNet's rmod_grad
       {"_rmod_scalar",
        [](Expr& e, const OpAttrs& a, GradEntry og, GradEntry x, GradEntry) {
@@ -264,7 +268,7 @@ const std::set<std::string>& ZeroGradient() {
 // Not differentiable here (gradient functions of gradients): using them where a gradient is
 // needed is an error.
 const std::set<std::string>& NoGradient() {
-  static const std::set<std::string> s = {"_digamma"};
+  static const std::set<std::string> s = {"_digamma", "_smooth_l1_grad"};
   return s;
 }
 

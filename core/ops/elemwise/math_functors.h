@@ -245,6 +245,13 @@ MX_BINARY_MATH(less_equal, a <= b ? M<T>(1) : M<T>(0))
 MX_BINARY_MATH(logical_and, (a != M<T>(0) && b != M<T>(0)) ? M<T>(1) : M<T>(0))
 MX_BINARY_MATH(logical_or, (a != M<T>(0) || b != M<T>(0)) ? M<T>(1) : M<T>(0))
 MX_BINARY_MATH(logical_xor, ((a != M<T>(0)) != (b != M<T>(0))) ? M<T>(1) : M<T>(0))
+// smooth_l1 with sigma b: 0.5 (b a)^2 where |a| < 1 / b^2, else |a| - 0.5 / b^2; and its slope.
+MX_BINARY_MATH(smooth_l1, math::fabs(a) < M<T>(1) / (b * b)
+                              ? M<T>(0.5) * (b * a) * (b * a)
+                              : math::fabs(a) - M<T>(0.5) / (b * b))
+MX_BINARY_MATH(smooth_l1_grad, math::fabs(a) < M<T>(1) / (b * b)
+                                   ? b * b * a
+                                   : (a > M<T>(0) ? M<T>(1) : (a < M<T>(0) ? M<T>(-1) : M<T>(0))))
 #undef MX_BINARY_MATH
 
 // Python-style modulo: the result takes the divisor's sign; x mod 0 is 0 (MXNet).

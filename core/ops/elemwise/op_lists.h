@@ -59,7 +59,9 @@
   X(_lesser_equal_scalar, less_equal, "1 where data <= scalar, else 0")     \
   X(_logical_and_scalar, logical_and, "data and scalar")                    \
   X(_logical_or_scalar, logical_or, "data or scalar")                       \
-  X(_logical_xor_scalar, logical_xor, "data xor scalar")
+  X(_logical_xor_scalar, logical_xor, "data xor scalar")                    \
+  X(smooth_l1, smooth_l1, "smooth L1 loss with sigma = scalar (Fast R-CNN)") \
+  X(_smooth_l1_grad, smooth_l1_grad, "the derivative of smooth_l1 at data")
 
 #define MX_UNARY_OPS(X)                                     \
   X(_copy, identity, "a copy of data")                      \

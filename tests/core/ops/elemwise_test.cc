@@ -5,6 +5,7 @@
 
 #include "core/base/error.h"
 #include "core/tessera.h"
+#include "tests/testing/gradient_check.h"
 
 namespace mx {
 namespace {
@@ -208,6 +209,22 @@ TEST(Elementwise, Float32TanhIsAccurateEverywhere) {
   EXPECT_EQ(s[0], 1.0f);
   EXPECT_EQ(s[1], -1.0f);
   EXPECT_TRUE(std::isnan(s[2]));
+}
+
+}  // namespace
+}  // namespace mx
+
+namespace mx {
+namespace {
+
+TEST(Elemwise, SmoothL1AndItsGradient) {
+  // sigma 2: quadratic 2 x^2 inside |x| < 0.25, |x| - 0.125 outside.
+  NDArray x = nd::array({-1.0, -0.2, 0.0, 0.1, 0.3, 2.0}, Shape{6}, kFloat64);
+  std::vector<double> want = {0.875, 0.08, 0.0, 0.02, 0.175, 1.875};
+  testing::ExpectNDArrayNear(nd::Op1("smooth_l1", {x}, {{"scalar", 2.0}}), want, 1e-12);
+  NDArray away = nd::array({-1.0, -0.2, 0.1, 0.3, 2.0, -0.6}, Shape{6}, kFloat64);  // no kink
+  testing::CheckGradient("smooth_l1", {away}, {{"scalar", 2.0}});
+  testing::CheckGradient("smooth_l1", {away}, {});  // sigma 1: kink at |x| = 1
 }
 
 }  // namespace
