@@ -257,6 +257,22 @@ std::vector<std::string> OpRegistry::Names() const {
   return names;
 }
 
+bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  for (size_t i = 0; i < out->size(); ++i) {
+    if ((*in)[i + 1].ndim() == 0) return false;
+    AssignShape(&(*out)[i], (*in)[i + 1], attrs, "input gradient");
+  }
+  return true;
+}
+
+bool TypesOfForwardInputs(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
+  for (size_t i = 0; i < out->size(); ++i) {
+    if ((*in)[i + 1] < 0) return false;
+    (*out)[i] = (*in)[i + 1];
+  }
+  return true;
+}
+
 void AssignShape(Shape* slot, const Shape& s, const OpAttrs& attrs, const std::string& what) {
   if (s.ndim() == 0) return;
   if (slot->ndim() == 0) {

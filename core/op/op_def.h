@@ -214,6 +214,10 @@ class OpRegistry {
 bool SameTypeInferType(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out);
 // Common shape inference: every input and output has the same shape.
 bool SameShapeInferShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out);
+// Backward operators with inputs (ograd, forward inputs...): output i takes the shape and type
+// of forward input i (input i + 1).
+bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out);
+bool TypesOfForwardInputs(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out);
 // Assigns `s` to `*slot` when unknown; ShapeError naming both shapes when they conflict.
 void AssignShape(Shape* slot, const Shape& s, const OpAttrs& attrs, const std::string& what);
 

@@ -205,10 +205,6 @@ bool WhereType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
 bool CastType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
 bool ReshapeLikeShape(const OpAttrs&, std::vector<Shape>*, std::vector<Shape>*);
 bool FirstInputType(const OpAttrs&, std::vector<int>*, std::vector<int>*);
-// Backward operators with inputs (ograd, forward inputs...): their outputs take the shapes and
-// types of the forward inputs.
-bool ShapesOfForwardInputs(const OpAttrs&, std::vector<Shape>*, std::vector<Shape>*);
-bool TypesOfForwardInputs(const OpAttrs&, std::vector<int>*, std::vector<int>*);
 // Gradient through _backward_<op>(ograd, forward inputs...) giving the first `grads` inputs'
 // gradients (-1: all of them); the other inputs get none.
 FGradient ViaBackwardWithInputs(const std::string& op, int grads);

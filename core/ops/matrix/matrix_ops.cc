@@ -8,22 +8,6 @@ std::vector<GradEntry> ReshapeGradient(const OpAttrs&, GradContext* ctx) {
   return ctx->Op("reshape_like", {ctx->OutGrad(0), ctx->Input(0)}, {});
 }
 
-bool ShapesOfForwardInputs(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-  for (size_t i = 0; i < out->size(); ++i) {
-    if ((*in)[i + 1].ndim() == 0) return false;
-    AssignShape(&(*out)[i], (*in)[i + 1], attrs, "input gradient");
-  }
-  return true;
-}
-
-bool TypesOfForwardInputs(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-  for (size_t i = 0; i < out->size(); ++i) {
-    if ((*in)[i + 1] < 0) return false;
-    (*out)[i] = (*in)[i + 1];
-  }
-  return true;
-}
-
 // Gradient through _backward_<op>(ograd, forward inputs...).
 FGradient ViaBackwardWithInputs(const std::string& op, int grads) {
   return [op, grads](const OpAttrs& attrs, GradContext* ctx) {

@@ -29,10 +29,7 @@ OpDef& RegisterOgradDataBackward(const std::string& op) {
       .template Params<P>()
       .NumInputs(2)
       .InputNames({"ograd", "data"})
-      .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-        AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-        return (*in)[1].ndim() > 0;
-      })
+      .InferShape(ShapesOfForwardInputs)
       .InferType(SameTypeInferType);
 }
 

@@ -134,11 +134,7 @@ MX_REGISTER_OP(_backward_Pooling)
     .Params<PoolingParam>()
     .NumInputs(2)
     .InputNames({"ograd", "data"})
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      if ((*in)[1].ndim() == 0) return false;
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      return true;
-    })
+    .InferShape(ShapesOfForwardInputs)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, PoolingBackwardCpu);
 

@@ -104,16 +104,8 @@ MX_REGISTER_OP(_backward_SequenceLast)
     .Describe("Gradient of SequenceLast: inputs (ograd, data[, sequence_length]).")
     .Params<SequenceParam>()
     .NumInputs([](const OpAttrs& a) { return a.get<SequenceParam>().use_sequence_length ? 3 : 2; })
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      if ((*in)[1].ndim() == 0) return false;
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      return true;
-    })
-    .InferType([](const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-      if ((*in)[1] < 0) return false;
-      (*out)[0] = (*in)[1];
-      return true;
-    })
+    .InferShape(ShapesOfForwardInputs)
+    .InferType(TypesOfForwardInputs)
     .Compute(DeviceType::kCPU, SequenceStepCompute<CPU, SequenceLastGradMap>);
 
 MX_REGISTER_OP(SequenceReverse)

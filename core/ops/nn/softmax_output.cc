@@ -71,16 +71,8 @@ MX_REGISTER_OP(_backward_SoftmaxOutput)
     .Params<SoftmaxOutputParam>()
     .NumInputs(3)
     .InputNames({"ograd", "output", "label"})
-    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-      if ((*in)[1].ndim() == 0) return false;
-      AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-      return true;
-    })
-    .InferType([](const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-      if ((*in)[1] < 0) return false;
-      (*out)[0] = (*in)[1];
-      return true;
-    })
+    .InferShape(ShapesOfForwardInputs)
+    .InferType(TypesOfForwardInputs)
     .Compute(DeviceType::kCPU, SoftmaxOutputBackward<CPU>);
 
 }  // namespace

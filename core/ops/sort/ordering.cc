@@ -118,16 +118,8 @@ OpDef& OrderingBackwardOp(const std::string& op) {
       .template Params<P>()
       .NumInputs(2)
       .InputNames({"ograd", "data"})
-      .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
-        if ((*in)[1].ndim() == 0) return false;
-        AssignShape(&(*out)[0], (*in)[1], attrs, "data gradient");
-        return true;
-      })
-      .InferType([](const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-        if ((*in)[1] < 0) return false;
-        (*out)[0] = (*in)[1];
-        return true;
-      })
+      .InferShape(ShapesOfForwardInputs)
+      .InferType(TypesOfForwardInputs)
       .Compute(DeviceType::kCPU, OrderingBackward<CPU>);
 }
 
