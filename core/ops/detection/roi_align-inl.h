@@ -104,6 +104,22 @@ MX_XINLINE void ROISample(double y, double x, int64_t height, int64_t width, int
   w[3] = ly * lx;
 }
 
+// Calls visit(pos[4], w[4]) for each bilinear sample of bin (ph, pw) of roi b.
+template <typename Visit>
+MX_XINLINE void ForEachROISample(const ROIBox& b, int64_t ph, int64_t pw, int64_t height,
+                                 int64_t width, const Visit& visit) {
+  for (int64_t iy = 0; iy < b.grid_h; ++iy) {
+    double y = b.y0 + ph * b.bin_h + (iy + 0.5) * b.bin_h / b.grid_h;
+    for (int64_t ix = 0; ix < b.grid_w; ++ix) {
+      double x = b.x0 + pw * b.bin_w + (ix + 0.5) * b.bin_w / b.grid_w;
+      int64_t pos[4];
+      double w[4];
+      ROISample(y, x, height, width, pos, w);
+      visit(pos, w);
+    }
+  }
+}
+
 // The input channel that output channel c's bin (ph, pw) reads.
 MX_XINLINE int64_t ROIInputChannel(int64_t c, int64_t ph, int64_t pw, const ROIAlignGeometry& g) {
   return g.position_sensitive ? (c * g.ph + ph) * g.pw + pw : c;
@@ -120,16 +136,9 @@ struct ROIAlignForwardMap {
     if (b.batch >= 0 && b.batch < g.batch) {
       const T* plane =
           data + (b.batch * g.channels + ROIInputChannel(c, ph, pw, g)) * g.height * g.width;
-      for (int64_t iy = 0; iy < b.grid_h; ++iy) {
-        double y = b.y0 + ph * b.bin_h + (iy + 0.5) * b.bin_h / b.grid_h;
-        for (int64_t ix = 0; ix < b.grid_w; ++ix) {
-          double x = b.x0 + pw * b.bin_w + (ix + 0.5) * b.bin_w / b.grid_w;
-          int64_t pos[4];
-          double w[4];
-          ROISample(y, x, g.height, g.width, pos, w);
-          for (int k = 0; k < 4; ++k) acc += w[k] * ConvertValue<double>(plane[pos[k]]);
-        }
-      }
+      ForEachROISample(b, ph, pw, g.height, g.width, [&](const int64_t* pos, const double* w) {
+        for (int k = 0; k < 4; ++k) acc += w[k] * ConvertValue<double>(plane[pos[k]]);
+      });
       int64_t count = b.grid_h * b.grid_w;
       acc = count > 0 ? acc / count : 0.0;
     }
@@ -162,17 +171,12 @@ struct ROIAlignBackwardMap {
             if (only_ph >= 0 && (ph != only_ph || pw != only_pw)) continue;
             double d = ConvertValue<double>(
                            og[((n * g.out_channels + c) * g.ph + ph) * g.pw + pw]) / count;
-            for (int64_t iy = 0; iy < b.grid_h; ++iy) {
-              double y = b.y0 + ph * b.bin_h + (iy + 0.5) * b.bin_h / b.grid_h;
-              for (int64_t ix = 0; ix < b.grid_w; ++ix) {
-                double x = b.x0 + pw * b.bin_w + (ix + 0.5) * b.bin_w / b.grid_w;
-                int64_t pos[4];
-                double w[4];
-                ROISample(y, x, g.height, g.width, pos, w);
-                for (int k = 0; k < 4; ++k)
-                  plane[pos[k]] = ConvertValue<T>(ConvertValue<double>(plane[pos[k]]) + w[k] * d);
-              }
-            }
+            ForEachROISample(b, ph, pw, g.height, g.width,
+                             [&](const int64_t* pos, const double* w) {
+                               for (int k = 0; k < 4; ++k)
+                                 plane[pos[k]] = ConvertValue<T>(
+                                     ConvertValue<double>(plane[pos[k]]) + w[k] * d);
+                             });
           }
     }
   }

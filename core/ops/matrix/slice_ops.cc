@@ -147,20 +147,26 @@ bool SliceLikeType(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) 
   return true;
 }
 
+// Registers a one-input member of the family: its shape, type and CPU kernel.
+OpDef& SliceFamily(const char* name) {
+  return OpRegistry::Get()
+      ->Register(name)
+      .NumInputs(1)
+      .InputNames({"data"})
+      .InferShape(SliceFamilyShape)
+      .InferType(SameTypeInferType)
+      .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>);
+}
+
 FGradient Self() {
   return [](const OpAttrs& attrs, GradContext* ctx) {
     return ctx->Op(attrs.op->name(), {ctx->OutGrad(0)}, attrs.dict);
   };
 }
 
-MX_REGISTER_OP(slice)
+[[maybe_unused]] OpDef& k_slice = SliceFamily("slice")
     .Describe("A strided slice of data: begin/end/step per axis, None for the default.")
-    .NumInputs(1)
-    .InputNames({"data"})
     .Params<SliceParam>()
-    .InferShape(SliceFamilyShape)
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(ViaBackwardWithInputs("slice", 1));
 
 MX_REGISTER_OP(_backward_slice)
@@ -191,14 +197,9 @@ MX_REGISTER_OP(_backward_slice_like)
     .InferType(TypesOfForwardInputs)
     .Compute(DeviceType::kCPU, SliceFamilyBackward<CPU>);
 
-MX_REGISTER_OP(reverse)
+[[maybe_unused]] OpDef& k_reverse = SliceFamily("reverse")
     .Describe("data with the order of its elements reversed along the given axes (alias flip).")
-    .NumInputs(1)
-    .InputNames({"data"})
     .Params<ReverseParam>()
-    .InferShape(SliceFamilyShape)
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(Self());
 
 // depth_to_space and space_to_depth undo each other: each one's gradient is the other.
@@ -208,34 +209,19 @@ FGradient Inverse(const char* other) {
   };
 }
 
-MX_REGISTER_OP(depth_to_space)
+[[maybe_unused]] OpDef& k_depth_to_space = SliceFamily("depth_to_space")
     .Describe("Moves channel blocks into spatial blocks: (N, C, H, W) -> (N, C/b^2, H b, W b).")
-    .NumInputs(1)
-    .InputNames({"data"})
     .Params<BlockSizeParam>()
-    .InferShape(SliceFamilyShape)
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(Inverse("space_to_depth"));
 
-MX_REGISTER_OP(space_to_depth)
+[[maybe_unused]] OpDef& k_space_to_depth = SliceFamily("space_to_depth")
     .Describe("Moves spatial blocks into channels: (N, C, H, W) -> (N, C b^2, H/b, W/b).")
-    .NumInputs(1)
-    .InputNames({"data"})
     .Params<BlockSizeParam>()
-    .InferShape(SliceFamilyShape)
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(Inverse("depth_to_space"));
 
-MX_REGISTER_OP(SwapAxis)
+[[maybe_unused]] OpDef& k_SwapAxis = SliceFamily("SwapAxis")
     .Describe("data with two axes interchanged (alias swapaxes).")
-    .NumInputs(1)
-    .InputNames({"data"})
     .Params<SwapAxisParam>()
-    .InferShape(SliceFamilyShape)
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(Self());
 
 }  // namespace
