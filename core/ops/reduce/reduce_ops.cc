@@ -68,7 +68,7 @@ std::vector<bool> ReducedAxes(const OpAttrs& attrs, const Shape& in) {
   std::string name = attrs.op->name();
   if (name.rfind("_backward_", 0) == 0) name = name.substr(10);
   if (name == "norm") return AxesFromList(attrs.get<NormParam>().axis, false, in, "norm");
-  if (name == "argmax" || name == "argmin") {
+  if (name == "argmax" || name == "argmin" || name == "argmax_channel") {
     const auto& p = attrs.get<ArgReduceParam>();
     if (!p.axis) return std::vector<bool>(in.ndim(), true);
     std::vector<bool> r(in.ndim(), false);
@@ -255,6 +255,27 @@ MX_REGISTER_OP(argmax)
     .NumInputs(1)
     .InputNames({"data"})
     .Params<ArgReduceParam>()
+    .InferShape(ArgReduceShape)
+    .InferType(SameTypeInferType)
+    .Compute(DeviceType::kCPU, ReduceCompute<CPU, ArgMaxReducer>);
+
+// MXNet's argmax_channel: argmax over the last axis, without parameters.
+std::shared_ptr<const void> ParseArgmaxChannel(const ParamMap& dict, const std::string& op) {
+  struct NoParams {
+    void Declare(ParamDeclarer*) {}
+  };
+  ParseParams<NoParams>(dict, op);  // rejects any parameter
+  auto p = std::make_shared<ArgReduceParam>();
+  p->axis = -1;
+  p->keepdims = false;
+  return p;
+}
+
+MX_REGISTER_OP(argmax_channel)
+    .Describe("Index of the first maximum along the last axis (argmax with axis=-1).")
+    .NumInputs(1)
+    .InputNames({"data"})
+    .ParseWith(ParseArgmaxChannel, {})
     .InferShape(ArgReduceShape)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, ReduceCompute<CPU, ArgMaxReducer>);

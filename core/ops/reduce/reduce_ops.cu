@@ -64,6 +64,7 @@ MX_REGISTER_OP(max).Compute(DeviceType::kGPU, ReduceCompute<GPU, MaxReducer>);
 MX_REGISTER_OP(min).Compute(DeviceType::kGPU, ReduceCompute<GPU, MinReducer>);
 MX_REGISTER_OP(norm).Compute(DeviceType::kGPU, NormComputeGpu);
 MX_REGISTER_OP(argmax).Compute(DeviceType::kGPU, ReduceCompute<GPU, ArgMaxReducer>);
+MX_REGISTER_OP(argmax_channel).Compute(DeviceType::kGPU, ReduceCompute<GPU, ArgMaxReducer>);
 MX_REGISTER_OP(argmin).Compute(DeviceType::kGPU, ReduceCompute<GPU, ArgMinReducer>);
 MX_REGISTER_OP(_backward_sum).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);
 MX_REGISTER_OP(_backward_mean).Compute(DeviceType::kGPU, ReduceGradCompute<GPU>);

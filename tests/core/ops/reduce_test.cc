@@ -95,5 +95,15 @@ TEST(Reduce, IntegerReductions) {
   EXPECT_EQ(nd::sum(a).dtype(), kInt32);
 }
 
+TEST(Reduce, ArgmaxChannelIsArgmaxOverTheLastAxis) {
+  NDArray x = nd::array({0, 5, 2, 7, 1, 3, 9, 9, 4}, Shape{3, 3});
+  EXPECT_EQ(nd::Op1("argmax_channel", {x}).ToVector<float>(), (std::vector<float>{1, 0, 0}));
+  NDArray y = nd::array({1, 4, 2, 3, 0, 8, 6, 5}, Shape{2, 2, 2});
+  NDArray a = nd::Op1("argmax_channel", {y});
+  EXPECT_EQ(a.shape(), Shape({2, 2}));
+  EXPECT_EQ(a.ToVector<float>(), nd::Op1("argmax", {y}, {{"axis", -1}}).ToVector<float>());
+  EXPECT_THROW(nd::Op1("argmax_channel", {x}, {{"axis", 0}}), ValueError);
+}
+
 }  // namespace
 }  // namespace mx
