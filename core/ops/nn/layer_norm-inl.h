@@ -3,10 +3,13 @@
 // std), mean and std of data's shape with the axis set to 1 (visible with output_mean_var).
 // Gradient (xhat = (x - mean) / std, g = dy * gamma, means over the axis):
 //   dx = (g - mean(g) - xhat * mean(g * xhat)) / std, dgamma = sum dy * xhat, dbeta = sum dy.
+// InstanceNorm (MXNet's src/operator/instance_norm) is the same per row of (N * C, spatial),
+// with gamma and beta per channel C of the row instead of per position along the axis.
 #ifndef TESSERA_CORE_OPS_NN_LAYER_NORM_INL_H_
 #define TESSERA_CORE_OPS_NN_LAYER_NORM_INL_H_
 
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "core/op/kernel.h"
@@ -27,11 +30,23 @@ struct LayerNormParam {
   }
 };
 
-// data viewed as (outer, channels, inner); row r = o * inner + p holds (o, :, p).
+struct InstanceNormParam {
+  double eps;
+  void Declare(ParamDeclarer* d) { d->Declare("eps", &eps, 1e-3).Describe("Added to the variance."); }
+};
+
+// data viewed as (outer, channels, inner); row r = o * inner + p holds (o, :, p). With
+// row_gamma > 0 (InstanceNorm) row r uses gamma[r % row_gamma] for all its elements.
 struct LayerNormGeometry {
   int64_t channels, inner;
   double eps;
+  int64_t row_gamma;
 };
+
+// The gamma (or beta) index of element c of row r.
+MX_XINLINE int64_t GammaIndex(int64_t r, int64_t c, const LayerNormGeometry& g) {
+  return g.row_gamma > 0 ? r % g.row_gamma : c;
+}
 
 MX_XINLINE int64_t LayerNormBase(int64_t r, const LayerNormGeometry& g) {
   return (r / g.inner) * g.channels * g.inner + r % g.inner;
@@ -52,8 +67,9 @@ struct LayerNormForwardMap {
     double s = ::sqrt(v / g.channels + g.eps);
     for (int64_t c = 0; c < g.channels; ++c) {
       int64_t k = base + c * g.inner;
-      double out = (ConvertValue<double>(x[k]) - m) / s * ConvertValue<double>(gamma[c]) +
-                   ConvertValue<double>(beta[c]);
+      int64_t gi = GammaIndex(r, c, g);
+      double out = (ConvertValue<double>(x[k]) - m) / s * ConvertValue<double>(gamma[gi]) +
+                   ConvertValue<double>(beta[gi]);
       mop::Assign(y + k, req, ConvertValue<T>(out));
     }
     mean[r] = ConvertValue<T>(m);
@@ -70,7 +86,7 @@ struct LayerNormDataGradMap {
     double m1 = 0, m2 = 0;
     for (int64_t c = 0; c < g.channels; ++c) {
       int64_t k = base + c * g.inner;
-      double gc = ConvertValue<double>(dy[k]) * ConvertValue<double>(gamma[c]);
+      double gc = ConvertValue<double>(dy[k]) * ConvertValue<double>(gamma[GammaIndex(r, c, g)]);
       m1 += gc;
       m2 += gc * (ConvertValue<double>(x[k]) - m) / s;
     }
@@ -78,7 +94,7 @@ struct LayerNormDataGradMap {
     m2 /= g.channels;
     for (int64_t c = 0; c < g.channels; ++c) {
       int64_t k = base + c * g.inner;
-      double gc = ConvertValue<double>(dy[k]) * ConvertValue<double>(gamma[c]);
+      double gc = ConvertValue<double>(dy[k]) * ConvertValue<double>(gamma[GammaIndex(r, c, g)]);
       double xhat = (ConvertValue<double>(x[k]) - m) / s;
       mop::Assign(dx + k, req, ConvertValue<T>((gc - m1 - xhat * m2) / s));
     }
@@ -104,10 +120,37 @@ struct LayerNormParamGradMap {
   }
 };
 
-inline LayerNormGeometry MakeLayerNormGeometry(const LayerNormParam& p, const Shape& s,
+// InstanceNorm's channel c: dgamma and dbeta summed over the rows n * C + c (row_gamma = C).
+struct InstanceNormParamGradMap {
+  template <typename T>
+  MX_XINLINE static void Map(int64_t c, const T* dy, const T* x, const T* mean, const T* std_in,
+                             T* dgamma, T* dbeta, int req_gamma, int req_beta, int64_t rows,
+                             LayerNormGeometry g) {
+    double sg = 0, sb = 0;
+    for (int64_t r = c; r < rows; r += g.row_gamma) {
+      double m = ConvertValue<double>(mean[r]), s = ConvertValue<double>(std_in[r]);
+      for (int64_t e = 0; e < g.channels; ++e) {
+        double d = ConvertValue<double>(dy[r * g.channels + e]);
+        sg += d * (ConvertValue<double>(x[r * g.channels + e]) - m) / s;
+        sb += d;
+      }
+    }
+    if (req_gamma) mop::Assign(dgamma + c, req_gamma, ConvertValue<T>(sg));
+    if (req_beta) mop::Assign(dbeta + c, req_beta, ConvertValue<T>(sb));
+  }
+};
+
+inline LayerNormGeometry MakeLayerNormGeometry(const OpAttrs& attrs, const Shape& s,
                                                int64_t* rows) {
+  if (attrs.op->name().find("InstanceNorm") != std::string::npos) {  // rows (N * C, spatial)
+    int64_t spatial = s.ProdRange(2, s.ndim());
+    LayerNormGeometry g{spatial, 1, attrs.get<InstanceNormParam>().eps, s[1]};
+    *rows = s[0] * s[1];
+    return g;
+  }
+  const auto& p = attrs.get<LayerNormParam>();
   int axis = s.CanonicalAxis(p.axis, "LayerNorm");
-  LayerNormGeometry g{s[axis], s.ProdRange(axis + 1, s.ndim()), p.eps};
+  LayerNormGeometry g{s[axis], s.ProdRange(axis + 1, s.ndim()), p.eps, 0};
   *rows = s.Size() / (g.channels > 0 ? g.channels : 1);
   return g;
 }
@@ -116,7 +159,7 @@ template <typename xpu>
 void LayerNormForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   int64_t rows;
-  LayerNormGeometry g = MakeLayerNormGeometry(attrs.get<LayerNormParam>(), in[0].shape, &rows);
+  LayerNormGeometry g = MakeLayerNormGeometry(attrs, in[0].shape, &rows);
   if (in[0].size() == 0) return;
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "LayerNorm", {
     Kernel<xpu>::template Launch<LayerNormForwardMap>(
@@ -130,14 +173,19 @@ template <typename xpu>
 void LayerNormBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                        const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   int64_t rows;
-  LayerNormGeometry g = MakeLayerNormGeometry(attrs.get<LayerNormParam>(), in[1].shape, &rows);
+  LayerNormGeometry g = MakeLayerNormGeometry(attrs, in[1].shape, &rows);
   if (in[1].size() == 0) return;
   MX_TYPE_SWITCH_FLOAT(in[1].dtype, T, "LayerNorm backward", {
     if (req[0] != OpReq::kNull)
       Kernel<xpu>::template Launch<LayerNormDataGradMap>(
           ctx.run.stream, rows, in[0].ptr<T>(), in[1].ptr<T>(), in[2].ptr<T>(), in[3].ptr<T>(),
           in[4].ptr<T>(), out[0].ptr<T>(), static_cast<int>(req[0]), g);
-    if (req[1] != OpReq::kNull || req[2] != OpReq::kNull)
+    if ((req[1] != OpReq::kNull || req[2] != OpReq::kNull) && g.row_gamma > 0)
+      Kernel<xpu>::template Launch<InstanceNormParamGradMap>(
+          ctx.run.stream, g.row_gamma, in[0].ptr<T>(), in[1].ptr<T>(), in[3].ptr<T>(),
+          in[4].ptr<T>(), out[1].ptr<T>(), out[2].ptr<T>(), static_cast<int>(req[1]),
+          static_cast<int>(req[2]), rows, g);
+    else if (req[1] != OpReq::kNull || req[2] != OpReq::kNull)
       Kernel<xpu>::template Launch<LayerNormParamGradMap>(
           ctx.run.stream, g.channels, in[0].ptr<T>(), in[1].ptr<T>(), in[3].ptr<T>(),
           in[4].ptr<T>(), out[1].ptr<T>(), out[2].ptr<T>(), static_cast<int>(req[1]),

@@ -1,4 +1,4 @@
-// LayerNorm (layer_norm-inl.h).
+// LayerNorm and InstanceNorm (layer_norm-inl.h).
 #include "core/ops/nn/data_gradient.h"
 #include "core/ops/nn/layer_norm-inl.h"
 
@@ -38,6 +38,40 @@ MX_REGISTER_OP(LayerNorm)
 
 [[maybe_unused]] OpDef& backward_registration =
     RegisterNormalizationBackward<LayerNormParam>("LayerNorm", "std")
+        .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+
+bool InstanceNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& d = (*in)[0];
+  if (d.ndim() == 0) return false;
+  MX_CHECK_AS(ShapeError, d.ndim() >= 3)
+      << "operator InstanceNorm: data must be (N, C, spatial...); found " << d << ".";
+  AssignShape(&(*in)[1], Shape({d[1]}), attrs, "gamma");
+  AssignShape(&(*in)[2], Shape({d[1]}), attrs, "beta");
+  AssignShape(&(*out)[0], d, attrs, "the output");
+  AssignShape(&(*out)[1], Shape({d[0], d[1]}), attrs, "the mean");
+  AssignShape(&(*out)[2], Shape({d[0], d[1]}), attrs, "the std");
+  return true;
+}
+
+MX_REGISTER_OP(InstanceNorm)
+    .Describe("Normalization of each sample's channel over its spatial positions, with "
+              "per-channel gamma and beta.")
+    .Params<InstanceNormParam>()
+    .NumInputs(3)
+    .InputNames({"data", "gamma", "beta"})
+    .InputInit(1, "[\"one\", {}]")
+    .InputInit(2, "[\"zero\", {}]")
+    .NumOutputs(3)
+    .OutputNames({"output", "mean", "std"})
+    .NumVisibleOutputs([](const OpAttrs&) { return 1; })
+    .InferShape(InstanceNormShape)
+    .InferType(SameTypeInferType)
+    .BatchInputs(AlwaysBatchInputs({0}))
+    .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
+    .Gradient(NormalizationGradient("InstanceNorm"));
+
+[[maybe_unused]] OpDef& instance_backward_registration =
+    RegisterNormalizationBackward<InstanceNormParam>("InstanceNorm", "std")
         .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
 
 }  // namespace

@@ -1,4 +1,4 @@
-// LayerNorm and _contrib_div_sqrt_dim (BERT's building blocks) against naive references; their
+// LayerNorm, InstanceNorm and _contrib_div_sqrt_dim against naive references; their
 // gradients against central differences (float64).
 #include <gtest/gtest.h>
 
@@ -46,6 +46,25 @@ TEST(LayerNorm, NormalisesOverTheAxis) {
   CheckGradient("LayerNorm", {Rand({3, 5}), Rand({5}), Rand({5})}, {});  // axis -1
   CheckAddTo("LayerNorm", {x, gamma, beta}, p);
   EXPECT_THROW(nd::Op1("LayerNorm", {x, Rand({3}), beta}, p), ShapeError);
+}
+
+TEST(InstanceNorm, NormalisesEachSamplesChannel) {
+  const int64_t n = 2, c = 3, sp = 4;
+  NDArray x = Rand({n, c, 2, 2}), gamma = Rand({c}), beta = Rand({c});
+  std::vector<double> v = x.ToVector<double>(), gv = gamma.ToVector<double>(),
+                      bv = beta.ToVector<double>(), want(v.size());
+  for (int64_t r = 0; r < n * c; ++r) {
+    double m = 0, var = 0;
+    for (int64_t k = 0; k < sp; ++k) m += v[r * sp + k] / sp;
+    for (int64_t k = 0; k < sp; ++k) var += std::pow(v[r * sp + k] - m, 2) / sp;
+    for (int64_t k = 0; k < sp; ++k)
+      want[r * sp + k] = (v[r * sp + k] - m) / std::sqrt(var + 1e-3) * gv[r % c] + bv[r % c];
+  }
+  ExpectNDArrayNear(nd::Op1("InstanceNorm", {x, gamma, beta}), want, 1e-12);
+  CheckGradient("InstanceNorm", {x, gamma, beta}, {{"eps", 0.01}});
+  CheckGradient("InstanceNorm", {Rand({2, 2, 5}), Rand({2}), Rand({2})}, {});
+  CheckAddTo("InstanceNorm", {x, gamma, beta}, {});
+  EXPECT_THROW(nd::Op1("InstanceNorm", {Rand({2, 3}), Rand({3}), Rand({3})}), ShapeError);
 }
 
 TEST(DivSqrtDim, ScalesByTheLastAxis) {
