@@ -28,7 +28,11 @@ def cuda_library(name, srcs, hdrs = [], deps = [], **kwargs):
             name = "%s_nvcc_%s" % (name, src.replace("/", "_").replace(".", "_")),
             srcs = [src] + hdrs,
             outs = [obj],
-            cmd = "%s %s -I. -I$(GENDIR) -c $(location %s) -o $@" % (NVCC, NVCC_FLAGS, src),
+            # Each nvcc gets a temporary directory of its own: in Bazel's sandbox every action
+            # runs as pid 2, so parallel nvcc runs would share /tmp/tmpxft_00000002_* names
+            # and remove each other's files.
+            cmd = ("tmp=$$(mktemp -d) && TMPDIR=$$tmp %s %s -I. -I$(GENDIR) -c $(location %s) " +
+                   "-o $@; rc=$$?; rm -rf $$tmp; exit $$rc") % (NVCC, NVCC_FLAGS, src),
             message = "nvcc " + src,
         )
         objs.append(obj)

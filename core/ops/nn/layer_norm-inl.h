@@ -4,7 +4,9 @@
 // Gradient (xhat = (x - mean) / std, g = dy * gamma, means over the axis):
 //   dx = (g - mean(g) - xhat * mean(g * xhat)) / std, dgamma = sum dy * xhat, dbeta = sum dy.
 // InstanceNorm (MXNet's src/operator/instance_norm) is the same per row of (N * C, spatial),
-// with gamma and beta per channel C of the row instead of per position along the axis.
+// with gamma and beta per channel C of the row instead of per position along the axis;
+// GroupNorm (MXNet 1.9's src/operator/nn/group_norm) per row of (N * G, C / G * spatial), with
+// gamma and beta per group G (their shape in MXNet 1.9 is (num_groups,)).
 #ifndef TESSERA_CORE_OPS_NN_LAYER_NORM_INL_H_
 #define TESSERA_CORE_OPS_NN_LAYER_NORM_INL_H_
 
@@ -33,6 +35,18 @@ struct LayerNormParam {
 struct InstanceNormParam {
   double eps;
   void Declare(ParamDeclarer* d) { d->Declare("eps", &eps, 1e-3).Describe("Added to the variance."); }
+};
+
+struct GroupNormParam {
+  int num_groups;
+  double eps;
+  bool output_mean_var;
+  void Declare(ParamDeclarer* d) {
+    d->Declare("num_groups", &num_groups, 1).Describe("Groups the channels are split into.");
+    d->Declare("eps", &eps, 1e-5).Describe("Added to the variance.");
+    d->Declare("output_mean_var", &output_mean_var, false)
+        .Describe("Also return the mean and the std.");
+  }
 };
 
 // data viewed as (outer, channels, inner); row r = o * inner + p holds (o, :, p). With
@@ -120,7 +134,8 @@ struct LayerNormParamGradMap {
   }
 };
 
-// InstanceNorm's channel c: dgamma and dbeta summed over the rows n * C + c (row_gamma = C).
+// InstanceNorm's channel (GroupNorm's group) c: dgamma and dbeta summed over the rows
+// n * row_gamma + c.
 struct InstanceNormParamGradMap {
   template <typename T>
   MX_XINLINE static void Map(int64_t c, const T* dy, const T* x, const T* mean, const T* std_in,
@@ -146,6 +161,13 @@ inline LayerNormGeometry MakeLayerNormGeometry(const OpAttrs& attrs, const Shape
     int64_t spatial = s.ProdRange(2, s.ndim());
     LayerNormGeometry g{spatial, 1, attrs.get<InstanceNormParam>().eps, s[1]};
     *rows = s[0] * s[1];
+    return g;
+  }
+  if (attrs.op->name().find("GroupNorm") != std::string::npos) {  // rows (N * G, C / G * ...)
+    const auto& p = attrs.get<GroupNormParam>();
+    int64_t groups = p.num_groups;
+    LayerNormGeometry g{s.Size() / (s[0] * groups), 1, p.eps, groups};
+    *rows = s[0] * groups;
     return g;
   }
   const auto& p = attrs.get<LayerNormParam>();

@@ -1,4 +1,4 @@
-// LayerNorm and InstanceNorm (layer_norm-inl.h).
+// LayerNorm, InstanceNorm and GroupNorm (layer_norm-inl.h).
 #include "core/ops/nn/data_gradient.h"
 #include "core/ops/nn/layer_norm-inl.h"
 
@@ -72,6 +72,46 @@ MX_REGISTER_OP(InstanceNorm)
 
 [[maybe_unused]] OpDef& instance_backward_registration =
     RegisterNormalizationBackward<InstanceNormParam>("InstanceNorm", "std")
+        .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+
+bool GroupNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& d = (*in)[0];
+  if (d.ndim() == 0) return false;
+  int64_t groups = attrs.get<GroupNormParam>().num_groups;
+  MX_CHECK_AS(ShapeError, d.ndim() >= 3)
+      << "operator GroupNorm: data must be (N, C, spatial...); found " << d << ".";
+  MX_CHECK_AS(ShapeError, groups > 0 && d[1] % groups == 0)
+      << "operator GroupNorm: the " << d[1] << " channels of " << d
+      << " must split into num_groups = " << groups << " equal groups.";
+  AssignShape(&(*in)[1], Shape({groups}), attrs, "gamma");
+  AssignShape(&(*in)[2], Shape({groups}), attrs, "beta");
+  AssignShape(&(*out)[0], d, attrs, "the output");
+  AssignShape(&(*out)[1], Shape({d[0], groups}), attrs, "the mean");
+  AssignShape(&(*out)[2], Shape({d[0], groups}), attrs, "the std");
+  return true;
+}
+
+MX_REGISTER_OP(GroupNorm)
+    .Describe("Normalization of each sample's channel groups, with per-group gamma and beta "
+              "(MXNet 1.9).")
+    .Params<GroupNormParam>()
+    .NumInputs(3)
+    .InputNames({"data", "gamma", "beta"})
+    .InputInit(1, "[\"one\", {}]")
+    .InputInit(2, "[\"zero\", {}]")
+    .NumOutputs(3)
+    .OutputNames({"output", "mean", "std"})
+    .NumVisibleOutputs([](const OpAttrs& a) {
+      return a.get<GroupNormParam>().output_mean_var ? 3 : 1;
+    })
+    .InferShape(GroupNormShape)
+    .InferType(SameTypeInferType)
+    .BatchInputs(AlwaysBatchInputs({0}))
+    .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
+    .Gradient(NormalizationGradient("GroupNorm"));
+
+[[maybe_unused]] OpDef& group_backward_registration =
+    RegisterNormalizationBackward<GroupNormParam>("GroupNorm", "std")
         .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
 
 }  // namespace

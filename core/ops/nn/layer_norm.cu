@@ -1,4 +1,4 @@
-// GPU kernels of LayerNorm and InstanceNorm (layer_norm.cc).
+// GPU kernels of LayerNorm, InstanceNorm and GroupNorm (layer_norm.cc).
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/nn/layer_norm-inl.h"
 
@@ -9,6 +9,8 @@ MX_REGISTER_OP(LayerNorm).Compute(DeviceType::kGPU, LayerNormForward<GPU>);
 MX_REGISTER_OP(_backward_LayerNorm).Compute(DeviceType::kGPU, LayerNormBackward<GPU>);
 MX_REGISTER_OP(InstanceNorm).Compute(DeviceType::kGPU, LayerNormForward<GPU>);
 MX_REGISTER_OP(_backward_InstanceNorm).Compute(DeviceType::kGPU, LayerNormBackward<GPU>);
+MX_REGISTER_OP(GroupNorm).Compute(DeviceType::kGPU, LayerNormForward<GPU>);
+MX_REGISTER_OP(_backward_GroupNorm).Compute(DeviceType::kGPU, LayerNormBackward<GPU>);
 
 }  // namespace
 }  // namespace mx

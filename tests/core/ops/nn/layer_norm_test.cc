@@ -1,4 +1,4 @@
-// LayerNorm, InstanceNorm and _contrib_div_sqrt_dim against naive references; their
+// LayerNorm, InstanceNorm, GroupNorm and _contrib_div_sqrt_dim against naive references; their
 // gradients against central differences (float64).
 #include <gtest/gtest.h>
 
@@ -65,6 +65,32 @@ TEST(InstanceNorm, NormalisesEachSamplesChannel) {
   CheckGradient("InstanceNorm", {Rand({2, 2, 5}), Rand({2}), Rand({2})}, {});
   CheckAddTo("InstanceNorm", {x, gamma, beta}, {});
   EXPECT_THROW(nd::Op1("InstanceNorm", {Rand({2, 3}), Rand({3}), Rand({3})}), ShapeError);
+}
+
+TEST(GroupNorm, NormalisesEachGroupOfChannels) {
+  const int64_t n = 2, c = 4, groups = 2, sp = 3, per = c / groups * sp;
+  NDArray x = Rand({n, c, sp}), gamma = Rand({groups}), beta = Rand({groups});
+  std::vector<double> v = x.ToVector<double>(), gv = gamma.ToVector<double>(),
+                      bv = beta.ToVector<double>(), want(v.size()), means;
+  for (int64_t r = 0; r < n * groups; ++r) {  // a group's channels are contiguous
+    double m = 0, var = 0;
+    for (int64_t k = 0; k < per; ++k) m += v[r * per + k] / per;
+    for (int64_t k = 0; k < per; ++k) var += std::pow(v[r * per + k] - m, 2) / per;
+    for (int64_t k = 0; k < per; ++k)
+      want[r * per + k] =
+          (v[r * per + k] - m) / std::sqrt(var + 1e-5) * gv[r % groups] + bv[r % groups];
+    means.push_back(m);
+  }
+  Params p = {{"num_groups", groups}};
+  ExpectNDArrayNear(nd::Op1("GroupNorm", {x, gamma, beta}, p), want, 1e-12);
+  std::vector<NDArray> all = Invoke("GroupNorm", {x, gamma, beta},
+                                    ToParamMap({{"num_groups", groups}, {"output_mean_var", true}}));
+  ASSERT_EQ(all.size(), 3u);
+  EXPECT_EQ(all[1].shape(), Shape({n, groups}));
+  ExpectNDArrayNear(all[1], means, 1e-12);
+  CheckGradient("GroupNorm", {x, gamma, beta}, p);
+  CheckAddTo("GroupNorm", {x, gamma, beta}, p);
+  EXPECT_THROW(nd::Op1("GroupNorm", {x, gamma, beta}, {{"num_groups", 3}}), ShapeError);
 }
 
 TEST(DivSqrtDim, ScalesByTheLastAxis) {
