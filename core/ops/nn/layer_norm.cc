@@ -1,4 +1,6 @@
 // LayerNorm, InstanceNorm and GroupNorm (layer_norm-inl.h).
+#include <string>
+
 #include "core/ops/nn/data_gradient.h"
 #include "core/ops/nn/layer_norm-inl.h"
 
@@ -19,26 +21,31 @@ bool LayerNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Sh
   return true;
 }
 
-MX_REGISTER_OP(LayerNorm)
-    .Describe("Layer normalization over one axis, with per-channel gamma and beta.")
-    .Params<LayerNormParam>()
-    .NumInputs(3)
-    .InputNames({"data", "gamma", "beta"})
-    .InputInit(1, "[\"one\", {}]")
-    .InputInit(2, "[\"zero\", {}]")
-    .NumOutputs(3)
-    .OutputNames({"output", "mean", "std"})
-    .NumVisibleOutputs([](const OpAttrs& a) {
-      return a.get<LayerNormParam>().output_mean_var ? 3 : 1;
-    })
-    .InferShape(LayerNormShape)
-    .InferType(SameTypeInferType)
-    .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
-    .Gradient(NormalizationGradient("LayerNorm"));
+// Registers one of the three layers: inputs (data, gamma, beta), outputs (output, mean, std)
+// of which `visible` are shown, the row kernels and the shared gradient.
+template <typename P>
+OpDef& NormLayer(const std::string& name, FInferShape shape, FNumArgs visible) {
+  RegisterNormalizationBackward<P>(name, "std").Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+  return OpRegistry::Get()
+      ->Register(name)
+      .template Params<P>()
+      .NumInputs(3)
+      .InputNames({"data", "gamma", "beta"})
+      .InputInit(1, "[\"one\", {}]")
+      .InputInit(2, "[\"zero\", {}]")
+      .NumOutputs(3)
+      .OutputNames({"output", "mean", "std"})
+      .NumVisibleOutputs(visible)
+      .InferShape(shape)
+      .InferType(SameTypeInferType)
+      .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
+      .Gradient(NormalizationGradient(name));
+}
 
-[[maybe_unused]] OpDef& backward_registration =
-    RegisterNormalizationBackward<LayerNormParam>("LayerNorm", "std")
-        .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+[[maybe_unused]] OpDef& kLayerNorm =
+    NormLayer<LayerNormParam>("LayerNorm", LayerNormShape, [](const OpAttrs& a) {
+      return a.get<LayerNormParam>().output_mean_var ? 3 : 1;
+    }).Describe("Layer normalization over one axis, with per-channel gamma and beta.");
 
 bool InstanceNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const Shape& d = (*in)[0];
@@ -53,26 +60,12 @@ bool InstanceNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector
   return true;
 }
 
-MX_REGISTER_OP(InstanceNorm)
-    .Describe("Normalization of each sample's channel over its spatial positions, with "
-              "per-channel gamma and beta.")
-    .Params<InstanceNormParam>()
-    .NumInputs(3)
-    .InputNames({"data", "gamma", "beta"})
-    .InputInit(1, "[\"one\", {}]")
-    .InputInit(2, "[\"zero\", {}]")
-    .NumOutputs(3)
-    .OutputNames({"output", "mean", "std"})
-    .NumVisibleOutputs([](const OpAttrs&) { return 1; })
-    .InferShape(InstanceNormShape)
-    .InferType(SameTypeInferType)
-    .BatchInputs(AlwaysBatchInputs({0}))
-    .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
-    .Gradient(NormalizationGradient("InstanceNorm"));
-
-[[maybe_unused]] OpDef& instance_backward_registration =
-    RegisterNormalizationBackward<InstanceNormParam>("InstanceNorm", "std")
-        .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+[[maybe_unused]] OpDef& kInstanceNorm =
+    NormLayer<InstanceNormParam>("InstanceNorm", InstanceNormShape,
+                                 [](const OpAttrs&) { return 1; })
+        .Describe("Normalization of each sample's channel over its spatial positions, with "
+                  "per-channel gamma and beta.")
+        .BatchInputs(AlwaysBatchInputs({0}));
 
 bool GroupNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const Shape& d = (*in)[0];
@@ -91,28 +84,13 @@ bool GroupNormShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Sh
   return true;
 }
 
-MX_REGISTER_OP(GroupNorm)
-    .Describe("Normalization of each sample's channel groups, with per-group gamma and beta "
-              "(MXNet 1.9).")
-    .Params<GroupNormParam>()
-    .NumInputs(3)
-    .InputNames({"data", "gamma", "beta"})
-    .InputInit(1, "[\"one\", {}]")
-    .InputInit(2, "[\"zero\", {}]")
-    .NumOutputs(3)
-    .OutputNames({"output", "mean", "std"})
-    .NumVisibleOutputs([](const OpAttrs& a) {
+[[maybe_unused]] OpDef& kGroupNorm =
+    NormLayer<GroupNormParam>("GroupNorm", GroupNormShape, [](const OpAttrs& a) {
       return a.get<GroupNormParam>().output_mean_var ? 3 : 1;
     })
-    .InferShape(GroupNormShape)
-    .InferType(SameTypeInferType)
-    .BatchInputs(AlwaysBatchInputs({0}))
-    .Compute(DeviceType::kCPU, LayerNormForward<CPU>)
-    .Gradient(NormalizationGradient("GroupNorm"));
-
-[[maybe_unused]] OpDef& group_backward_registration =
-    RegisterNormalizationBackward<GroupNormParam>("GroupNorm", "std")
-        .Compute(DeviceType::kCPU, LayerNormBackward<CPU>);
+        .Describe("Normalization of each sample's channel groups, with per-group gamma and "
+                  "beta (MXNet 1.9).")
+        .BatchInputs(AlwaysBatchInputs({0}));
 
 }  // namespace
 }  // namespace mx
