@@ -65,18 +65,12 @@ bool ScatterNDShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Sh
   return true;
 }
 
-bool FirstTypeOnly(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-  if ((*in)[0] < 0) return false;
-  (*out)[0] = (*in)[0];
-  return true;
-}
-
 MX_REGISTER_OP(gather_nd)
     .Describe("Slices of data at the coordinates given by the indices' first axis.")
     .NumInputs(2)
     .InputNames({"data", "indices"})
     .InferShape(GatherNDShape)
-    .InferType(FirstTypeOnly)
+    .InferType(FirstInputType)
     .Compute(DeviceType::kCPU, GatherNDCompute<CPU>)
     .Gradient(ViaBackwardWithInputs("gather_nd", 1));
 
@@ -94,7 +88,7 @@ MX_REGISTER_OP(scatter_nd)
     .InputNames({"data", "indices"})
     .Params<ScatterNDParam>()
     .InferShape(ScatterNDShape)
-    .InferType(FirstTypeOnly)
+    .InferType(FirstInputType)
     .Compute(DeviceType::kCPU, ScatterNDCompute<CPU>)
     .Gradient([](const OpAttrs&, GradContext* ctx) {
       return std::vector<GradEntry>{ctx->Op("gather_nd", {ctx->OutGrad(0), ctx->Input(1)}, {})[0],

@@ -113,12 +113,6 @@ bool ReplicateShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Sh
   return true;
 }
 
-bool FirstType(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-  if ((*in)[0] < 0) return false;
-  (*out)[0] = (*in)[0];
-  return true;
-}
-
 // Broadcasts sum their gradient back to the input's shape.
 std::vector<GradEntry> SumToInput(const OpAttrs& attrs, GradContext* ctx) {
   std::vector<GradEntry> g = ctx->Op("_sum_to_like", {ctx->OutGrad(0), ctx->Input(0)}, {});
@@ -131,7 +125,7 @@ OpDef& Replicating(const char* name) {
   return OpRegistry::Get()
       ->Register(name)
       .InferShape(ReplicateShape)
-      .InferType(FirstType)
+      .InferType(FirstInputType)
       .Compute(DeviceType::kCPU, ReplicateCompute<CPU>);
 }
 

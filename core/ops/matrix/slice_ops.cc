@@ -141,12 +141,6 @@ bool SliceFamilyShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<
   return true;
 }
 
-bool SliceLikeType(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
-  if ((*in)[0] < 0) return false;
-  (*out)[0] = (*in)[0];
-  return true;
-}
-
 // Registers a one-input member of the family: its shape, type and CPU kernel.
 OpDef& SliceFamily(const char* name) {
   return OpRegistry::Get()
@@ -184,7 +178,7 @@ MX_REGISTER_OP(slice_like)
     .InputNames({"data", "shape_like"})
     .Params<SliceLikeParam>()
     .InferShape(SliceFamilyShape)
-    .InferType(SliceLikeType)
+    .InferType(FirstInputType)
     .Compute(DeviceType::kCPU, SliceFamilyCompute<CPU>)
     .Gradient(ViaBackwardWithInputs("slice_like", 1));
 
