@@ -17,6 +17,7 @@
 #include "core/ndarray/copy_kernels.h"
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
+#include "core/op/workspace.h"
 #include "core/ops/elemwise/math_functors.h"
 #include "core/ops/sort/index_sort.h"
 
@@ -176,7 +177,7 @@ void BoxNMSForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector
   if (req[0] == OpReq::kNull || in[0].size() == 0) return;
   NMSGeometry g = MakeNMSGeometry(attrs.get<BoxNMSParam>(), in[0].shape);
   int64_t batches = in[0].size() / (g.num * g.width);
-  int64_t* work = IndexWorkspace<xpu>(2 * batches * g.num, IndexWorkspaceSlot::kBoxNMS);
+  int64_t* work = TypedWorkspace<int64_t, xpu>(2 * batches * g.num, WorkspaceSlot::kBoxNMS);
   MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "_contrib_box_nms", {
     Kernel<xpu>::template Launch<BoxNMSMap>(ctx.run.stream, batches, in[0].ptr<T>(),
                                             out[0].ptr<T>(), out[1].ptr<T>(), work, g);

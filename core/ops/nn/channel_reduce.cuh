@@ -16,7 +16,7 @@
 #include "core/base/half.h"
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/elemwise/math_functors.h"
-#include "core/ops/nn/gpu_workspace.h"
+#include "core/op/workspace.h"
 
 namespace mx {
 
@@ -93,7 +93,7 @@ struct ChannelScratch {
 inline ChannelScratch GetChannelScratch(const ChannelSplit& s) {
   int64_t c = s.v.channels;
   auto* base = static_cast<double*>(
-      GpuWorkspace(sizeof(double) * (c * s.parts + 3 * c), GpuWorkspaceSlot::kChannelSums));
+      Workspace<GPU>(sizeof(double) * (c * s.parts + 3 * c), WorkspaceSlot::kChannelSums));
   return ChannelScratch{base,
                         {base + c * s.parts, base + c * s.parts + c, base + c * s.parts + 2 * c}};
 }

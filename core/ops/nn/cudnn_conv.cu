@@ -10,7 +10,7 @@
 #include "core/base/env.h"
 #include "core/base/error.h"
 #include "core/ops/nn/cudnn_conv.h"
-#include "core/ops/nn/gpu_workspace.h"
+#include "core/op/workspace.h"
 
 namespace mx {
 namespace {
@@ -199,7 +199,7 @@ void CudnnConvForward(const CudnnConvGeom& g, const void* x, const void* w, void
   Scales s(add);
   MX_CUDNN_CALL(cudnnConvolutionForward(h, s.alpha(g.dtype), p->x, x, p->w, w, p->conv,
                                         static_cast<cudnnConvolutionFwdAlgo_t>(p->fwd.algo),
-                                        GpuWorkspace(p->fwd.bytes, GpuWorkspaceSlot::kCudnn),
+                                        Workspace<GPU>(p->fwd.bytes, WorkspaceSlot::kCudnn),
                                         p->fwd.bytes, s.beta(g.dtype), p->y, y));
 }
 
@@ -225,7 +225,7 @@ void CudnnConvBackwardData(const CudnnConvGeom& g, const void* w, const void* dy
   MX_CUDNN_CALL(
       cudnnConvolutionBackwardData(h, s.alpha(g.dtype), p->w, w, p->y, dy, p->conv,
                                    static_cast<cudnnConvolutionBwdDataAlgo_t>(p->bwd_data.algo),
-                                   GpuWorkspace(p->bwd_data.bytes, GpuWorkspaceSlot::kCudnn),
+                                   Workspace<GPU>(p->bwd_data.bytes, WorkspaceSlot::kCudnn),
                                    p->bwd_data.bytes, s.beta(g.dtype), p->x, dx));
 }
 
@@ -251,7 +251,7 @@ void CudnnConvBackwardFilter(const CudnnConvGeom& g, const void* x, const void* 
   MX_CUDNN_CALL(cudnnConvolutionBackwardFilter(
       h, s.alpha(g.dtype), p->x, x, p->y, dy, p->conv,
       static_cast<cudnnConvolutionBwdFilterAlgo_t>(p->bwd_filter.algo),
-      GpuWorkspace(p->bwd_filter.bytes, GpuWorkspaceSlot::kCudnn), p->bwd_filter.bytes,
+      Workspace<GPU>(p->bwd_filter.bytes, WorkspaceSlot::kCudnn), p->bwd_filter.bytes,
       s.beta(g.dtype), p->w, dw));
 }
 

@@ -8,7 +8,7 @@
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/elemwise/math_functors.h"
 #include "core/ops/nn/dropout-inl.h"
-#include "core/ops/nn/gpu_workspace.h"
+#include "core/op/workspace.h"
 
 namespace mx {
 namespace {
@@ -52,7 +52,7 @@ void DropoutForwardGpu(const OpAttrs& attrs, const OpContext& ctx, const std::ve
     }
     std::vector<uint8_t> draws(rs.Size());
     for (uint8_t& k : draws) k = std::generate_canonical<double, 53>(*ctx.rng) < 1.0 - p.p;
-    void* dev = GpuWorkspace(draws.size(), GpuWorkspaceSlot::kDropout);
+    void* dev = Workspace<GPU>(draws.size(), WorkspaceSlot::kDropout);
     // From pageable memory the call returns once `draws` has been staged, so it may go away.
     MX_CUDA_CALL(cudaMemcpyAsync(dev, draws.data(), draws.size(), cudaMemcpyHostToDevice,
                                  static_cast<cudaStream_t>(ctx.run.stream)));

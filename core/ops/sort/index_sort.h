@@ -1,8 +1,8 @@
 // A stable sort of indices by a key, usable inside a kernel on both devices (one thread runs
 // one sort): bottom-up merge sort of idx[0, n) with a scratch array of n, so equal keys keep
 // their order (ties resolve the same way on every device and every run). Used by the ordering
-// operators (topk, sort, argsort) and _contrib_box_nms. IndexWorkspace gives the scratch
-// memory for a call: host memory on the CPU, a grow-only device buffer on a GPU.
+// operators (topk, sort, argsort) and _contrib_box_nms; their scratch memory comes from
+// core/op/workspace.h.
 #ifndef TESSERA_CORE_OPS_SORT_INDEX_SORT_H_
 #define TESSERA_CORE_OPS_SORT_INDEX_SORT_H_
 
@@ -26,13 +26,6 @@ MX_XINLINE void StableSortIndices(int64_t* idx, int64_t* tmp, int64_t n, const B
     for (int64_t i = 0; i < n; ++i) idx[i] = tmp[i];
   }
 }
-
-enum class IndexWorkspaceSlot { kOrdering = 0, kBoxNMS = 1 };
-
-// Memory for `count` int64 values on xpu, valid until the next call for the slot on this thread
-// (index_sort.cc, index_sort.cu).
-template <typename xpu>
-int64_t* IndexWorkspace(int64_t count, IndexWorkspaceSlot slot);
 
 }  // namespace mx
 

@@ -13,6 +13,7 @@
 
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
+#include "core/op/workspace.h"
 #include "core/ops/elemwise/math_functors.h"
 #include "core/ops/sort/index_sort.h"
 
@@ -129,7 +130,7 @@ void OrderingCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vect
                      const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull || in[0].size() == 0) return;
   OrderingPlan p = MakeOrderingPlan(attrs, in[0].shape);
-  int64_t* work = IndexWorkspace<xpu>(2 * p.rows * p.n, IndexWorkspaceSlot::kOrdering);
+  int64_t* work = TypedWorkspace<int64_t, xpu>(2 * p.rows * p.n, WorkspaceSlot::kOrdering);
   bool values = p.result == OrderingResult::kValue || p.result == OrderingResult::kBoth;
   bool indices = p.result == OrderingResult::kIndices || p.result == OrderingResult::kBoth;
   const TBlob& ind = out[p.result == OrderingResult::kBoth ? 1 : 0];
@@ -150,7 +151,7 @@ void OrderingBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vec
                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull || in[1].size() == 0) return;
   OrderingPlan p = MakeOrderingPlan(attrs, in[1].shape);
-  int64_t* work = IndexWorkspace<xpu>(2 * p.rows * p.n, IndexWorkspaceSlot::kOrdering);
+  int64_t* work = TypedWorkspace<int64_t, xpu>(2 * p.rows * p.n, WorkspaceSlot::kOrdering);
   MX_TYPE_SWITCH_ARITH(in[1].dtype, T, attrs.op->name().c_str(), {
     Kernel<xpu>::template Launch<OrderingGradMap>(ctx.run.stream, p.rows, in[0].ptr<T>(),
                                                   in[1].ptr<T>(), out[0].ptr<T>(),

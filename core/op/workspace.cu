@@ -1,13 +1,14 @@
-// Grow-only device buffers per slot, device and thread (see gpu_workspace.h).
+// Device buffers per slot, device and thread (workspace.h).
 #include <map>
 #include <utility>
 
 #include "core/base/cuda_check.h"
-#include "core/ops/nn/gpu_workspace.h"
+#include "core/op/workspace.h"
 
 namespace mx {
 
-void* GpuWorkspace(size_t bytes, GpuWorkspaceSlot slot) {
+template <>
+void* Workspace<GPU>(size_t bytes, WorkspaceSlot slot) {
   thread_local std::map<std::pair<int, int>, std::pair<void*, size_t>> buffers;
   int dev = 0;
   MX_CUDA_CALL(cudaGetDevice(&dev));
@@ -16,7 +17,7 @@ void* GpuWorkspace(size_t bytes, GpuWorkspaceSlot slot) {
     if (b.first) MX_CUDA_CALL(cudaFree(b.first));
     b.first = nullptr;
     b.second = 0;
-    MX_CUDA_CALL(cudaMalloc(&b.first, bytes));
+    MX_CUDA_CALL(cudaMalloc(&b.first, bytes > 0 ? bytes : 1));
     b.second = bytes;
   }
   return b.first;
