@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/base/error.h"
+#include "core/op/mxnet_op_names.h"
 
 namespace mx {
 
@@ -245,7 +246,15 @@ const OpDef& OpRegistry::Find(const std::string& name) const {
     if (a.find(b) != std::string::npos || b.find(a) != std::string::npos || distance(a, b) <= 2)
       similar += (similar.empty() ? "" : ", ") + kv.first;
   }
-  MX_THROW(ValueError) << "no operator named '" << name << "' is registered"
+  if (IsMXNetOperatorName(name)) {
+    MX_THROW(ValueError)
+        << "no operator named '" << name << "' is registered: it is an operator of MXNet 1.9 "
+        << "that Tessera does not have yet"
+        << (similar.empty() ? "" : "; similar names Tessera has: " + similar) << ".";
+  }
+  MX_THROW(ValueError) << "no operator named '" << name << "' is registered: '" << name
+                       << "' is not part of MXNet 1.9 (a private operator of the project that "
+                       << "made this file, built into its own MXNet, or a misspelling)"
                        << (similar.empty() ? "" : "; similar names: " + similar)
                        << ". Operator names are MXNet's (e.g. broadcast_add, FullyConnected).";
 }

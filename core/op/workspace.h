@@ -21,6 +21,7 @@ enum class WorkspaceSlot {
   kBoxNMS,    // _contrib_box_nms's index sort
   kOrdering,  // topk, sort, argsort
   kMultiBox,  // _contrib_MultiBoxTarget and _contrib_MultiBoxDetection
+  kLoss,      // per-row losses before their sum (softmax_cross_entropy)
   kCount
 };
 

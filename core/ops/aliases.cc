@@ -65,6 +65,9 @@ bool RegisterAliases() {
       {"_contrib_box_non_maximum_suppression", "_contrib_box_nms"},
       {"pad", "Pad"},
       {"choose_element_0index", "pick"},
+      {"MultiBoxPrior", "_contrib_MultiBoxPrior"},
+      {"MultiBoxTarget", "_contrib_MultiBoxTarget"},
+      {"MultiBoxDetection", "_contrib_MultiBoxDetection"},
   };
   for (const auto& [alias, name] : kAliases) OpRegistry::Get()->AddAlias(alias, name);
   return true;

@@ -24,9 +24,8 @@ const std::string kDir = "tests/data/zoo/";
 const std::map<std::string, std::string> kNotYet = {
     {"model_islproject", "3-D kernels are not supported"},
     {"multilabel_resnet50_whatsonpizza", "no custom operator"},  // a Python CustomOp
-    {"sagemaker_od_boats_laurentcoach", "_contrib_MultiBoxPrior"},
-    {"lightened_moon_tornadomeet", "'MoonOutput'"},  // a private plugin, not MXNet's
-    {"ocr_lstm_gnnbest", "'WarpCTC'"},               // a private plugin, not MXNet's
+    {"lightened_moon_tornadomeet", "'MoonOutput' is not part of MXNet"},  // a private plugin
+    {"ocr_lstm_gnnbest", "'WarpCTC' is not part of MXNet"},               // a private plugin
     {"gluoncv_resnet50_v1_int8_mxnetsharp", "has subgraphs"},
     {"gluoncv_ssd512_mobilenet_int8_mxnetsharp", "has subgraphs"},
     {"shufflenas_quantized_entropy_canyonwind", "has subgraphs"},

@@ -2,6 +2,8 @@
 // and index (A..., B...) (or with a kept axis of 1), out[a, b] = data[a, index[a, b], b], the
 // index clipped into range or wrapped around. Its gradient puts each output gradient at the
 // picked position (each data element tests whether it was picked: no scatter).
+// batch_take (deprecated in MXNet for pick): out[i] = a[i, indices[i]] over a's last axis, the
+// index clipped; pick's kernel with the rows flattened. No gradient, as in MXNet.
 #ifndef TESSERA_CORE_OPS_MATRIX_PICK_INL_H_
 #define TESSERA_CORE_OPS_MATRIX_PICK_INL_H_
 
@@ -82,6 +84,21 @@ void PickBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<
       Kernel<xpu>::template Launch<PickGradMap<I>>(ctx.run.stream, out[0].size(), in[0].ptr<T>(),
                                                    in[2].ptr<I>(), out[0].ptr<T>(),
                                                    static_cast<int>(req[0]), g);
+    });
+  });
+}
+
+// Inputs (a, indices): rows of a's last axis, one index per row.
+template <typename xpu>
+void BatchTakeCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
+                      const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
+  if (req[0] == OpReq::kNull || out[0].size() == 0) return;
+  PickGeometry g{in[0].shape[in[0].shape.ndim() - 1], 1, 0};
+  MX_TYPE_SWITCH_ARITH(in[1].dtype, I, "batch_take indices", {
+    MX_TYPE_SWITCH_ARITH(in[0].dtype, T, "batch_take", {
+      Kernel<xpu>::template Launch<PickMap<I>>(ctx.run.stream, out[0].size(), in[0].ptr<T>(),
+                                               in[1].ptr<I>(), out[0].ptr<T>(),
+                                               static_cast<int>(req[0]), g);
     });
   });
 }

@@ -1,4 +1,4 @@
-// pick (pick-inl.h): shapes, registration, CPU kernels.
+// pick and batch_take (pick-inl.h): shapes, registration, CPU kernels.
 #include "core/base/error.h"
 #include "core/ops/matrix/pick-inl.h"
 
@@ -67,6 +67,34 @@ MX_REGISTER_OP(_backward_pick)
     .InferShape(ShapesOfForwardInputs)
     .InferType(TypesOfForwardInputs)
     .Compute(DeviceType::kCPU, PickBackward<CPU>);
+
+bool BatchTakeShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape &a = (*in)[0], &idx = (*in)[1];
+  if (a.ndim() == 0 || idx.ndim() == 0) return false;
+  MX_CHECK_AS(ShapeError, a.ndim() >= 2 && a[a.ndim() - 1] > 0 &&
+                              idx.Size() == a.Size() / a[a.ndim() - 1])
+      << "operator batch_take: indices need one value per row of a's last axis: a " << a
+      << " has " << (a.ndim() >= 2 && a[a.ndim() - 1] > 0 ? a.Size() / a[a.ndim() - 1] : 0)
+      << " rows, indices " << idx << " has " << idx.Size() << " values (a must have rank >= 2).";
+  AssignShape(&(*out)[0], idx, attrs, "the output");
+  return true;
+}
+
+bool BatchTakeType(const OpAttrs&, std::vector<int>* in, std::vector<int>* out) {
+  if ((*in)[1] < 0) (*in)[1] = static_cast<int>(kInt32);  // MXNet's index type
+  if ((*in)[0] < 0) return false;
+  (*out)[0] = (*in)[0];
+  return true;
+}
+
+MX_REGISTER_OP(batch_take)
+    .Describe("out[i] = a[i, indices[i]] along a's last axis, indices clipped (deprecated in "
+              "MXNet for pick).")
+    .NumInputs(2)
+    .InputNames({"a", "indices"})
+    .InferShape(BatchTakeShape)
+    .InferType(BatchTakeType)
+    .Compute(DeviceType::kCPU, BatchTakeCompute<CPU>);
 
 }  // namespace
 }  // namespace mx

@@ -67,5 +67,56 @@ TEST(Pick, OneElementPerRowAlongTheAxis) {
   EXPECT_THROW(nd::Op1("pick", {x, nd::zeros({2, 4})}, {{"axis", 1}}), ShapeError);
 }
 
+TEST(BatchTake, OneElementPerRowOfTheLastAxis) {
+  // MXNet's example: batch_take([[1, 2], [3, 4], [5, 6]], [0, 1, 0]) = [1, 4, 5].
+  NDArray x = nd::array({1, 2, 3, 4, 5, 6}, Shape{3, 2});
+  NDArray out = nd::Op1("batch_take", {x, nd::array({0, 1, 0}, Shape{3}, kInt32)});
+  EXPECT_EQ(out.ToVector<float>(), (std::vector<float>{1, 4, 5}));
+  // Rows of a (2, 2, 3) array; out-of-range indices clip; the output takes the indices' shape.
+  NDArray y = testing::Rand({2, 2, 3});
+  D v = y.ToVector<double>();
+  NDArray t = nd::Op1("batch_take", {y, nd::array({2, -4, 7, 1}, Shape{2, 2}, kInt32)});
+  EXPECT_EQ(t.shape(), Shape({2, 2}));
+  ExpectNDArrayNear(t, D{v[2], v[3], v[8], v[10]}, 0);
+  EXPECT_THROW(nd::Op1("batch_take", {y, nd::array({0, 1}, Shape{2}, kInt32)}), ShapeError);
+}
+
+TEST(Diag, VectorsBecomeMatricesAndBack) {
+  NDArray v = nd::array({1, 2, 3}, Shape{3}, kFloat64);
+  ExpectNDArrayNear(nd::Op1("diag", {v}), D{1, 0, 0, 0, 2, 0, 0, 0, 3}, 0);
+  NDArray up = nd::Op1("diag", {v}, {{"k", 1}});
+  EXPECT_EQ(up.shape(), Shape({4, 4}));
+  ExpectNDArrayNear(up, D{0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0}, 0);
+  ExpectNDArrayNear(nd::Op1("diag", {v}, {{"k", -1}}),
+                    D{0, 0, 0, 0, 1, 0, 0, 0, 0, 2, 0, 0, 0, 0, 3, 0}, 0);
+  // MXNet's examples: x = [[1, 2, 3], [4, 5, 6]].
+  NDArray x = nd::array({1, 2, 3, 4, 5, 6}, Shape{2, 3}, kFloat64);
+  ExpectNDArrayNear(nd::Op1("diag", {x}), D{1, 5}, 0);
+  ExpectNDArrayNear(nd::Op1("diag", {x}, {{"k", 1}}), D{2, 6}, 0);
+  ExpectNDArrayNear(nd::Op1("diag", {x}, {{"k", -1}}), D{4}, 0);
+  EXPECT_EQ(nd::Op1("diag", {x}, {{"k", 3}}).shape(), Shape({0}));
+  EXPECT_THROW(nd::Op1("diag", {x}, {{"k", 4}}), ValueError);
+  EXPECT_THROW(nd::Op1("diag", {x}, {{"axis1", 1}}), ValueError);
+  CheckGradient("diag", {testing::Rand({3})}, {{"k", -2}});
+  CheckGradient("diag", {testing::Rand({3, 4})}, {{"k", 1}});
+}
+
+TEST(Diag, PlanesOfHigherRankArrays) {
+  // (2, 3, 4, 2) with axis1 = 2, axis2 = 0, k = -1: out (3, 2, len) with len = min(4 - 1, 2),
+  // out[b, t, d] = x[d, b, d + 1, t].
+  NDArray x = testing::Rand({2, 3, 4, 2});
+  D v = x.ToVector<double>();
+  Params p = {{"axis1", 2}, {"axis2", 0}, {"k", -1}};
+  NDArray out = nd::Op1("diag", {x}, p);
+  EXPECT_EQ(out.shape(), Shape({3, 2, 2}));
+  D want;
+  for (int b = 0; b < 3; ++b)
+    for (int t = 0; t < 2; ++t)
+      for (int d = 0; d < 2; ++d) want.push_back(v[((d * 3 + b) * 4 + (d + 1)) * 2 + t]);
+  ExpectNDArrayNear(out, want, 0);
+  CheckGradient("diag", {x}, p);
+  CheckGradient("diag", {x}, {{"axis1", 1}, {"axis2", -1}, {"k", 1}});
+}
+
 }  // namespace
 }  // namespace mx

@@ -5,7 +5,9 @@
 #include <set>
 
 #include "core/base/context.h"
+#include "core/op/mxnet_op_names.h"
 #include "core/op/op_def.h"
+#include "core/op/param_tuple.h"
 #include "core/tessera.h"
 
 namespace mx {
@@ -66,10 +68,53 @@ TEST(Registry, ParamsRoundTripAsMXNetStrings) {
   EXPECT_EQ(s, Shape({1, 2, 3}));
   EXPECT_TRUE(ParseValue("(5,)", &s));
   EXPECT_EQ(s, Shape({5}));
+  FloatTuple t;
+  EXPECT_TRUE(ParseValue("(0.1, 0.2,0.5)", &t));
+  EXPECT_EQ(t, (FloatTuple{0.1, 0.2, 0.5}));
+  EXPECT_TRUE(ParseValue("[1]", &t) && t == FloatTuple{1.0});
+  EXPECT_TRUE(ParseValue("(-1.5,)", &t) && t == FloatTuple{-1.5});
+  EXPECT_TRUE(ParseValue("()", &t) && t.size() == 0);
+  EXPECT_FALSE(ParseValue("(0.1, x)", &t));
+  EXPECT_FALSE(ParseValue("(1,,2)", &t));
+  EXPECT_EQ(DefaultText(FloatTuple{0.1, 0.2}), "(0.1, 0.2)");
+  EXPECT_EQ(DefaultText(FloatTuple{1.0}), "(1.0,)");
   bool b;
   EXPECT_TRUE(ParseValue("True", &b) && b);
   EXPECT_TRUE(ParseValue("0", &b) && !b);
   EXPECT_FALSE(ParseValue("yes", &b));
+}
+
+std::string FindError(const std::string& name) {
+  try {
+    OpRegistry::Get()->Find(name);
+  } catch (const ValueError& e) {
+    return e.what();
+  }
+  return "found";
+}
+
+// An unknown name is either an MXNet operator Tessera lacks or a model's private operator.
+TEST(Registry, UnknownOperatorsSayWhetherMXNetHasThem) {
+  EXPECT_NE(FindError("MoonOutput").find("'MoonOutput' is not part of MXNet 1.9"),
+            std::string::npos);
+  EXPECT_NE(FindError("ChannelwiseConvolution").find("not part of MXNet"), std::string::npos);
+  EXPECT_NE(FindError("_image_random_lighting").find("an operator of MXNet 1.9 that Tessera"),
+            std::string::npos);
+  EXPECT_TRUE(IsMXNetOperatorName("Convolution"));
+  EXPECT_TRUE(IsMXNetOperatorName("_foreach"));
+  EXPECT_TRUE(IsMXNetOperatorName("_contrib_MultiBoxPrior"));
+  EXPECT_FALSE(IsMXNetOperatorName("WarpCTC"));  // a plugin outside MXNet's src/
+  EXPECT_FALSE(IsMXNetOperatorName("convolution"));
+  // Tessera's forward operators are all MXNet's (backward operators are named by Tessera).
+  int checked = 0;
+  for (const std::string& n : OpRegistry::Get()->Names()) {
+    if (n.rfind("_backward", 0) == 0 || n.rfind("_test", 0) == 0) continue;
+    ++checked;
+    static const std::set<std::string> kTesseraOwn = {"_digamma", "_smooth_l1_grad",
+                                                      "_sum_to_like", "adagrad_update"};
+    if (!kTesseraOwn.count(n)) EXPECT_TRUE(IsMXNetOperatorName(n)) << n;
+  }
+  EXPECT_GT(checked, 200);
 }
 
 TEST(Registry, MissingKernelIsNotImplementedNamingDevices) {
