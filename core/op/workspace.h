@@ -16,7 +16,7 @@ namespace mx {
 
 enum class WorkspaceSlot {
   kCudnn = 0,
-  kDropout,
+  kHostDraws,  // values drawn on the host (Dropout's mask, the random samplers' variates)
   kChannelSums,
   kBoxNMS,    // _contrib_box_nms's index sort
   kOrdering,  // topk, sort, argsort

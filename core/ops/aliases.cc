@@ -68,6 +68,12 @@ bool RegisterAliases() {
       {"MultiBoxPrior", "_contrib_MultiBoxPrior"},
       {"MultiBoxTarget", "_contrib_MultiBoxTarget"},
       {"MultiBoxDetection", "_contrib_MultiBoxDetection"},
+      {"random_uniform", "_random_uniform"},
+      {"uniform", "_random_uniform"},
+      {"random_normal", "_random_normal"},
+      {"normal", "_random_normal"},
+      {"sample_uniform", "_sample_uniform"},
+      {"sample_normal", "_sample_normal"},
   };
   for (const auto& [alias, name] : kAliases) OpRegistry::Get()->AddAlias(alias, name);
   return true;

@@ -250,6 +250,33 @@ def test_random_seed_repeats_and_distributions():
     assert mx.nd.random.uniform(5, 6, out=out) is out and out.asnumpy().min() >= 5
 
 
+def test_random_per_element_parameters_and_symbols():
+    # NDArray parameters: `shape` samples per element (MXNet's _sample_uniform / _sample_normal).
+    low = mx.nd.array([0, 10])
+    high = mx.nd.array([1, 20])
+    mx.random.seed(3)
+    s = mx.nd.random.uniform(low, high, shape=(500,)).asnumpy()
+    assert s.shape == (2, 500)
+    assert s[0].min() >= 0 and s[0].max() < 1 and s[1].min() >= 10 and s[1].max() < 20
+    assert abs(s[1].mean() - 15) < 0.5
+    n = mx.nd.random.normal(mx.nd.array([0, 100]), mx.nd.array([1, 0]), shape=(3,)).asnumpy()
+    np.testing.assert_array_equal(n[1], [100, 100, 100])
+    with pytest.raises(TypeError):
+        mx.nd.random.uniform(low, 1, shape=(2,))
+    # In graphs: mx.sym.random.uniform/normal, seeded like mx.nd.random.
+    x = mx.sym.random.uniform(low=2, high=5, shape=(4, 3))
+    mx.random.seed(9)
+    a = x.eval(ctx=mx.cpu())[0].asnumpy()
+    mx.random.seed(9)
+    b = x.eval(ctx=mx.cpu())[0].asnumpy()
+    assert a.shape == (4, 3) and a.min() >= 2 and a.max() < 5
+    np.testing.assert_array_equal(a, b)
+    mu = mx.sym.Variable("mu")
+    y = mx.sym.random.normal(mu, mx.sym.ones_like(mu) * 0, shape=(2,))
+    out = y.eval(ctx=mx.cpu(), mu=mx.nd.array([1, 2, 3]))[0].asnumpy()
+    np.testing.assert_array_equal(out, [[1, 1], [2, 2], [3, 3]])
+
+
 def test_random_shuffle_and_multinomial():
     mx.random.seed(1)
     a = mx.nd.arange(100).reshape((50, 2))

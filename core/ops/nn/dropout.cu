@@ -52,7 +52,7 @@ void DropoutForwardGpu(const OpAttrs& attrs, const OpContext& ctx, const std::ve
     }
     std::vector<uint8_t> draws(rs.Size());
     for (uint8_t& k : draws) k = std::generate_canonical<double, 53>(*ctx.rng) < 1.0 - p.p;
-    void* dev = Workspace<GPU>(draws.size(), WorkspaceSlot::kDropout);
+    void* dev = Workspace<GPU>(draws.size(), WorkspaceSlot::kHostDraws);
     // From pageable memory the call returns once `draws` has been staged, so it may go away.
     MX_CUDA_CALL(cudaMemcpyAsync(dev, draws.data(), draws.size(), cudaMemcpyHostToDevice,
                                  static_cast<cudaStream_t>(ctx.run.stream)));

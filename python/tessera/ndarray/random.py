@@ -22,11 +22,22 @@ def _target(shape, dtype, ctx, out):
     return empty(_shape(shape), ctx, dtype if dtype is not None else mx_real_t)
 
 
+def _sample(op, a, b, shape, dtype, out):
+    """`shape` samples for each element of the parameter arrays a, b (MXNet's _sample_*)."""
+    if not isinstance(a, NDArray) or not isinstance(b, NDArray):
+        raise TypeError("%s: pass both distribution parameters as NDArrays or both as numbers; "
+                        "found %s and %s" % (op[len("_sample_"):], type(a).__name__,
+                                             type(b).__name__))
+    params = {"shape": () if shape is None else shape}
+    if dtype is not None:
+        params["dtype"] = dtype
+    return _invoke(op, [a, b], params, out=out)
+
+
 def uniform(low=0, high=1, shape=(), dtype=None, ctx=None, out=None, **kwargs):
     """Samples from the uniform distribution on [low, high)."""
     if isinstance(low, NDArray) or isinstance(high, NDArray):
-        raise NotImplementedError("uniform with NDArray low/high (_sample_uniform) is not in "
-                                  "Tessera yet; pass numbers")
+        return _sample("_sample_uniform", low, high, shape, dtype, out)
     t = _target(shape, dtype, ctx, out)
     _core.random_uniform(float(low), float(high), t.handle)
     return t
@@ -35,8 +46,7 @@ def uniform(low=0, high=1, shape=(), dtype=None, ctx=None, out=None, **kwargs):
 def normal(loc=0, scale=1, shape=(), dtype=None, ctx=None, out=None, **kwargs):
     """Samples from the normal distribution with mean `loc` and standard deviation `scale`."""
     if isinstance(loc, NDArray) or isinstance(scale, NDArray):
-        raise NotImplementedError("normal with NDArray loc/scale (_sample_normal) is not in "
-                                  "Tessera yet; pass numbers")
+        return _sample("_sample_normal", loc, scale, shape, dtype, out)
     t = _target(shape, dtype, ctx, out)
     _core.random_normal(float(loc), float(scale), t.handle)
     return t

@@ -110,7 +110,10 @@ def populate(modules, make=make_function):
         else:
             if name.startswith("_"):
                 target = "_internal"
-        setattr(modules[target], public, f)
+        # mx.nd.random.uniform and normal are Python functions that pick _random_* or
+        # _sample_* by their arguments, as MXNet's do: the generated ones do not replace them.
+        if not (target == "random" and hasattr(modules[target], public)):
+            setattr(modules[target], public, f)
         if target != "op" and not name.startswith("_backward"):
             setattr(modules["_internal"], name, f)
     for alias, name in ALIASES.items():
