@@ -10,9 +10,6 @@ constexpr const char* kName = "_contrib_MultiBoxDetection";
 }  // namespace
 
 DetectionGeometry MakeDetectionGeometry(const MultiBoxDetectionParam& p, const Shape& cls_prob) {
-  MX_CHECK_AS(ValueError, p.variances.size() == 4)
-      << "operator " << kName << ": variances must have 4 values; found "
-      << DefaultText(p.variances) << ".";
   DetectionGeometry g;
   g.batches = cls_prob[0];
   g.classes = cls_prob[1];
@@ -22,7 +19,7 @@ DetectionGeometry MakeDetectionGeometry(const MultiBoxDetectionParam& p, const S
   g.topk = p.nms_topk;
   g.clip = p.clip;
   g.force = p.force_suppress;
-  for (int i = 0; i < 4; ++i) g.var[i] = p.variances[i];
+  ReadVariances(kName, p.variances, g.var);
   return g;
 }
 

@@ -196,6 +196,9 @@ struct MultiBoxTargetMap {
   }
 };
 
+// The 4 variances of a box encoding (ValueError naming `op` for another count).
+void ReadVariances(const char* op, const FloatTuple& v, double out[4]);
+
 TargetGeometry MakeTargetGeometry(const MultiBoxTargetParam& p, const Shape& anchor,
                                   const Shape& label, const Shape& cls_pred);
 

@@ -8,11 +8,14 @@ namespace {
 constexpr const char* kName = "_contrib_MultiBoxTarget";
 }  // namespace
 
+void ReadVariances(const char* op, const FloatTuple& v, double out[4]) {
+  MX_CHECK_AS(ValueError, v.size() == 4)
+      << "operator " << op << ": variances must have 4 values; found " << DefaultText(v) << ".";
+  for (int i = 0; i < 4; ++i) out[i] = v[i];
+}
+
 TargetGeometry MakeTargetGeometry(const MultiBoxTargetParam& p, const Shape& anchor,
                                   const Shape& label, const Shape& cls_pred) {
-  MX_CHECK_AS(ValueError, p.variances.size() == 4)
-      << "operator " << kName << ": variances must have 4 values; found "
-      << DefaultText(p.variances) << ".";
   MX_CHECK_AS(ValueError, p.negative_mining_ratio <= 0 || p.negative_mining_thresh > 0)
       << "operator " << kName << ": negative_mining_thresh must be positive when mining "
       << "negatives; found " << p.negative_mining_thresh << ".";
@@ -26,7 +29,7 @@ TargetGeometry MakeTargetGeometry(const MultiBoxTargetParam& p, const Shape& anc
   g.ignore = p.ignore_label;
   g.ratio = p.negative_mining_ratio;
   g.mining_thresh = p.negative_mining_thresh;
-  for (int i = 0; i < 4; ++i) g.var[i] = p.variances[i];
+  ReadVariances(kName, p.variances, g.var);
   return g;
 }
 

@@ -6,7 +6,10 @@
 //   MakeLoss: y = x; dx = grad_scale (divided by the batch size for normalization=batch, or by
 //     the count of elements > valid_thresh for valid); the head gradient is ignored.
 //   BlockGrad (stop_gradient): y = x; no gradient flows to x.
+//   SVMOutput: y = x; dx the L1 or L2 hinge loss's gradient (svm_output-inl.h).
+#include "core/base/error.h"
 #include "core/ops/nn/loss_ops-inl.h"
+#include "core/ops/nn/svm_output-inl.h"
 
 namespace mx {
 namespace {
@@ -88,6 +91,45 @@ MX_REGISTER_OP(BlockGrad)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::identity>)
     .Gradient([](const OpAttrs&, GradContext*) { return std::vector<GradEntry>{GradEntry()}; });
+
+bool SVMOutputShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+  const Shape& d = (*in)[0];
+  if (d.ndim() == 0) return false;
+  MX_CHECK_AS(ShapeError, d.ndim() >= 2)
+      << "operator SVMOutput: data must be (..., classes) of rank >= 2; found " << d << ".";
+  std::vector<int64_t> dims = d.dims();
+  dims.pop_back();
+  AssignShape(&(*in)[1], Shape(dims), attrs, "label");
+  AssignShape(&(*out)[0], d, attrs, "the output");
+  return true;
+}
+
+MX_REGISTER_OP(SVMOutput)
+    .Describe("Identity; gradient of the (L1 or L2) hinge loss for integer labels.")
+    .Params<SVMOutputParam>()
+    .NumInputs(2)
+    .InputNames({"data", "label"})
+    .InferShape(SVMOutputShape)
+    .InferType(LabelFollowsData)
+    .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::identity>)
+    .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      std::vector<GradEntry> g =
+          ctx->Op("_backward_SVMOutput", {ctx->Output(0), ctx->Input(1)}, attrs.dict);
+      return std::vector<GradEntry>{g[0], GradEntry()};
+    });
+
+MX_REGISTER_OP(_backward_SVMOutput)
+    .Describe("Gradient of SVMOutput: inputs (output, label).")
+    .Params<SVMOutputParam>()
+    .NumInputs(2)
+    .InputNames({"output", "label"})
+    .InferShape([](const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
+      if ((*in)[0].ndim() == 0) return false;
+      AssignShape(&(*out)[0], (*in)[0], attrs, "data gradient");
+      return true;
+    })
+    .InferType(LabelFollowsData)
+    .Compute(DeviceType::kCPU, SVMOutputBackward<CPU>);
 
 }  // namespace
 }  // namespace mx

@@ -1,4 +1,4 @@
-// SVMOutput's GPU kernels (svm_output.cc).
+// SVMOutput's GPU kernels (registered in loss_ops.cc).
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/nn/svm_output-inl.h"
 
