@@ -59,18 +59,26 @@ struct PickGradMap {
 
 PickGeometry MakePickGeometry(const PickParam& p, const Shape& data);
 
+// out = data picked by index (inputs (data, index)) with geometry g; pick and batch_take.
+template <typename xpu>
+void LaunchPick(const OpContext& ctx, const std::vector<TBlob>& in, OpReq req, const TBlob& out,
+                const PickGeometry& g, const char* what) {
+  if (req == OpReq::kNull || out.size() == 0) return;
+  MX_TYPE_SWITCH_ARITH(in[1].dtype, I, what, {
+    MX_TYPE_SWITCH_ARITH(in[0].dtype, T, what, {
+      Kernel<xpu>::template Launch<PickMap<I>>(ctx.run.stream, out.size(), in[0].ptr<T>(),
+                                               in[1].ptr<I>(), out.ptr<T>(),
+                                               static_cast<int>(req), g);
+    });
+  });
+}
+
 template <typename xpu>
 void PickCompute(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                  const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   if (req[0] == OpReq::kNull || out[0].size() == 0) return;
-  PickGeometry g = MakePickGeometry(attrs.get<PickParam>(), in[0].shape);
-  MX_TYPE_SWITCH_ARITH(in[1].dtype, I, "pick index", {
-    MX_TYPE_SWITCH_ARITH(in[0].dtype, T, "pick", {
-      Kernel<xpu>::template Launch<PickMap<I>>(ctx.run.stream, out[0].size(), in[0].ptr<T>(),
-                                               in[1].ptr<I>(), out[0].ptr<T>(),
-                                               static_cast<int>(req[0]), g);
-    });
-  });
+  LaunchPick<xpu>(ctx, in, req[0], out[0], MakePickGeometry(attrs.get<PickParam>(), in[0].shape),
+                  "pick");
 }
 
 // Inputs (ograd, data, index).
@@ -92,15 +100,8 @@ void PickBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<
 template <typename xpu>
 void BatchTakeCompute(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
                       const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
-  if (req[0] == OpReq::kNull || out[0].size() == 0) return;
-  PickGeometry g{in[0].shape[in[0].shape.ndim() - 1], 1, 0};
-  MX_TYPE_SWITCH_ARITH(in[1].dtype, I, "batch_take indices", {
-    MX_TYPE_SWITCH_ARITH(in[0].dtype, T, "batch_take", {
-      Kernel<xpu>::template Launch<PickMap<I>>(ctx.run.stream, out[0].size(), in[0].ptr<T>(),
-                                               in[1].ptr<I>(), out[0].ptr<T>(),
-                                               static_cast<int>(req[0]), g);
-    });
-  });
+  PickGeometry g{in[0].shape[in[0].shape.ndim() - 1], 1, 0};  // clip
+  LaunchPick<xpu>(ctx, in, req[0], out[0], g, "batch_take");
 }
 
 }  // namespace mx
