@@ -20,14 +20,18 @@ class ImperativeGradContext : public GradContext {
     const NDArray& o = outputs_.at(i);
     return Add(nd::zeros(o.shape(), o.context(), o.dtype()));
   }
-  std::vector<GradEntry> Op(const std::string& op, const std::vector<GradEntry>& inputs,
-                            const ParamMap& params) override {
+  std::vector<GradEntry> OpWithSubgraphs(const std::string& op,
+                                         const std::vector<GradEntry>& inputs,
+                                         const ParamMap& params,
+                                         const Subgraphs& subgraphs) override {
     std::vector<NDArray> args;
     for (const GradEntry& e : inputs) args.push_back(Get(e));
     InvokeOptions opts;
     opts.is_train = true;
+    OpAttrs attrs = OpRegistry::Get()->Find(op).MakeAttrs(params);
+    attrs.subgraphs = subgraphs;
     std::vector<GradEntry> out;
-    for (const NDArray& a : InvokeAll(op, args, params, opts)) out.push_back(Add(a));
+    for (const NDArray& a : InvokeAll(attrs, args, opts)) out.push_back(Add(a));
     return out;
   }
   NDArray Get(const GradEntry& e) const {

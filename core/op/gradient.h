@@ -7,6 +7,7 @@
 #define TESSERA_CORE_OP_GRADIENT_H_
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,10 @@
 namespace mx {
 
 struct OpAttrs;
+class Symbol;
+
+// A node's subgraphs: the bodies a control-flow operator runs (NNVM's NodeAttrs::subgraphs).
+using Subgraphs = std::vector<std::shared_ptr<Symbol>>;
 
 // A value in a gradient computation; `id < 0` means "no gradient" (treated as zeros).
 struct GradEntry {
@@ -29,8 +34,16 @@ class GradContext {
   virtual GradEntry Output(int i) = 0;   // forward output i (hidden outputs included)
   virtual GradEntry OutGrad(int i) = 0;  // gradient of forward output i
   // Adds operator `op` on `inputs`; returns all its outputs.
-  virtual std::vector<GradEntry> Op(const std::string& op, const std::vector<GradEntry>& inputs,
-                                    const ParamMap& params) = 0;
+  std::vector<GradEntry> Op(const std::string& op, const std::vector<GradEntry>& inputs,
+                            const ParamMap& params) {
+    return OpWithSubgraphs(op, inputs, params, {});
+  }
+  // Op for a backward operator that runs subgraphs (a control-flow gradient gets its forward
+  // node's bodies).
+  virtual std::vector<GradEntry> OpWithSubgraphs(const std::string& op,
+                                                 const std::vector<GradEntry>& inputs,
+                                                 const ParamMap& params,
+                                                 const Subgraphs& subgraphs) = 0;
 };
 
 // Returns one entry per forward input (invalid: no gradient flows to that input).

@@ -1,8 +1,8 @@
 // The operator registry (DESIGN.md §3). One OpDef per MXNet operator name, filled by a builder
 // chain at static-initialization time (MX_REGISTER_OP in the op's own .cc, and again in its .cu
-// to add the GPU kernel). The same OpDef serves imperative calls (mx::nd::...) and, later,
-// symbolic graphs. Registration happens before main(); lookups afterwards are read-only and
-// thread-safe.
+// to add the GPU kernel). The same OpDef serves imperative calls (mx::nd::...) and symbolic
+// graphs (core/symbol, core/executor). Registration happens before main(); lookups afterwards
+// are read-only and thread-safe.
 //
 // Shapes: an unknown shape has ndim 0 (MXNet's legacy convention). InferShape fills what it can
 // and returns false when information is still missing; it throws ShapeError on a conflict.
@@ -32,12 +32,14 @@ class OpDef;
 // How a kernel writes an output: not at all, overwrite, overwrite in place of an input, or add.
 enum class OpReq { kNull, kWrite, kInplace, kAddTo };
 
-// One use of an operator: its definition, node name and parsed parameters.
+// One use of an operator: its definition, node name, parsed parameters and, for control-flow
+// operators, the subgraphs it runs (set by whoever builds the node: the JSON loader, a builder).
 struct OpAttrs {
   const OpDef* op = nullptr;
   std::string name;
   ParamMap dict;
   std::shared_ptr<const void> parsed;
+  Subgraphs subgraphs;
   template <typename P>
   const P& get() const {
     return *static_cast<const P*>(parsed.get());

@@ -35,13 +35,16 @@ class SymbolicGradContext : public GradContext {
     if (!g.node) g = AddOp("zeros_like", fwd_->name() + "_ograd" + std::to_string(i), {NodeEntry{fwd_, i, 0}});
     return Add(g);
   }
-  std::vector<GradEntry> Op(const std::string& op, const std::vector<GradEntry>& inputs,
-                            const ParamMap& params) override {
+  std::vector<GradEntry> OpWithSubgraphs(const std::string& op,
+                                         const std::vector<GradEntry>& inputs,
+                                         const ParamMap& params,
+                                         const Subgraphs& subgraphs) override {
     std::vector<NodeEntry> in;
     for (const GradEntry& e : inputs) in.push_back(Get(e));
     std::string name = fwd_->name() + "_backward" + (count_ ? std::to_string(count_) : "");
     ++count_;
     auto node = MakeOpNode(OpRegistry::Get()->Find(op), name, params, std::move(in));
+    node->attrs.subgraphs = subgraphs;
     std::vector<GradEntry> out;
     for (int i = 0; i < node->num_outputs(); ++i) out.push_back(Add(NodeEntry{node, i, 0}));
     return out;

@@ -259,10 +259,13 @@ void Symbol::SetAttr(const std::string& key, const std::string& value) {
     Node* n = e.node.get();
     ParamMap dict = n->attrs.dict;
     dict[key] = value;
-    if (n->is_variable())
+    if (n->is_variable()) {
       n->attrs.dict = dict;
-    else
+    } else {
+      Subgraphs subgraphs = n->attrs.subgraphs;
       n->attrs = n->attrs.op->MakeAttrs(dict, n->name());
+      n->attrs.subgraphs = std::move(subgraphs);
+    }
   }
 }
 

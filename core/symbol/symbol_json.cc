@@ -137,9 +137,6 @@ JsonNodeRecord ReadNode(const JsonValue& v, size_t id) {
   if (const JsonValue* c = v.Find("control_deps"))
     for (const JsonValue& d : c->AsArray(where + " control_deps"))
       n.control_deps.push_back(d.AsInt(where + " control_deps"));
-  MX_CHECK_AS(NotImplementedError, !v.Find("subgraphs"))
-      << "symbol JSON: " << where << " has subgraphs (a control-flow or subgraph-backend "
-      << "operator); Tessera does not support those yet.";
   return n;
 }
 
@@ -159,12 +156,12 @@ std::string VersionText(int v) {
          std::to_string(v % 100);
 }
 
-}  // namespace
-
-std::string SaveJSON(const Symbol& symbol) {
+// One graph object: nodes (each with its own subgraphs, written the same way), arg_nodes,
+// node_row_ptr, heads; the document's top level adds the version attribute.
+void WriteGraph(const Symbol& symbol, bool top, Writer* writer, std::ostream* out) {
+  Writer& w = *writer;
+  std::ostream& os = *out;
   IndexedGraph g(symbol.outputs());
-  std::ostringstream os;
-  Writer w(&os);
   w.BeginObject(true);
   w.Key("nodes");
   w.BeginArray(true);
@@ -190,6 +187,15 @@ std::string SaveJSON(const Symbol& symbol) {
       w.Key("control_deps");
       w.Ints(std::vector<int64_t>(g[nid].control_deps.begin(), g[nid].control_deps.end()));
     }
+    if (!n->is_variable() && !n->attrs.subgraphs.empty()) {
+      w.Key("subgraphs");
+      w.BeginArray(true);
+      for (const auto& sub : n->attrs.subgraphs) {
+        w.Item();
+        WriteGraph(*sub, false, writer, out);
+      }
+      w.EndArray();
+    }
     w.EndObject();
     if (n->is_variable()) arg_nodes.push_back(nid);
   }
@@ -202,24 +208,31 @@ std::string SaveJSON(const Symbol& symbol) {
   std::vector<std::array<int64_t, 3>> heads;
   for (const auto& e : g.outputs()) heads.push_back({e.node_id, e.index, 0});
   w.Entries(heads);
-  w.Key("attrs");
-  w.BeginObject(false);
-  w.Key("mxnet_version");
-  os << "[\"int\", " << kSymbolJsonVersion << "]";
+  if (top) {
+    w.Key("attrs");
+    w.BeginObject(false);
+    w.Key("mxnet_version");
+    os << "[\"int\", " << kSymbolJsonVersion << "]";
+    w.EndObject();
+  }
   w.EndObject();
-  w.EndObject();
-  return os.str();
 }
 
-Symbol LoadJSON(const std::string& json) {
-  JsonValue doc = ParseJson(json);
+
+// The graph of `doc` (the document, or a node's subgraph, which has no version of its own and
+// takes the document's `version`; 0: read it from `doc`).
+Symbol LoadGraph(const JsonValue& doc, int version) {
   doc.ExpectObject("the document");
   const JsonValue* nodes_v = doc.Find("nodes");
   const JsonValue* heads_v = doc.Find("heads");
   MX_CHECK_AS(ValueError, nodes_v && heads_v)
       << "symbol JSON: the document needs \"nodes\" and \"heads\"; this is not a symbol file.";
   std::vector<JsonNodeRecord> records;
-  for (const JsonValue& v : nodes_v->AsArray("nodes")) records.push_back(ReadNode(v, records.size()));
+  std::vector<const JsonValue*> subgraphs;  // by file node id: the node's "subgraphs", if any
+  for (const JsonValue& v : nodes_v->AsArray("nodes")) {
+    records.push_back(ReadNode(v, records.size()));
+    subgraphs.push_back(v.Find("subgraphs"));
+  }
   size_t n_file = records.size();
   for (size_t id = 0; id < n_file; ++id) {
     for (const auto& e : records[id].inputs)
@@ -231,11 +244,12 @@ Symbol LoadJSON(const std::string& json) {
           << "symbol JSON: node " << records[id].name << " has a control dependency on node "
           << d << ", which does not come before it.";
   }
-  int version = ReadVersion(doc);
-  if (version < kSymbolJsonVersion && version < 10000)
+  bool top = version == 0;
+  if (top) version = ReadVersion(doc);
+  if (top && version < kSymbolJsonVersion && version < 10000)
     MX_LOG(INFO) << "Loading symbol saved by previous version v" << VersionText(version)
                  << ". Attempting to upgrade...";
-  if (version > kSymbolJsonVersion)
+  if (top && version > kSymbolJsonVersion)
     MX_LOG(WARNING) << "Loading symbol saved by a newer version v" << VersionText(version)
                     << " (this reader knows v" << VersionText(kSymbolJsonVersion)
                     << "); it may not load correctly.";
@@ -258,6 +272,9 @@ Symbol LoadJSON(const std::string& json) {
       std::vector<NodeEntry> inputs;
       for (const auto& e : r.inputs) inputs.push_back(NodeEntry{built[e[0]], static_cast<int>(e[1]), 0});
       auto node = MakeOpNode(op, r.name, r.attrs, std::move(inputs));
+      if (id < n_file && subgraphs[id])
+        for (const JsonValue& sub : subgraphs[id]->AsArray("subgraphs"))
+          node->attrs.subgraphs.push_back(std::make_shared<Symbol>(LoadGraph(sub, version)));
       int want = op.num_inputs(node->attrs);
       MX_CHECK_AS(ValueError, static_cast<int>(node->inputs.size()) == want)
           << "the operator takes " << want << " inputs, the file gives " << node->inputs.size()
@@ -284,6 +301,17 @@ Symbol LoadJSON(const std::string& json) {
   }
   return Symbol(std::move(heads));
 }
+
+}  // namespace
+
+std::string SaveJSON(const Symbol& symbol) {
+  std::ostringstream os;
+  Writer w(&os);
+  WriteGraph(symbol, true, &w, &os);
+  return os.str();
+}
+
+Symbol LoadJSON(const std::string& json) { return LoadGraph(ParseJson(json), 0); }
 
 void SaveSymbolFile(const Symbol& symbol, const std::string& path) {
   std::string text = SaveJSON(symbol);

@@ -26,11 +26,10 @@ const std::map<std::string, std::string> kNotYet = {
     {"multilabel_resnet50_whatsonpizza", "no custom operator"},  // a Python CustomOp
     {"lightened_moon_tornadomeet", "'MoonOutput' is not part of MXNet"},  // a private plugin
     {"ocr_lstm_gnnbest", "'WarpCTC' is not part of MXNet"},               // a private plugin
-    {"gluoncv_resnet50_v1_int8_mxnetsharp", "has subgraphs"},
-    {"gluoncv_ssd512_mobilenet_int8_mxnetsharp", "has subgraphs"},
-    {"shufflenas_quantized_entropy_canyonwind", "has subgraphs"},
-    {"grucell_i128_relaybench", "has subgraphs"},
-    {"lstmcell_i128_relaybench", "has subgraphs"},
+    // MXNet's int8 flow: quantize_v2, the fused _sg_mkldnn_conv subgraph nodes, requantize.
+    {"gluoncv_resnet50_v1_int8_mxnetsharp", "'_contrib_quantize_v2' is registered"},
+    {"gluoncv_ssd512_mobilenet_int8_mxnetsharp", "'_contrib_quantize_v2' is registered"},
+    {"shufflenas_quantized_entropy_canyonwind", "'_contrib_quantize_v2' is registered"},
     // The file itself is inconsistent: Concat of 32x32 and 29x29 maps (MXNet rejects it too).
     {"deepwater_unet", "pool3_concat"},
 };
