@@ -1,9 +1,11 @@
 // _contrib_ROIAlign on inputs with known answers (bilinear sampling of a linear ramp is exact,
 // position-sensitive channel choice, empty and outside rois) and its data gradient against
-// central differences (float64).
+// central differences (float64); ROIPooling on hand-worked bins (quadrants, single pixels, a
+// malformed and an invalid roi) and its gradient.
 #include <gtest/gtest.h>
 
 #include "core/base/error.h"
+#include "core/op/autograd.h"
 #include "core/tessera.h"
 #include "tests/testing/gradient_check.h"
 
@@ -80,6 +82,43 @@ TEST(ROIAlign, DataGradient) {
   EXPECT_THROW(nd::Op1("_contrib_ROIAlign", {data, nd::zeros({3, 4})},
                        {{"pooled_size", "(2, 2)"}, {"spatial_scale", 1.0}}),
                ShapeError);
+}
+
+TEST(ROIPooling, MaxOfEachBinAsMXNet) {
+  D v;
+  for (int i = 0; i < 16; ++i) v.push_back(i);
+  NDArray data = nd::array(v, Shape{1, 1, 4, 4}, kFloat64);
+  NDArray rois = nd::array({0, 0, 0, 3, 3,    // the whole map: quadrant maxima
+                            0, 1, 1, 2, 2,    // 2x2 region: one pixel a bin
+                            0, 3, 3, 1, 1,    // x2 < x1: forced to 1x1 at (3, 3)
+                            3, 0, 0, 3, 3},   // batch index 3 of 1: zeros
+                           Shape{4, 5}, kFloat64);
+  Params p = {{"pooled_size", "(2, 2)"}, {"spatial_scale", 1.0}};
+  std::vector<NDArray> out = InvokeAll("ROIPooling", {data, rois}, ToParamMap(p));
+  ASSERT_EQ(out.size(), 2u);
+  ExpectNDArrayNear(out[0], {5, 7, 13, 15, 5, 6, 9, 10, 15, 15, 15, 15, 0, 0, 0, 0}, 0);
+  EXPECT_EQ(out[1].ToVector<int64_t>(),
+            (std::vector<int64_t>{5, 7, 13, 15, 5, 6, 9, 10, 15, 15, 15, 15, -1, -1, -1, -1}));
+  EXPECT_EQ(Invoke("ROIPooling", {data, rois}, ToParamMap(p)).size(), 1u);  // maxidx is hidden
+  // spatial_scale 0.5 rounds (2, 2, 6, 6) to (1, 1, 3, 3).
+  NDArray half = nd::array({0, 2, 2, 6, 6}, Shape{1, 5}, kFloat64);
+  ExpectNDArrayNear(nd::Op1("ROIPooling", {data, half},
+                            {{"pooled_size", "(1, 1)"}, {"spatial_scale", 0.5}}),
+                    {15}, 0);
+  EXPECT_THROW(nd::Op1("ROIPooling", {data, nd::zeros({2, 4})}, p), ShapeError);
+}
+
+TEST(ROIPooling, GradientMatchesCentralDifferences) {
+  NDArray rois = nd::array({0, 2, 0, 8, 6, 1, 0, 2, 6, 8, 1, 4, 4, 6, 6}, Shape{3, 5}, kFloat64);
+  Params p = {{"pooled_size", "(2, 3)"}, {"spatial_scale", 0.5}};
+  testing::GradCheckOptions data_only;
+  data_only.inputs = {0};  // a roi's batch index is truncated: no difference quotient there
+  NDArray data = testing::Rand({2, 3, 5, 5});
+  CheckGradient("ROIPooling", {data, rois}, p, data_only);
+  std::vector<NDArray> out = InvokeAll("ROIPooling", {data, rois}, ToParamMap(p));
+  std::vector<NDArray> g =
+      Backward("ROIPooling", {data, rois}, ToParamMap(p), out, {nd::ones(out[0].shape())});
+  ExpectNDArrayNear(g[1], D(15, 0.0), 0, "rois get zeros");
 }
 
 }  // namespace
