@@ -7,6 +7,7 @@
 // shapes are known before running: max_iterations fixes the first axis. _backward_while_loop
 // repeats the forward pass keeping the loop variables of every step, then runs func's gradient
 // graph from the last step to the first (the condition passes no gradient).
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -127,20 +128,41 @@ bool WhileType(const OpAttrs& attrs, std::vector<int>* in, std::vector<int>* out
   return complete;
 }
 
+// cond and func ready to run on node inputs like `in`, with func's input facts (its gradient
+// graph takes them too).
+struct WhileBodies {
+  std::string what;
+  std::vector<Shape> func_shapes;
+  std::vector<int> func_types;
+  std::unique_ptr<SubgraphExec> cond, func;
+};
+
+WhileBodies MakeBodies(const OpAttrs& attrs, const WhileLayout& l, const std::vector<TBlob>& in,
+                       Context ctx) {
+  const Symbol& cond_body = Body(attrs, 0, 2);
+  const Symbol& func_body = Body(attrs, 1, 2);
+  WhileBodies b;
+  b.what = attrs.name + " (_while_loop)";
+  std::vector<Shape> cs;
+  std::vector<int> ct;
+  BlobFacts(Pick(in, l.cond_locs), &cs, &ct);
+  BlobFacts(Pick(in, l.func_locs), &b.func_shapes, &b.func_types);
+  b.cond = std::make_unique<SubgraphExec>(cond_body.outputs(), BodyInputs(cond_body), cs, ct, ctx,
+                                          "cond of " + b.what);
+  b.func = std::make_unique<SubgraphExec>(func_body.outputs(), BodyInputs(func_body),
+                                          b.func_shapes, b.func_types, ctx, "func of " + b.what);
+  return b;
+}
+
 void WhileCompute(const OpAttrs& attrs, const OpContext& octx, const std::vector<TBlob>& in,
                   const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   WhileLayout l = CheckWhile(attrs);
   const auto& p = attrs.get<WhileLoopParam>();
-  const Symbol& cond_body = Body(attrs, 0, 2);
-  const Symbol& func_body = Body(attrs, 1, 2);
   Context ctx = octx.run.ctx;
-  std::string what = attrs.name + " (_while_loop)";
-  std::vector<Shape> cs, fs;
-  std::vector<int> ct, ft;
-  BlobFacts(Pick(in, l.cond_locs), &cs, &ct);
-  BlobFacts(Pick(in, l.func_locs), &fs, &ft);
-  SubgraphExec cond(cond_body.outputs(), BodyInputs(cond_body), cs, ct, ctx, "cond of " + what);
-  SubgraphExec func(func_body.outputs(), BodyInputs(func_body), fs, ft, ctx, "func of " + what);
+  WhileBodies b = MakeBodies(attrs, l, in, ctx);
+  SubgraphExec& cond = *b.cond;
+  SubgraphExec& func = *b.func;
+  const std::string& what = b.what;
   // Loop variables alternate between two buffers, so a step never overwrites what it reads.
   std::vector<NDArray> vars[2];
   for (size_t x : l.var_input)
@@ -171,24 +193,20 @@ void WhileBackward(const OpAttrs& attrs, const OpContext& octx, const std::vecto
                    const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   WhileLayout l = CheckWhile(attrs);
   const auto& p = attrs.get<WhileLoopParam>();
-  const Symbol& cond_body = Body(attrs, 0, 2);
-  const Symbol& func_body = Body(attrs, 1, 2);
   Context ctx = octx.run.ctx;
-  std::string what = attrs.name + " (_while_loop)";
-  const size_t first = l.n_outputs;
-  std::vector<TBlob> fwd_in(in.begin() + first, in.end());
-  std::vector<Shape> cs, fs;
-  std::vector<int> ct, ft;
-  BlobFacts(Pick(fwd_in, l.cond_locs), &cs, &ct);
-  BlobFacts(Pick(fwd_in, l.func_locs), &fs, &ft);
-  SubgraphExec cond(cond_body.outputs(), BodyInputs(cond_body), cs, ct, ctx, "cond of " + what);
-  SubgraphExec func(func_body.outputs(), BodyInputs(func_body), fs, ft, ctx, "func of " + what);
+  std::vector<TBlob> fwd_in(in.begin() + l.n_outputs, in.end());
+  WhileBodies b = MakeBodies(attrs, l, fwd_in, ctx);
+  SubgraphExec& cond = *b.cond;
+  SubgraphExec& func = *b.func;
+  const std::string& what = b.what;
+  std::vector<Shape>& fs = b.func_shapes;
+  std::vector<int>& ft = b.func_types;
   for (size_t j = 0; j < l.n_outputs; ++j) {
     fs.push_back(j < l.n_out_data ? WithoutFirstAxis(in[j].shape) : in[j].shape);
     ft.push_back(static_cast<int>(in[j].dtype));
   }
   std::unique_ptr<SubgraphExec> grad =
-      BodyGradient(func_body, fs, ft, ctx, "the gradient of func of " + what);
+      BodyGradient(Body(attrs, 1, 2), fs, ft, ctx, "the gradient of func of " + what);
   // history[k] row t: loop variable k entering step t (row `steps`: its final value).
   std::vector<NDArray> history, dvars[2];
   for (size_t x : l.var_input) {
