@@ -118,3 +118,28 @@ def test_gru_cell_file_with_foreach_matches_the_gru_equations():
         e = sym.bind(mx.cpu(), dict(args, rnnmodel1_gru0_h2h_bias=mx.nd.array(b)))
         return float(e.forward()[0].asnumpy().astype(np.float64).sum())
     np.testing.assert_allclose(g, (total(eps) - total(-eps)) / (2 * eps), rtol=2e-2, atol=1e-4)
+
+
+def test_imperative_control_flow_as_mxnet():
+    # MXNet 1.9's documented examples of mx.nd.contrib.foreach, while_loop and cond.
+    x, s0 = rand(3, 4), rand(4)
+    outs, states = mx.nd.contrib.foreach(lambda d, s: (d + s[0], [s[0] * 2]), mx.nd.array(x),
+                                         [mx.nd.array(s0)])
+    np.testing.assert_allclose(outs.asnumpy(), x + s0 * np.array([[1], [2], [4]]), rtol=1e-6)
+    np.testing.assert_allclose(states[0].asnumpy(), s0 * 8, rtol=1e-6)
+
+    outputs, states = mx.nd.contrib.while_loop(
+        lambda i, s: i <= 5, lambda i, s: ([i + s], [i + 1, s + i]),
+        (mx.nd.array([0], dtype="int64"), mx.nd.array([1], dtype="int64")), max_iterations=10)
+    assert outputs[0].shape == (10, 1) and outputs[0].dtype is np.int64
+    np.testing.assert_array_equal(outputs[0].asnumpy()[:6, 0], [1, 2, 4, 7, 11, 16])
+    np.testing.assert_array_equal(outputs[0].asnumpy()[6:, 0], 0)  # MXNet: undefined
+    assert [v.asscalar() for v in states] == [6, 16]
+    with pytest.raises(ValueError, match="max_iterations"):
+        mx.nd.contrib.while_loop(lambda i: i < 1, lambda i: (None, [i + 1]), [mx.nd.zeros(1)])
+
+    a, b = mx.nd.array([1]), mx.nd.array([2])
+    out = mx.nd.contrib.cond(a * b < 5, lambda: (a + 5) * (b + 5), lambda: (a - 5) * (b - 5))
+    assert out.asscalar() == 42
+    out = mx.nd.contrib.cond(a * b > 5, lambda: (a + 5) * (b + 5), lambda: (a - 5) * (b - 5))
+    assert out.asscalar() == 12
