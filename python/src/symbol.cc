@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ops/control_flow/control_flow.h"
 #include "core/symbol/node.h"
 #include "core/symbol/symbol.h"
 #include "core/symbol/symbol_json.h"
@@ -133,6 +134,7 @@ void BindSymbol(py::module_& m) {
   m.def("sym_variable", &MakeVariable);
   m.def("sym_create", &CreateOp);
   m.def("sym_group", &Group);
+  m.def("sym_foreach", &Foreach);  // mx.sym.contrib.foreach (core/ops/control_flow)
   m.def("sym_load_json", &LoadJSON);
   m.def("sym_load", &LoadSymbolFile, Release());
 }
