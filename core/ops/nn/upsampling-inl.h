@@ -1,8 +1,11 @@
-// UpSampling with sample_type "nearest" (MXNet's src/operator/nn/upsampling): input 0 (N, C, H,
-// W) becomes (N, C, H*scale, W*scale); further inputs are repeated up to that size too (each
-// axis by its own whole factor), and
-// the outputs are concatenated on channels (multi_input_mode "concat") or summed ("sum").
-// The gradient of each input sums its output gradient over each repeated block.
+// UpSampling (MXNet's src/operator/nn/upsampling). sample_type "nearest": input 0 (N, C, H, W)
+// becomes (N, C, H*scale, W*scale); further inputs are repeated up to that size too (each
+// axis by its own whole factor), and the outputs are concatenated on channels
+// (multi_input_mode "concat") or summed ("sum"); the gradient of each input sums its output
+// gradient over each repeated block. sample_type "bilinear" (inputs data and weight (C, 1, k,
+// k), num_filter = C) is, as in MXNet, a depthwise Deconvolution with kernel 2 * scale -
+// scale % 2, stride scale and pad ceil((scale - 1) / 2): it runs the device's Deconvolution
+// kernels, and trains the weight (give it mx.init.Bilinear, or lr_mult 0, to keep it).
 #ifndef TESSERA_CORE_OPS_NN_UPSAMPLING_INL_H_
 #define TESSERA_CORE_OPS_NN_UPSAMPLING_INL_H_
 
@@ -86,10 +89,21 @@ inline int64_t UpChannelOffset(const UpSamplingParam& p, const std::vector<TBlob
   return off;
 }
 
+// The Deconvolution parameters of a bilinear UpSampling.
+ParamMap BilinearDeconvParams(const UpSamplingParam& p);
+// Bilinear UpSampling: the Deconvolution kernel of the operator's device on (data, weight).
+void BilinearUpSamplingForward(const OpAttrs& attrs, const OpContext& ctx,
+                               const std::vector<TBlob>& in, const std::vector<OpReq>& req,
+                               const std::vector<TBlob>& out);
+
 template <typename xpu>
 void UpSamplingForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                        const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
   const auto& p = attrs.get<UpSamplingParam>();
+  if (p.sample_type == "bilinear") {
+    BilinearUpSamplingForward(attrs, ctx, in, req, out);
+    return;
+  }
   const Shape& o = out[0].shape;
   MX_TYPE_SWITCH_FLOAT(out[0].dtype, T, "UpSampling", {
     for (size_t k = 0; k < in.size(); ++k) {

@@ -1,19 +1,55 @@
-// UpSampling (nearest; upsampling-inl.h). sample_type "bilinear" (a Deconvolution with a
-// weight input in MXNet) is refused with NotImplementedError.
+// UpSampling (upsampling-inl.h): shapes, registration, CPU kernels; bilinear through the
+// Deconvolution operator's kernels.
+#include <cmath>
+
 #include "core/ops/nn/upsampling-inl.h"
 
 namespace mx {
+
+ParamMap BilinearDeconvParams(const UpSamplingParam& p) {
+  int kernel = 2 * p.scale - p.scale % 2;
+  int pad = static_cast<int>(std::ceil((p.scale - 1) / 2.0));
+  return ToParamMap({{"kernel", Shape{kernel, kernel}},
+                     {"stride", Shape{p.scale, p.scale}},
+                     {"pad", Shape{pad, pad}},
+                     {"num_filter", p.num_filter},
+                     {"num_group", p.num_filter},
+                     {"no_bias", true}});
+}
+
+void BilinearUpSamplingForward(const OpAttrs& attrs, const OpContext& ctx,
+                               const std::vector<TBlob>& in, const std::vector<OpReq>& req,
+                               const std::vector<TBlob>& out) {
+  const OpDef& deconv = OpRegistry::Get()->Find("Deconvolution");
+  OpAttrs d = deconv.MakeAttrs(BilinearDeconvParams(attrs.get<UpSamplingParam>()),
+                               attrs.name + "_deconvolution");
+  const FCompute* fn = deconv.compute(ctx.run.ctx.dev_type);
+  MX_CHECK_AS(NotImplementedError, fn != nullptr)
+      << "operator UpSampling (bilinear): Deconvolution has no kernel for " << ctx.run.ctx << ".";
+  (*fn)(d, ctx, in, req, out);
+}
+
 namespace {
+
+bool IsBilinear(const OpAttrs& a) { return a.get<UpSamplingParam>().sample_type == "bilinear"; }
 
 bool UpSamplingShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
   const auto& p = attrs.get<UpSamplingParam>();
-  MX_CHECK_AS(NotImplementedError, p.sample_type == "nearest")
-      << "operator UpSampling: sample_type 'bilinear' is not in Tessera yet; use 'nearest', or "
-      << "Deconvolution with a bilinear weight.";
   MX_CHECK_AS(ValueError, p.scale >= 1) << "operator UpSampling: scale must be >= 1, found "
                                         << p.scale << ".";
   const Shape& d = (*in)[0];
   if (d.ndim() == 0) return false;
+  if (IsBilinear(attrs)) {
+    MX_CHECK_AS(ShapeError, d.ndim() == 4 && p.num_filter == d[1])
+        << "operator UpSampling (" << attrs.name << "): bilinear needs 4-D data (batch, "
+        << "channel, y, x) and num_filter equal to its channels; found " << d << " and "
+        << "num_filter " << p.num_filter << ".";
+    int64_t k = 2 * p.scale - p.scale % 2;
+    AssignShape(&(*in)[1], Shape{d[1], 1, k, k}, attrs, "the weight");
+    AssignShape(&(*out)[0], Shape{d[0], d[1], d[2] * p.scale, d[3] * p.scale}, attrs,
+                "the output");
+    return true;
+  }
   int64_t channels = 0;
   for (size_t k = 0; k < in->size(); ++k) {
     const Shape& s = (*in)[k];
@@ -41,10 +77,14 @@ bool UpSamplingShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<S
 
 MX_REGISTER_OP(UpSampling)
     .Describe("Upsamples the inputs by repeating each pixel scale x scale times (nearest), "
-              "then concatenates (or sums) them on the channel axis.")
+              "then concatenates (or sums) them on the channel axis; or by a depthwise "
+              "deconvolution with a weight input (bilinear).")
     .Params<UpSamplingParam>()
-    .NumInputs([](const OpAttrs& a) { return a.get<UpSamplingParam>().num_args; })
+    .NumInputs([](const OpAttrs& a) {
+      return IsBilinear(a) ? 2 : a.get<UpSamplingParam>().num_args;
+    })
     .InputNames([](const OpAttrs& a) {
+      if (IsBilinear(a)) return std::vector<std::string>{"data", "weight"};
       std::vector<std::string> names;
       for (int i = 0; i < a.get<UpSamplingParam>().num_args; ++i)
         names.push_back("arg" + std::to_string(i));
@@ -54,6 +94,9 @@ MX_REGISTER_OP(UpSampling)
     .InferType(SameTypeInferType)
     .Compute(DeviceType::kCPU, UpSamplingForward<CPU>)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
+      if (IsBilinear(attrs))  // the Deconvolution's gradient: (data, weight)
+        return ctx->Op("_backward_Deconvolution", {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)},
+                       BilinearDeconvParams(attrs.get<UpSamplingParam>()));
       std::vector<GradEntry> in = {ctx->OutGrad(0)};
       int n = attrs.get<UpSamplingParam>().num_args;
       for (int i = 0; i < n; ++i) in.push_back(ctx->Input(i));

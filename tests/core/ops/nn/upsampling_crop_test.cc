@@ -14,6 +14,7 @@ using testing::CheckAddTo;
 using testing::CheckGradient;
 using testing::ExpectNDArrayNear;
 using testing::Rand;
+using D = std::vector<double>;
 
 // out[n, off + c, y, x] = in[n, c, y / s, x / s] for an (N, C, H, W) input, naively.
 void NaiveUp(const std::vector<double>& in, const Shape& s, int64_t scale, int64_t c_out,
@@ -74,12 +75,41 @@ TEST(UpSampling, GradientsAndErrors) {
                  {"multi_input_mode", "sum"}});
   CheckAddTo("UpSampling", {Rand({1, 2, 2, 2})},
              {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 1}});
-  EXPECT_THROW(nd::Op1("UpSampling", {Rand({1, 2, 2, 2})},
-                       {{"scale", 2}, {"sample_type", "bilinear"}, {"num_args", 1}}),
-               NotImplementedError);
+  EXPECT_THROW(nd::Op1("UpSampling", {Rand({1, 2, 2, 2}), Rand({3, 1, 4, 4})},
+                       {{"scale", 2}, {"sample_type", "bilinear"}, {"num_args", 2},
+                        {"num_filter", 3}}),
+               ShapeError);  // num_filter must be the 2 channels
   EXPECT_THROW(nd::Op1("UpSampling", {Rand({1, 2, 2, 2}), Rand({1, 2, 3, 3})},
                        {{"scale", 2}, {"sample_type", "nearest"}, {"num_args", 2}}),
                ShapeError);  // 3 does not divide 4
+}
+
+// Bilinear: MXNet's depthwise deconvolution. With mx.init.Bilinear's weight for scale 2 (the
+// taps 0.25, 0.75, 0.75, 0.25 each way) a 2x2 image of ones becomes the outer product of
+// (0.75, 1, 1, 0.75); any weight gives Deconvolution's result and gradients.
+TEST(UpSampling, BilinearIsADepthwiseDeconvolution) {
+  D taps = {0.25, 0.75, 0.75, 0.25}, w;
+  for (int c = 0; c < 2; ++c)
+    for (double a : taps)
+      for (double b : taps) w.push_back(a * b);
+  NDArray weight = nd::array(w, Shape{2, 1, 4, 4}, kFloat64);
+  Params p = {{"scale", 2}, {"sample_type", "bilinear"}, {"num_args", 2}, {"num_filter", 2}};
+  NDArray up = nd::Op1("UpSampling", {nd::ones({1, 2, 2, 2}, cpu(), kFloat64), weight}, p);
+  EXPECT_EQ(up.shape(), (Shape{1, 2, 4, 4}));
+  D edge = {0.75, 1, 1, 0.75}, want;
+  for (int c = 0; c < 2; ++c)
+    for (double a : edge)
+      for (double b : edge) want.push_back(a * b);
+  ExpectNDArrayNear(up, want, 1e-12, "bilinear weight");
+  NDArray x = Rand({2, 2, 3, 3}), k = Rand({2, 1, 4, 4});
+  ExpectNDArrayNear(nd::Op1("UpSampling", {x, k}, p),
+                    nd::Op1("Deconvolution", {x, k},
+                            {{"kernel", "(4, 4)"}, {"stride", "(2, 2)"}, {"pad", "(1, 1)"},
+                             {"num_filter", 2}, {"num_group", 2}, {"no_bias", true}}),
+                    1e-12, "as Deconvolution");
+  Params p3 = {{"scale", 3}, {"sample_type", "bilinear"}, {"num_args", 2}, {"num_filter", 2}};
+  EXPECT_EQ(nd::Op1("UpSampling", {x, Rand({2, 1, 5, 5})}, p3).shape(), (Shape{2, 2, 9, 9}));
+  CheckGradient("UpSampling", {Rand({1, 2, 2, 3}), Rand({2, 1, 4, 4})}, p);
 }
 
 TEST(Crop, ToCropLikeAtOffsetOrCenterAndItsGradient) {
