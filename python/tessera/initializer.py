@@ -219,6 +219,24 @@ class One(Initializer):
         arr[:] = 1
 
 
+@register
+class Bilinear(Initializer):
+    """Weights of a bilinear upsampling kernel (N, C, kh, kw), as MXNet's: each tap is
+    (1 - |x / f - c|) * (1 - |y / f - c|) with f = ceil(kw / 2), c = (2f - 1 - f % 2) / 2f."""
+
+    def __init__(self):
+        super(Bilinear, self).__init__()
+
+    def _init_weight(self, _, arr):
+        shape = arr.shape
+        f = np.ceil(shape[3] / 2.0)
+        c = (2 * f - 1 - f % 2) / (2.0 * f)
+        x = np.arange(shape[3]).reshape(1, -1)
+        y = np.arange(shape[2]).reshape(-1, 1)
+        plane = ((1 - np.abs(x / f - c)) * (1 - np.abs(y / f - c))).astype(np.float32)
+        arr[:] = np.broadcast_to(plane, shape).copy()
+
+
 class Mixed(object):
     """The first initializer whose regular expression matches the name (re.match) fills it;
     ValueError when none does (end the list with '.*' for a default)."""

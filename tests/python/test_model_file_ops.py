@@ -180,3 +180,17 @@ def test_symbolic_foreach_runs_trains_and_saves():
         dw += dy * x[t]
         ds = dy * (1 - np.tanh(want[t - 1]) ** 2) if t > 0 else dy
     np.testing.assert_allclose(grads["w"].asnumpy(), dw, rtol=1e-4)
+
+
+def test_bilinear_upsampling_with_the_bilinear_initializer():
+    weight = mx.nd.zeros((2, 1, 4, 4))
+    mx.init.Bilinear()(mx.init.InitDesc("up_weight"), weight)
+    taps = np.array([0.25, 0.75, 0.75, 0.25])
+    np.testing.assert_allclose(weight.asnumpy()[1, 0], np.outer(taps, taps), rtol=1e-6)
+    up = mx.nd.UpSampling(mx.nd.ones((1, 2, 2, 2)), weight, scale=2, sample_type="bilinear",
+                          num_filter=2, num_args=2)
+    edge = np.array([0.75, 1, 1, 0.75])
+    np.testing.assert_allclose(up.asnumpy()[0, 0], np.outer(edge, edge), rtol=1e-6)
+    sym = mx.sym.UpSampling(mx.sym.var("data"), scale=2, sample_type="bilinear", num_filter=2,
+                            num_args=2, name="up")
+    assert sym.list_arguments() == ["data", "up_weight"]
