@@ -135,6 +135,7 @@ void BindSymbol(py::module_& m) {
   m.def("sym_create", &CreateOp);
   m.def("sym_group", &Group);
   m.def("sym_foreach", &Foreach);  // mx.sym.contrib.foreach (core/ops/control_flow)
+  m.def("sym_control_flow", &ControlFlowOp);  // while_loop, cond
   m.def("sym_load_json", &LoadJSON);
   m.def("sym_load", &LoadSymbolFile, Release());
 }

@@ -194,3 +194,29 @@ def test_bilinear_upsampling_with_the_bilinear_initializer():
     sym = mx.sym.UpSampling(mx.sym.var("data"), scale=2, sample_type="bilinear", num_filter=2,
                             num_args=2, name="up")
     assert sym.list_arguments() == ["data", "up_weight"]
+
+
+def test_symbolic_while_loop_and_cond():
+    # while i < n: acc += x * i; i += 1 (step output acc), at most 5 steps.
+    i, acc, n, x = (mx.sym.var(v) for v in ("i", "acc", "n", "x"))
+    outs, (i_end, acc_end) = mx.sym.contrib.while_loop(
+        lambda i, acc: mx.sym.broadcast_lesser(i, n),
+        lambda i, acc: ([acc + mx.sym.broadcast_mul(x, i)], [i + 1, acc + mx.sym.broadcast_mul(x, i)]),
+        [i, acc], max_iterations=5)
+    net = mx.sym.Group([outs[0], i_end, acc_end, x * 2])  # x used outside too: one argument
+    assert sorted(net.list_arguments()) == ["acc", "i", "n", "x"]
+    args = {"i": mx.nd.array([0]), "acc": mx.nd.zeros(2), "n": mx.nd.array([3]),
+            "x": mx.nd.array([1, 10])}
+    steps, last_i, last_acc, _ = [o.asnumpy() for o in net.bind(mx.cpu(), args).forward()]
+    np.testing.assert_array_equal(steps, [[0, 0], [1, 10], [3, 30], [0, 0], [0, 0]])
+    assert last_i[0] == 3
+    np.testing.assert_array_equal(last_acc, [3, 30])
+
+    a, b = mx.sym.var("a"), mx.sym.var("b")
+    out = mx.sym.contrib.cond(mx.sym.sum(a) > 0, lambda: a * 2, lambda: a - b)
+    for av, want in (([1, 2], [2, 4]), ([-1, -2], [-6, -9])):
+        exe = out.bind(mx.cpu(), {"a": mx.nd.array(av), "b": mx.nd.array([5, 7])})
+        np.testing.assert_array_equal(exe.forward()[0].asnumpy(), want)
+    again = mx.sym.load_json(out.tojson())
+    exe = again.bind(mx.cpu(), {"a": mx.nd.array([-1, -2]), "b": mx.nd.array([5, 7])})
+    np.testing.assert_array_equal(exe.forward()[0].asnumpy(), [-6, -9])

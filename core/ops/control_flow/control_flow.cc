@@ -63,7 +63,7 @@ Symbol Foreach(const Symbol& body, const std::vector<Symbol>& data_vars,
                      std::count(state_locs.begin(), state_locs.end(), i) > 0;
     if (bound) continue;
     remain_locs.push_back(i);
-    inputs.push_back(Symbol({NodeEntry{MakeVariableNode(vars[i]->name(), vars[i]->attrs.dict), 0, 0}}));
+    inputs.push_back(Symbol({NodeEntry{vars[i], 0, 0}}));
   }
   ParamMap params{{"num_args", std::to_string(inputs.size() + 1)},
                   {"num_outputs", std::to_string(body.num_outputs())},

@@ -19,8 +19,9 @@ Symbol ControlFlowOp(const std::string& op, const std::vector<Symbol>& inputs,
 
 // mx.sym.contrib.foreach: `body`'s outputs are `num_out_data` per-step outputs then the new
 // states. `data_vars` and `state_vars` are the body's variables that stand for one row of each
-// of `data` and for each of `states`; every other variable of the body is a parameter, fed by
-// a variable of the same name and attributes outside (as MXNet copies them).
+// of `data` and for each of `states`; every other variable of the body is a parameter, and the
+// same variable node feeds it from outside (so a weight the outer graph uses too stays one
+// argument).
 Symbol Foreach(const Symbol& body, const std::vector<Symbol>& data_vars,
                const std::vector<Symbol>& data, const std::vector<Symbol>& state_vars,
                const std::vector<Symbol>& states, int num_out_data, const std::string& name);
