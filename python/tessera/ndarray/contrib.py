@@ -5,16 +5,18 @@ from .. import error as _error
 from .ndarray import NDArray as _NDArray
 
 
-def _flatten(args, what):
-    """(flat list of NDArrays, format) of an NDArray or a nested list of them."""
-    if isinstance(args, _NDArray):
+def _flatten(args, what, leaf=None):
+    """(flat list of leaves, format) of a leaf or a nested list of them; leaves are NDArrays
+    unless `leaf` says (symbol.contrib passes Symbol)."""
+    leaf = leaf or _NDArray
+    if isinstance(args, leaf):
         return [args], 0
     if not isinstance(args, (list, tuple)):
-        raise _error.TypeError("%s must be an NDArray or a (nested) list of NDArrays, got %s"
-                               % (what, type(args).__name__))
+        raise _error.TypeError("%s must be a %s or a (nested) list of them, got %s"
+                               % (what, leaf.__name__, type(args).__name__))
     flat, fmt = [], []
     for a in args:
-        f, m = _flatten(a, what)
+        f, m = _flatten(a, what, leaf)
         flat.extend(f)
         fmt.append(m)
     return flat, fmt

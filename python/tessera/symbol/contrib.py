@@ -4,23 +4,13 @@ nodes whose bodies are symbols. A body's variables that are not loop variables f
 from outside as they are (one argument each, shared with the outer graph); outer symbols a
 body uses become part of the body."""
 from .. import _core
-from ..ndarray.contrib import _regroup
+from ..ndarray.contrib import _flatten as _flatten_of, _regroup
 from .. import error as _error
 
 
 def _flatten(args, what):
     from .symbol import Symbol
-    if isinstance(args, Symbol):
-        return [args], 0
-    if not isinstance(args, (list, tuple)):
-        raise _error.TypeError("%s must be a Symbol or a (nested) list of Symbols, got %s"
-                               % (what, type(args).__name__))
-    flat, fmt = [], []
-    for a in args:
-        f, m = _flatten(a, what)
-        flat.extend(f)
-        fmt.append(m)
-    return flat, fmt
+    return _flatten_of(args, what, Symbol)
 
 
 def foreach(body, data, init_states, name="foreach"):
