@@ -3,8 +3,9 @@
 // earlier operation that writes a var it reads, or touches a var it writes, has finished.
 // Operations on unrelated vars run in parallel. Push returns at once.
 //
-// Errors: an exception thrown by a pushed function is stored on the vars it writes; operations
-// that read or write such a var are skipped and pass the error on. WaitForVar(var) rethrows the
+// Errors: an exception thrown by a pushed function is stored on the vars it writes (resource
+// vars excepted, see NewResourceVariable); operations that read or write such a var are
+// skipped and pass the error on. WaitForVar(var) rethrows the
 // stored error (and clears it); WaitForAll() rethrows the first error since the last
 // WaitForAll. NaiveEngine runs everything synchronously in the caller and throws at once.
 //
@@ -82,6 +83,11 @@ class Engine {
   static std::unique_ptr<Engine> Create(const std::string& type);
 
   virtual VarHandle NewVariable() = 0;
+  // A var for a resource that operations share but whose state an error does not spoil (the
+  // random generator): it orders them as any var, but a failed operation's error is not stored
+  // on it, so later operations that use the resource still run (the error reaches the failed
+  // operation's other vars as usual).
+  virtual VarHandle NewResourceVariable() = 0;
   // Pushes an asynchronous function; it must call its callback exactly once, from any thread.
   // The function and what it captured live until it returns, also when the callback is
   // called before that. A var listed in both lists counts as written; duplicates are ignored.

@@ -15,6 +15,7 @@ class NaiveEngine : public Engine {
  public:
   ~NaiveEngine() override;
   VarHandle NewVariable() override;
+  VarHandle NewResourceVariable() override { return NewVariable(); }  // errors are thrown
   void PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
                  std::vector<VarHandle> mutable_vars, FnProperty prop, int priority,
                  const char* name) override;

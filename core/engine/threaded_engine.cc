@@ -55,6 +55,7 @@ ThreadedEngine::~ThreadedEngine() {
 }
 
 VarHandle ThreadedEngine::NewVariable() { return new ThreadedVar(); }
+VarHandle ThreadedEngine::NewResourceVariable() { return new ThreadedVar(/*resource=*/true); }
 
 void ThreadedEngine::PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
                                std::vector<VarHandle> mutable_vars, FnProperty prop, int priority,
@@ -197,7 +198,8 @@ void ThreadedEngine::Complete(OprBlock* op, std::exception_ptr error) {
       std::lock_guard<std::mutex> lock(errors_mu_);
       errors_.push_back(error);
     }
-    for (ThreadedVar* v : op->mutable_vars) v->set_exception(error);
+    for (ThreadedVar* v : op->mutable_vars)
+      if (!v->resource()) v->set_exception(error);
   }
   std::vector<OprBlock*> ready;
   for (ThreadedVar* v : op->const_vars) v->CompleteRead(&ready);

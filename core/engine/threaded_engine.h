@@ -28,6 +28,7 @@ class ThreadedEngine : public Engine {
   ~ThreadedEngine() override;
 
   VarHandle NewVariable() override;
+  VarHandle NewResourceVariable() override;
   void PushAsync(AsyncFn fn, Context ctx, std::vector<VarHandle> const_vars,
                  std::vector<VarHandle> mutable_vars, FnProperty prop, int priority,
                  const char* name) override;

@@ -44,6 +44,9 @@ class Var {
 
 class ThreadedVar : public Var {
  public:
+  // A resource var never stores an error (Engine::NewResourceVariable).
+  explicit ThreadedVar(bool resource = false) : resource_(resource) {}
+  bool resource() const { return resource_; }
   // Returns true when the read is granted at once; otherwise it is queued.
   bool AppendRead(OprBlock* op);
   bool AppendWrite(OprBlock* op);
@@ -72,6 +75,7 @@ class ThreadedVar : public Var {
   bool write_granted_ = false;    // guarded by mu_
   std::deque<Pending> queue_;     // guarded by mu_
   std::exception_ptr exception_;  // guarded by mu_
+  const bool resource_;
   bool to_delete_ = false;        // guarded by mu_
 };
 

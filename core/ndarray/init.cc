@@ -47,7 +47,7 @@ NDArray FromNested(const L& values, DType dtype, Context ctx) {
 struct Generator {
   std::mutex mu;
   std::mt19937 engine{0};
-  VarHandle var = Engine::Get()->NewVariable();
+  VarHandle var = Engine::Get()->NewResourceVariable();  // a failed random op spoils nothing
 };
 
 Generator& Gen() {

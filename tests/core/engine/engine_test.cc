@@ -151,6 +151,34 @@ TEST_P(EngineTest, ErrorIsCarriedToTheNextWaitOnAffectedVars) {
   for (VarHandle v : {a, b, c}) engine_->DeleteVariable(nullptr, cpu(), v);
 }
 
+// A resource var (the random generator's) orders its users but keeps no error: after one of
+// them fails, the next still runs; an ordinary var in its place stops it.
+TEST_P(EngineTest, AFailedOperationDoesNotSpoilAResourceVar) {
+  if (engine_->Type() == "NaiveEngine") return;  // errors are thrown at the call there
+  for (bool resource : {true, false}) {
+    VarHandle r = resource ? engine_->NewResourceVariable() : engine_->NewVariable();
+    VarHandle failed = engine_->NewVariable(), next = engine_->NewVariable();
+    bool ran = false;
+    engine_->PushSync([](RunContext) { MX_THROW(ValueError) << "bad input"; }, cpu(), {},
+                      {failed, r});
+    engine_->PushSync([&](RunContext) { ran = true; }, cpu(), {}, {next, r});
+    if (resource) {
+      EXPECT_NO_THROW(engine_->WaitForVar(next));
+      EXPECT_TRUE(ran);
+      EXPECT_NO_THROW(engine_->WaitForVar(r));
+    } else {
+      EXPECT_THROW(engine_->WaitForVar(next), ValueError);
+      EXPECT_FALSE(ran);
+    }
+    EXPECT_THROW(engine_->WaitForVar(failed), ValueError);  // the error still reaches its outputs
+    try {
+      engine_->WaitForAll();
+    } catch (const ValueError&) {
+    }
+    for (VarHandle v : {r, failed, next}) engine_->DeleteVariable(nullptr, cpu(), v);
+  }
+}
+
 TEST_P(EngineTest, PrioritiesDoNotBreakDependencyOrder) {
   VarHandle v = engine_->NewVariable();
   std::vector<int> log;
