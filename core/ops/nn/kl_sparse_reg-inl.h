@@ -1,5 +1,6 @@
-// IdentityAttachKLSparseReg (MXNet's identity_attach_KL_sparse_reg): the identity forward; its
-// gradient adds a KL-divergence sparseness penalty for sigmoid activations (N, D). The backward
+// IdentityAttachKLSparseReg (MXNet's identity_attach_KL_sparse_reg): the identity forward (the
+// _copy kernel, UnaryCompute<xpu, mop::identity>); its gradient adds a KL-divergence
+// sparseness penalty for sigmoid activations (N, D). The backward
 // pass first updates the auxiliary state moving_avg (D,) with the batch's mean activation,
 // moving_avg = momentum * moving_avg + (1 - momentum) * mean_n data[n, :], then
 // dx = dy + penalty * (-target / moving_avg + (1 - target) / (1 - moving_avg)). One thread per
@@ -25,25 +26,6 @@ struct KLSparseRegParam {
     d->Declare("momentum", &momentum, 0.9).Describe("The momentum for running average.");
   }
 };
-
-struct KLSparseRegForwardMap {
-  template <typename T>
-  MX_XINLINE static void Map(int64_t i, const T* x, T* y, int req) {
-    mop::Assign(y + i, req, x[i]);
-  }
-};
-
-// Inputs (data, moving_avg): y = data.
-template <typename xpu>
-void KLSparseRegForward(const OpAttrs&, const OpContext& ctx, const std::vector<TBlob>& in,
-                        const std::vector<OpReq>& req, const std::vector<TBlob>& out) {
-  if (req[0] == OpReq::kNull || out[0].dptr == in[0].dptr) return;
-  MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "IdentityAttachKLSparseReg", {
-    Kernel<xpu>::template Launch<KLSparseRegForwardMap>(ctx.run.stream, out[0].size(),
-                                                        in[0].ptr<T>(), out[0].ptr<T>(),
-                                                        static_cast<int>(req[0]));
-  });
-}
 
 // Column j: moving_avg[j] updated, then dx[:, j].
 struct KLSparseRegGradMap {

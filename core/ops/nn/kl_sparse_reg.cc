@@ -1,5 +1,6 @@
 // IdentityAttachKLSparseReg (kl_sparse_reg-inl.h): shapes, registration, CPU kernels.
 #include "core/base/error.h"
+#include "core/ops/elemwise/elemwise-inl.h"
 #include "core/ops/nn/kl_sparse_reg-inl.h"
 
 namespace mx {
@@ -33,7 +34,7 @@ MX_REGISTER_OP(IdentityAttachKLSparseReg)
     .InferShape(KLSparseRegShape)
     .InferType(SameTypeInferType)
     .InplaceOption({{0, 0}})
-    .Compute(DeviceType::kCPU, KLSparseRegForward<CPU>)
+    .Compute(DeviceType::kCPU, UnaryCompute<CPU, mop::identity>)
     .Gradient([](const OpAttrs& attrs, GradContext* ctx) {
       return ctx->Op("_backward_IdentityAttachKLSparseReg",
                      {ctx->OutGrad(0), ctx->Input(0), ctx->Input(1)}, attrs.dict);
