@@ -12,25 +12,25 @@
 namespace mx {
 namespace {
 
-// Fills the entries of `g`'s variables `inputs` and heads from `in`/`out`, runs `infer`, and
-// reads them back; `unknown` tells an unknown value.
+// Fills the entries of the body's variables and heads from `in`/`out`, runs `infer` on one
+// indexed graph of the body, and reads them back; `unknown` tells an unknown value.
 template <typename T, typename Infer, typename Unknown>
 bool InferThrough(const Symbol& body, std::vector<T>* in, std::vector<T>* out, T none,
                   Infer infer, Unknown unknown) {
   IndexedGraph g(body.outputs());
-  std::vector<std::shared_ptr<Node>> vars = BodyInputs(body);
+  const std::vector<uint32_t>& vars = g.input_nodes();  // BodyInputs' order
   MX_CHECK_AS(ValueError, vars.size() == in->size() && g.outputs().size() == out->size())
       << "control flow: the body has " << vars.size() << " inputs and " << g.outputs().size()
       << " outputs, the node gives " << in->size() << " inputs and " << out->size()
       << " outputs; the file is inconsistent.";
   std::vector<T> facts(g.num_entries(), none);
-  for (size_t i = 0; i < vars.size(); ++i) facts[g.entry_id(g.node_id(vars[i].get()), 0)] = (*in)[i];
+  for (size_t i = 0; i < vars.size(); ++i) facts[g.entry_id(vars[i], 0)] = (*in)[i];
   for (size_t i = 0; i < out->size(); ++i)
     if (!unknown((*out)[i])) facts[g.entry_id(g.outputs()[i])] = (*out)[i];
   infer(g, &facts);
   bool complete = true;
   for (size_t i = 0; i < vars.size(); ++i) {
-    (*in)[i] = facts[g.entry_id(g.node_id(vars[i].get()), 0)];
+    (*in)[i] = facts[g.entry_id(vars[i], 0)];
     complete = complete && !unknown((*in)[i]);
   }
   for (size_t i = 0; i < out->size(); ++i) {
@@ -85,12 +85,12 @@ SubgraphExec::SubgraphExec(const std::vector<NodeEntry>& heads,
     s[eid] = shapes[input_entry_.size() - 1];
     t[eid] = dtypes[input_entry_.size() - 1];
   }
-  for (uint32_t nid : g.input_nodes()) {
-    bool bound = false;
-    for (int eid : input_entry_) bound = bound || eid == static_cast<int>(g.entry_id(nid, 0));
-    MX_CHECK_AS(ValueError, bound) << what_ << ": variable " << g[nid].node->name()
-                                   << " is not one of the body's inputs.";
-  }
+  std::vector<bool> bound(g.num_entries(), false);
+  for (int eid : input_entry_)
+    if (eid >= 0) bound[eid] = true;
+  for (uint32_t nid : g.input_nodes())
+    MX_CHECK_AS(ValueError, bound[g.entry_id(nid, 0)])
+        << what_ << ": variable " << g[nid].node->name() << " is not one of the body's inputs.";
   InferShapes(g, &s);
   InferTypes(g, &t);
   buffers_.resize(g.num_entries());
