@@ -218,7 +218,6 @@ void WriteGraph(const Symbol& symbol, bool top, Writer* writer, std::ostream* ou
   w.EndObject();
 }
 
-
 // The graph of `doc` (the document, or a node's subgraph, which has no version of its own and
 // takes the document's `version`; 0: read it from `doc`).
 Symbol LoadGraph(const JsonValue& doc, int version) {
