@@ -22,7 +22,6 @@ const std::string kDir = "tests/data/zoo/";
 
 // Why each file does not run yet (a part of the error it must print).
 const std::map<std::string, std::string> kNotYet = {
-    {"model_islproject", "3-D kernels are not supported"},
     {"multilabel_resnet50_whatsonpizza", "no custom operator"},  // a Python CustomOp
     {"lightened_moon_tornadomeet", "'MoonOutput' is not part of MXNet"},  // a private plugin
     {"ocr_lstm_gnnbest", "'WarpCTC' is not part of MXNet"},               // a private plugin

@@ -4,10 +4,10 @@
 #include <dnnl.hpp>
 #endif
 
+#include <array>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -46,8 +46,7 @@ struct ConvPrimitives {
   bool nhwc = false;  // activations in NHWC (see Build)
 };
 
-using Key = std::tuple<int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, int64_t,
-                       int64_t, int64_t, int64_t, int64_t, int64_t, int64_t, bool>;
+using Key = std::array<int64_t, 24>;
 
 struct Geometry {
   memory::dims strides, dilates, pad;
@@ -95,14 +94,25 @@ Passes Describe(const Geometry& g, const memory::desc& src, const memory::desc& 
 //   against 8.4-11 plain). RESULTS.md, session 10; TESSERA_DNNL_NHWC=0 turns NHWC off.
 std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   auto p = std::make_shared<ConvPrimitives>();
+  const Window& k = s.g;
   memory::dims src = {s.n, s.c, s.h, s.w}, dst = {s.n, s.f, s.oh, s.ow};
-  memory::dims wei = s.groups > 1
-                         ? memory::dims{s.groups, s.f / s.groups, s.c / s.groups, s.g.kh, s.g.kw}
-                         : memory::dims{s.f, s.c, s.g.kh, s.g.kw};
-  Geometry g{{s.g.sh, s.g.sw}, {s.g.dh - 1, s.g.dw - 1}, {s.g.ph, s.g.pw}, has_bias};
-  p->user_src = memory::desc(src, dt::f32, tag::nchw);
-  p->user_dst = memory::desc(dst, dt::f32, tag::nchw);
-  p->user_wei = memory::desc(wei, dt::f32, s.groups > 1 ? tag::goihw : tag::oihw);
+  memory::dims wei = {s.f / s.groups, s.c / s.groups, k.kh, k.kw};
+  Geometry g{{k.sh, k.sw}, {k.dh - 1, k.dw - 1}, {k.ph, k.pw}, has_bias};
+  if (s.three_d) {  // the depth axis after the channels, first of the window's
+    src.insert(src.begin() + 2, s.d);
+    dst.insert(dst.begin() + 2, s.od);
+    wei.insert(wei.begin() + 2, k.kd);
+    g.strides.insert(g.strides.begin(), k.sd);
+    g.dilates.insert(g.dilates.begin(), k.dd - 1);
+    g.pad.insert(g.pad.begin(), k.pd);
+  }
+  if (s.groups > 1) wei.insert(wei.begin(), s.groups);
+  tag plain_act = s.three_d ? tag::ncdhw : tag::nchw;
+  tag plain_wei = s.three_d ? (s.groups > 1 ? tag::goidhw : tag::oidhw)
+                            : (s.groups > 1 ? tag::goihw : tag::oihw);
+  p->user_src = memory::desc(src, dt::f32, plain_act);
+  p->user_dst = memory::desc(dst, dt::f32, plain_act);
+  p->user_wei = memory::desc(wei, dt::f32, plain_wei);
   p->bias = memory::desc({s.f}, dt::f32, tag::x);
   memory::desc any_wei(wei, dt::f32, tag::any);
   p->passes = Describe(g, memory::desc(src, dt::f32, tag::any), any_wei,
@@ -113,8 +123,9 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
   bool nhwc = in_channels == 1 || (!plain && in_channels % 16 != 0);
   if (nhwc && EnvBool("TESSERA_DNNL_NHWC")) {
     try {
-      p->passes = Describe(g, memory::desc(src, dt::f32, tag::nhwc), any_wei,
-                           memory::desc(dst, dt::f32, tag::nhwc), p->bias);
+      tag channels_last = s.three_d ? tag::ndhwc : tag::nhwc;
+      p->passes = Describe(g, memory::desc(src, dt::f32, channels_last), any_wei,
+                           memory::desc(dst, dt::f32, channels_last), p->bias);
       p->nhwc = true;
     } catch (const dnnl::error&) {
       // No NHWC implementation for this geometry: plain or oneDNN's blocked layouts.
@@ -131,21 +142,9 @@ std::shared_ptr<ConvPrimitives> Build(const DnnlConvShape& s, bool has_bias) {
 std::shared_ptr<ConvPrimitives> Get(const DnnlConvShape& s, bool has_bias) {
   static auto* mu = new std::mutex();
   static auto* cache = new std::map<Key, std::shared_ptr<ConvPrimitives>>();
-  Key k{s.n,
-        s.c,
-        s.h,
-        s.w,
-        s.f,
-        s.oh,
-        s.ow,
-        s.groups,
-        s.g.kh,
-        s.g.kw,
-        s.g.sh * 1000 + s.g.sw,
-        s.g.dh * 1000 + s.g.dw,
-        s.g.ph,
-        s.g.pw,
-        has_bias};
+  const Window& g = s.g;
+  Key k{s.n,  s.c,  s.d,  s.h,  s.w,  s.f,  s.od, s.oh, s.ow, s.groups, g.kd,     g.kh,
+        g.kw, g.sd, g.sh, g.sw, g.dd, g.dh, g.dw, g.pd, g.ph, g.pw,     has_bias, s.three_d};
   std::lock_guard<std::mutex> lock(*mu);
   auto it = cache->find(k);
   if (it != cache->end()) return it->second;

@@ -2,8 +2,8 @@
 // data gradient and the weight/bias gradients, in oneDNN's blocked layouts, in plain layouts
 // for few input channels, or in NHWC for inputs whose channels are not a multiple of 16
 // (conv_dnnl.cc says when and why; TESSERA_DNNL_NHWC=0 turns NHWC off), with reorders to and
-// from Tessera's NCHW/OIHW arrays. Reordered copies live in thread-local scratch. Primitives
-// are built once per geometry and cached (thread-safe); execution may run from several
+// from Tessera's NCHW/OIHW (NCDHW/OIDHW) arrays. Reordered copies live in thread-local scratch.
+// Primitives are built once per geometry and cached (thread-safe); execution may run from several
 // threads at once. When Tessera is built without oneDNN (--define=dnnl=off) every call
 // returns false and the caller falls back to im2col + GEMM.
 #ifndef TESSERA_CORE_OPS_NN_CONV_DNNL_H_
@@ -15,9 +15,13 @@
 
 namespace mx {
 
+// 1-D and 2-D layers run as 2-D (h = oh = 1 for 1-D); `three_d` layers add the depths d -> od
+// (NCDHW arrays, OIDHW weights).
 struct DnnlConvShape {
   int64_t n, c, h, w, f, oh, ow, groups;
-  Window2D g;
+  Window g;
+  bool three_d = false;
+  int64_t d = 1, od = 1;
 };
 
 bool DnnlAvailable();

@@ -14,11 +14,32 @@ std::vector<int64_t> Fill(const char* op, const char* what, const Shape& v, int 
 
 }  // namespace
 
-Window2D MakeWindow(const char* op, int spatial, const Shape& kernel, const Shape& stride,
-                    const Shape& dilate, const Shape& pad) {
-  MX_CHECK_AS(NotImplementedError, spatial == 1 || spatial == 2)
-      << "operator " << op << ": " << spatial
-      << "-D kernels are not supported yet; use a 1-D (NCW) or 2-D (NCHW) kernel.";
+Spatial SpatialOf(const Shape& data, int spatial) {
+  MX_INTERNAL_CHECK(spatial >= 1 && spatial <= 3 && data.ndim() == spatial + 2)
+      << "spatial " << spatial << " for shape " << data;
+  Spatial s;
+  int last = data.ndim() - 1;
+  s.w = data[last];
+  if (spatial >= 2) s.h = data[last - 1];
+  if (spatial == 3) s.d = data[last - 2];
+  return s;
+}
+
+Shape SpatialShape(int64_t n, int64_t c, int spatial, const Spatial& s) {
+  if (spatial == 3) return Shape{n, c, s.d, s.h, s.w};
+  if (spatial == 2) return Shape{n, c, s.h, s.w};
+  return Shape{n, c, s.w};
+}
+
+const char* SpatialLayout(int spatial) {
+  return spatial == 3 ? "NCDHW" : spatial == 2 ? "NCHW" : "NCW";
+}
+
+Window MakeWindow(const char* op, int spatial, const Shape& kernel, const Shape& stride,
+                  const Shape& dilate, const Shape& pad) {
+  MX_CHECK_AS(NotImplementedError, spatial >= 1 && spatial <= 3)
+      << "operator " << op << ": a kernel of " << spatial << " values " << kernel.ToPythonString()
+      << " is not supported; use a 1-D (NCW), 2-D (NCHW) or 3-D (NCDHW) kernel.";
   std::vector<int64_t> k = kernel.dims();
   std::vector<int64_t> s = Fill(op, "stride", stride, spatial, 1);
   std::vector<int64_t> d = Fill(op, "dilate", dilate, spatial, 1);
@@ -30,18 +51,17 @@ Window2D MakeWindow(const char* op, int spatial, const Shape& kernel, const Shap
         << stride.ToPythonString() << ", dilate " << dilate.ToPythonString() << ", pad "
         << pad.ToPythonString() << ".";
   }
-  Window2D g;
-  int o = spatial == 2 ? 1 : 0;  // index of the width entry
-  if (spatial == 2) {
-    g.kh = k[0];
-    g.sh = s[0];
-    g.dh = d[0];
-    g.ph = p[0];
+  // The axes from the last (width) back: width, height, depth.
+  Window g;
+  int64_t* fields[3][4] = {
+      {&g.kw, &g.sw, &g.dw, &g.pw}, {&g.kh, &g.sh, &g.dh, &g.ph}, {&g.kd, &g.sd, &g.dd, &g.pd}};
+  for (int a = 0; a < spatial; ++a) {
+    int i = spatial - 1 - a;
+    *fields[a][0] = k[i];
+    *fields[a][1] = s[i];
+    *fields[a][2] = d[i];
+    *fields[a][3] = p[i];
   }
-  g.kw = k[o];
-  g.sw = s[o];
-  g.dw = d[o];
-  g.pw = p[o];
   return g;
 }
 

@@ -21,7 +21,7 @@ struct ConvolutionParam {
   bool cudnn_off;
   std::optional<std::string> layout;
   void Declare(ParamDeclarer* d) {
-    d->Declare("kernel", &kernel).Describe("Kernel size, (w,) or (h, w).");
+    d->Declare("kernel", &kernel).Describe("Kernel size, (w,), (h, w) or (d, h, w).");
     d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
     d->Declare("dilate", &dilate, Shape()).Describe("Dilation; default 1 per axis.");
     d->Declare("pad", &pad, Shape()).Describe("Zero padding; default 0 per axis.");
@@ -33,13 +33,15 @@ struct ConvolutionParam {
         .Describe("cuDNN algorithm search: off, limited_workspace or fastest.");
     d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
     d->Declare("layout", &layout, std::optional<std::string>())
-        .Describe("NCW or NCHW (the default for the kernel's rank).");
+        .Describe("NCW, NCHW or NCDHW (the default for the kernel's rank).");
   }
 };
 
 struct ConvDims {
-  int64_t n, c, h, w, f, oh, ow, groups;
-  Window2D g;
+  int spatial;  // 1, 2 or 3
+  int64_t n, c, f, groups;
+  Spatial in, out;
+  Window g;
 };
 
 // Resolves the layer's sizes from its parameters and the data shape; errors name the operator.

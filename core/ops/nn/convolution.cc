@@ -1,7 +1,7 @@
-// Convolution (1-D NCW and 2-D NCHW; MXNet parameters, grouping, dilation, padding).
+// Convolution (1-D NCW, 2-D NCHW and 3-D NCDHW; MXNet parameters, grouping, dilation, padding).
 // CPU float32: oneDNN (conv_dnnl.h) unless MXNET_MKLDNN_ENABLED=0. Otherwise, and for
 // float64: im2col for a chunk of images, then one GEMM per group through OpenBLAS:
-//   Y_g (Fg, nb*OH*OW) = W_g (Fg, Cg*kh*kw) x col_g (Cg*kh*kw, nb*OH*OW) (+ bias).
+//   Y_g (Fg, nb*OD*OH*OW) = W_g (Fg, Cg*kd*kh*kw) x col_g (Cg*kd*kh*kw, nb*OD*OH*OW) (+ bias).
 // Backward (_backward_Convolution, inputs ograd, data, weight):
 //   dW_g += dy_g col_g^T summed over images; dcol_g = W_g^T dy_g scattered back (col2im);
 //   db = sums of dy over images and positions.
@@ -19,34 +19,34 @@
 namespace mx {
 
 ConvDims MakeConvDims(const ConvolutionParam& p, const Shape& data) {
-  int spatial = p.kernel.ndim();
   ConvDims d;
-  d.g = MakeWindow("Convolution", spatial, p.kernel, p.stride, p.dilate, p.pad);
-  MX_CHECK_AS(ShapeError, data.ndim() == spatial + 2)
-      << "operator Convolution: a " << spatial << "-D kernel " << p.kernel.ToPythonString()
-      << " needs data of rank " << spatial + 2 << " (" << (spatial == 1 ? "NCW" : "NCHW")
-      << "), found shape " << data << ".";
+  d.spatial = p.kernel.ndim();
+  d.g = MakeWindow("Convolution", d.spatial, p.kernel, p.stride, p.dilate, p.pad);
+  const char* layout = SpatialLayout(d.spatial);
+  MX_CHECK_AS(ShapeError, data.ndim() == d.spatial + 2)
+      << "operator Convolution: a " << d.spatial << "-D kernel " << p.kernel.ToPythonString()
+      << " needs data of rank " << d.spatial + 2 << " (" << layout << "), found shape " << data
+      << ".";
   if (p.layout) {
-    MX_CHECK_AS(NotImplementedError, *p.layout == (spatial == 1 ? "NCW" : "NCHW"))
-        << "operator Convolution: layout " << *p.layout << " is not supported; use "
-        << (spatial == 1 ? "NCW" : "NCHW") << ".";
+    MX_CHECK_AS(NotImplementedError, *p.layout == layout)
+        << "operator Convolution: layout " << *p.layout << " is not supported; use " << layout
+        << ".";
   }
   d.n = data[0];
   d.c = data[1];
-  d.h = spatial == 2 ? data[2] : 1;
-  d.w = data[data.ndim() - 1];
+  d.in = SpatialOf(data, d.spatial);
   d.f = p.num_filter;
   d.groups = p.num_group;
   MX_CHECK_AS(ValueError, d.groups > 0 && d.c % d.groups == 0 && d.f % d.groups == 0)
       << "operator Convolution: num_group " << d.groups << " must divide both the input "
       << "channels (" << d.c << ") and num_filter (" << d.f << ").";
-  int64_t eh = d.h + 2 * d.g.ph - (d.g.dh * (d.g.kh - 1) + 1);
-  int64_t ew = d.w + 2 * d.g.pw - (d.g.dw * (d.g.kw - 1) + 1);
-  MX_CHECK_AS(ShapeError, eh >= 0 && ew >= 0)
+  int64_t ed = d.in.d + 2 * d.g.pd - (d.g.dd * (d.g.kd - 1) + 1);
+  int64_t eh = d.in.h + 2 * d.g.ph - (d.g.dh * (d.g.kh - 1) + 1);
+  int64_t ew = d.in.w + 2 * d.g.pw - (d.g.dw * (d.g.kw - 1) + 1);
+  MX_CHECK_AS(ShapeError, ed >= 0 && eh >= 0 && ew >= 0)
       << "operator Convolution: the dilated kernel " << p.kernel.ToPythonString()
       << " does not fit in data of shape " << data << " with pad " << p.pad.ToPythonString() << ".";
-  d.oh = eh / d.g.sh + 1;
-  d.ow = ew / d.g.sw + 1;
+  d.out = Spatial{ed / d.g.sd + 1, eh / d.g.sh + 1, ew / d.g.sw + 1};
   return d;
 }
 
@@ -63,15 +63,16 @@ bool ConvolutionShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<
   wshape.insert(wshape.end(), p.kernel.begin(), p.kernel.end());
   AssignShape(&(*in)[1], Shape(wshape), attrs, "weight");
   if (!p.no_bias) AssignShape(&(*in)[2], Shape{d.f}, attrs, "bias");
-  AssignShape(&(*out)[0],
-              p.kernel.ndim() == 2 ? Shape{d.n, d.f, d.oh, d.ow} : Shape{d.n, d.f, d.ow}, attrs,
-              "the output");
+  AssignShape(&(*out)[0], SpatialShape(d.n, d.f, d.spatial, d.out), attrs, "the output");
   return true;
 }
 
+// Kernel taps per input channel.
+int64_t Taps(const Window& g) { return g.kd * g.kh * g.kw; }
+
 // Images per batched GEMM: col (K_all, nb*OHW) and the (F, nb*OHW) result stay within ~64 MB.
 int64_t ImagesPerChunk(const ConvDims& d, size_t elem) {
-  int64_t per_image = (d.c * d.g.kh * d.g.kw + d.f) * d.oh * d.ow * static_cast<int64_t>(elem);
+  int64_t per_image = (d.c * Taps(d.g) + d.f) * d.out.size() * static_cast<int64_t>(elem);
   int64_t nb = (int64_t(64) << 20) / std::max<int64_t>(per_image, 1);
   return std::max<int64_t>(1, std::min(nb, d.n));
 }
@@ -80,15 +81,15 @@ int64_t ImagesPerChunk(const ConvDims& d, size_t elem) {
 //   Y_g (Fg, nb*OHW) = W_g (Fg, K) col_g (K, nb*OHW), then Y is scattered to (N, F, OHW).
 template <typename T>
 void Forward(const ConvDims& d, const T* x, const T* w, const T* b, T* y, bool add) {
-  int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * d.g.kh * d.g.kw;
-  int64_t ohw = d.oh * d.ow, chw = d.c * d.h * d.w;
+  int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * Taps(d.g);
+  int64_t ohw = d.out.size(), chw = d.c * d.in.size();
   int64_t nb = ImagesPerChunk(d, sizeof(T));
-  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * nb * ohw, 0);
+  T* col = Scratch<T>(d.c * Taps(d.g) * nb * ohw, 0);
   T* ybuf = Scratch<T>(d.f * nb * ohw, 1);
   for (int64_t n0 = 0; n0 < d.n; n0 += nb) {
     int64_t cnt = std::min(nb, d.n - n0), ld = cnt * ohw;
     for (int64_t i = 0; i < cnt; ++i)
-      Im2Col(x + (n0 + i) * chw, d.c, d.h, d.w, d.g, d.oh, d.ow, col + i * ohw, ld);
+      Im2Col(x + (n0 + i) * chw, d.c, d.in, d.g, d.out, col + i * ohw, ld);
     for (int64_t gi = 0; gi < d.groups; ++gi)
       CpuGemm<T>(false, false, fg, ld, k, T(1), w + gi * fg * k, k, col + gi * k * ld, ld, T(0),
                  ybuf + gi * fg * ld, ld);
@@ -110,7 +111,8 @@ bool UseDnnl(DType t) {
 }
 
 DnnlConvShape ToDnnl(const ConvDims& d) {
-  return DnnlConvShape{d.n, d.c, d.h, d.w, d.f, d.oh, d.ow, d.groups, d.g};
+  return DnnlConvShape{d.n,     d.c,      d.in.h, d.in.w,         d.f,    d.out.h,
+                       d.out.w, d.groups, d.g,    d.spatial == 3, d.in.d, d.out.d};
 }
 
 void ConvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vector<TBlob>& in,
@@ -133,10 +135,10 @@ void ConvolutionForward(const OpAttrs& attrs, const OpContext&, const std::vecto
 template <typename T>
 void Backward(const ConvDims& d, const T* dy, const T* x, const T* w, T* dx, T* dw, T* db,
               const std::vector<OpReq>& req) {
-  int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * d.g.kh * d.g.kw;
-  int64_t ohw = d.oh * d.ow, chw = d.c * d.h * d.w;
+  int64_t cg = d.c / d.groups, fg = d.f / d.groups, k = cg * Taps(d.g);
+  int64_t ohw = d.out.size(), chw = d.c * d.in.size();
   int64_t nb = ImagesPerChunk(d, sizeof(T));
-  T* col = Scratch<T>(d.c * d.g.kh * d.g.kw * nb * ohw, 0);
+  T* col = Scratch<T>(d.c * Taps(d.g) * nb * ohw, 0);
   T* dybuf = Scratch<T>(d.f * nb * ohw, 1);
   if (dx && req[0] == OpReq::kWrite)
     for (int64_t i = 0; i < d.n * chw; ++i) dx[i] = T(0);
@@ -150,7 +152,7 @@ void Backward(const ConvDims& d, const T* dy, const T* x, const T* w, T* dx, T* 
     }
     if (dw) {
       for (int64_t i = 0; i < cnt; ++i)
-        Im2Col(x + (n0 + i) * chw, d.c, d.h, d.w, d.g, d.oh, d.ow, col + i * ohw, ld);
+        Im2Col(x + (n0 + i) * chw, d.c, d.in, d.g, d.out, col + i * ohw, ld);
       bool accumulate = n0 > 0 || req[1] == OpReq::kAddTo;
       for (int64_t gi = 0; gi < d.groups; ++gi)
         CpuGemm<T>(false, true, fg, k, ld, T(1), dybuf + gi * fg * ld, ld, col + gi * k * ld, ld,
@@ -161,7 +163,7 @@ void Backward(const ConvDims& d, const T* dy, const T* x, const T* w, T* dx, T* 
         CpuGemm<T>(true, false, k, ld, fg, T(1), w + gi * fg * k, k, dybuf + gi * fg * ld, ld, T(0),
                    col + gi * k * ld, ld);
       for (int64_t i = 0; i < cnt; ++i)
-        Col2ImAdd(col + i * ohw, d.c, d.h, d.w, d.g, d.oh, d.ow, dx + (n0 + i) * chw, ld);
+        Col2ImAdd(col + i * ohw, d.c, d.in, d.g, d.out, dx + (n0 + i) * chw, ld);
     }
   }
   if (db) ConvBiasGrad(dy, db, d.n, d.f, ohw, req[2] == OpReq::kAddTo);
@@ -187,7 +189,7 @@ void ConvolutionBackward(const OpAttrs& attrs, const OpContext&, const std::vect
 }
 
 MX_REGISTER_OP(Convolution)
-    .Describe("1-D or 2-D convolution over NCW / NCHW data (see convolution.cc).")
+    .Describe("1-D, 2-D or 3-D convolution over NCW / NCHW / NCDHW data (see convolution.cc).")
     .Params<ConvolutionParam>()
     .NumInputs([](const OpAttrs& a) { return a.get<ConvolutionParam>().no_bias ? 2 : 3; })
     .InputNames(DataWeightBiasInputs<ConvolutionParam>)

@@ -9,8 +9,8 @@ namespace mx {
 namespace {
 
 CudnnConvGeom Geom(const ConvDims& d, DType t, int64_t workspace_mb, bool autotune) {
-  return CudnnConvGeom{d.n,  d.c,      d.h, d.w, d.f,          d.oh,
-                       d.ow, d.groups, d.g, t,   workspace_mb, autotune};
+  return CudnnConvGeom{d.n, d.c, d.f,          d.groups, d.in, d.out, d.spatial == 3,
+                       d.g, t,   workspace_mb, autotune};
 }
 
 void ConvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
@@ -24,7 +24,7 @@ void ConvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx, const std
   if (!p.no_bias) {
     MX_TYPE_SWITCH_FLOAT(out[0].dtype, T, "Convolution bias", {
       Kernel<GPU>::Launch<ChannelBiasAddMap>(s, out[0].size(), out[0].ptr<T>(), in[2].ptr<T>(), d.f,
-                                             d.oh * d.ow);
+                                             d.out.size());
     });
   }
 }
@@ -43,7 +43,7 @@ void ConvolutionBackwardGpu(const OpAttrs& attrs, const OpContext& ctx,
     CudnnConvBackwardFilter(g, in[1].dptr, in[0].dptr, out[1].dptr, req[1] == OpReq::kAddTo, s);
   if (!p.no_bias) {
     MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "Convolution bias gradient", {
-      ChannelSum(ChannelView{d.n, d.f, d.oh * d.ow}, LoadTerm<T>{in[0].ptr<T>()}, out[2].ptr<T>(),
+      ChannelSum(ChannelView{d.n, d.f, d.out.size()}, LoadTerm<T>{in[0].ptr<T>()}, out[2].ptr<T>(),
                  static_cast<int>(req[2]), s);
     });
   }

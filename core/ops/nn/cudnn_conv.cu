@@ -9,8 +9,8 @@
 #include "core/base/cuda_check.h"
 #include "core/base/env.h"
 #include "core/base/error.h"
-#include "core/ops/nn/cudnn_conv.h"
 #include "core/op/workspace.h"
+#include "core/ops/nn/cudnn_conv.h"
 
 namespace mx {
 namespace {
@@ -106,17 +106,43 @@ struct Plan {
     MX_CUDNN_CALL(cudnnCreateTensorDescriptor(&y));
     MX_CUDNN_CALL(cudnnCreateFilterDescriptor(&w));
     MX_CUDNN_CALL(cudnnCreateConvolutionDescriptor(&conv));
-    MX_CUDNN_CALL(
-        cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, t, i(g.n), i(g.c), i(g.h), i(g.w)));
-    MX_CUDNN_CALL(
-        cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, t, i(g.n), i(g.f), i(g.oh), i(g.ow)));
-    MX_CUDNN_CALL(cudnnSetFilter4dDescriptor(w, t, CUDNN_TENSOR_NCHW, i(g.f), i(g.c / g.groups),
-                                             i(g.g.kh), i(g.g.kw)));
-    MX_CUDNN_CALL(cudnnSetConvolution2dDescriptor(conv, i(g.g.ph), i(g.g.pw), i(g.g.sh), i(g.g.sw),
-                                                  i(g.g.dh), i(g.g.dw), CUDNN_CROSS_CORRELATION,
-                                                  compute));
+    if (g.three_d) {
+      SetNd(g, t, compute);
+    } else {
+      MX_CUDNN_CALL(cudnnSetTensor4dDescriptor(x, CUDNN_TENSOR_NCHW, t, i(g.n), i(g.c), i(g.in.h),
+                                               i(g.in.w)));
+      MX_CUDNN_CALL(cudnnSetTensor4dDescriptor(y, CUDNN_TENSOR_NCHW, t, i(g.n), i(g.f), i(g.out.h),
+                                               i(g.out.w)));
+      MX_CUDNN_CALL(cudnnSetFilter4dDescriptor(w, t, CUDNN_TENSOR_NCHW, i(g.f), i(g.c / g.groups),
+                                               i(g.g.kh), i(g.g.kw)));
+      MX_CUDNN_CALL(cudnnSetConvolution2dDescriptor(conv, i(g.g.ph), i(g.g.pw), i(g.g.sh),
+                                                    i(g.g.sw), i(g.g.dh), i(g.g.dw),
+                                                    CUDNN_CROSS_CORRELATION, compute));
+    }
     MX_CUDNN_CALL(cudnnSetConvolutionGroupCount(conv, i(g.groups)));
   }
+  // NCDHW tensors (packed strides), an OIDHW filter and a 3-D convolution.
+  void SetNd(const CudnnConvGeom& g, cudnnDataType_t t, cudnnDataType_t compute) {
+    auto packed = [](const std::array<int, 5>& dims) {
+      std::array<int, 5> strides;
+      strides[4] = 1;
+      for (int a = 3; a >= 0; --a) strides[a] = strides[a + 1] * dims[a + 1];
+      return strides;
+    };
+    auto i = [](int64_t v) { return static_cast<int>(v); };
+    std::array<int, 5> xd = {i(g.n), i(g.c), i(g.in.d), i(g.in.h), i(g.in.w)};
+    std::array<int, 5> yd = {i(g.n), i(g.f), i(g.out.d), i(g.out.h), i(g.out.w)};
+    std::array<int, 5> wd = {i(g.f), i(g.c / g.groups), i(g.g.kd), i(g.g.kh), i(g.g.kw)};
+    std::array<int, 3> pad = {i(g.g.pd), i(g.g.ph), i(g.g.pw)};
+    std::array<int, 3> stride = {i(g.g.sd), i(g.g.sh), i(g.g.sw)};
+    std::array<int, 3> dilate = {i(g.g.dd), i(g.g.dh), i(g.g.dw)};
+    MX_CUDNN_CALL(cudnnSetTensorNdDescriptor(x, t, 5, xd.data(), packed(xd).data()));
+    MX_CUDNN_CALL(cudnnSetTensorNdDescriptor(y, t, 5, yd.data(), packed(yd).data()));
+    MX_CUDNN_CALL(cudnnSetFilterNdDescriptor(w, t, CUDNN_TENSOR_NCHW, 5, wd.data()));
+    MX_CUDNN_CALL(cudnnSetConvolutionNdDescriptor(conv, 3, pad.data(), stride.data(), dilate.data(),
+                                                  CUDNN_CROSS_CORRELATION, compute));
+  }
+
   ~Plan() {
     cudnnDestroyTensorDescriptor(x);
     cudnnDestroyTensorDescriptor(y);
@@ -136,26 +162,34 @@ struct Plan {
 };
 
 Plan* GetPlan(const CudnnConvGeom& g) {
-  using Key = std::array<int64_t, 20>;
+  using Key = std::array<int64_t, 26>;
+  const Window& w = g.g;
   Key k = {CurrentDevice(),
            g.n,
            g.c,
-           g.h,
-           g.w,
+           g.in.d,
+           g.in.h,
+           g.in.w,
            g.f,
-           g.oh,
-           g.ow,
+           g.out.d,
+           g.out.h,
+           g.out.w,
            g.groups,
-           g.g.kh,
-           g.g.kw,
-           g.g.sh,
-           g.g.sw,
-           g.g.dh,
-           g.g.dw,
-           g.g.ph,
-           g.g.pw,
+           w.kd,
+           w.kh,
+           w.kw,
+           w.sd,
+           w.sh,
+           w.sw,
+           w.dd,
+           w.dh,
+           w.dw,
+           w.pd,
+           w.ph,
+           w.pw,
            static_cast<int64_t>(g.dtype),
-           g.workspace_mb};
+           g.workspace_mb,
+           g.three_d};
   thread_local std::map<Key, std::unique_ptr<Plan>> plans;
   std::unique_ptr<Plan>& p = plans[k];
   if (!p) p = std::make_unique<Plan>(g);

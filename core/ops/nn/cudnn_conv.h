@@ -1,12 +1,12 @@
 // cuDNN convolution for Convolution and Deconvolution on the GPU (included by .cu files only).
 // A "conv geometry" maps x (n, c, h, w) to y (n, f, oh, ow) with weight (f, c/groups, kh, kw);
-// 1-D layers use h = kh = 1. Deconvolution runs the same three calls with its roles swapped.
-// Per geometry and dtype, descriptors and algorithms are chosen once per device and thread and
-// cached: with `autotune`, cuDNN times its algorithms (cudnnFind*), otherwise its heuristics
-// rank them; the first that fits the `workspace` limit is kept (only deterministic ones under
-// MXNET_ENFORCE_DETERMINISM=1). float32 and float64 use FMA math only (no TF32, so results
-// match the CPU to float32 rounding); float16 stores half and accumulates in float32 with
-// tensor cores allowed.
+// 1-D layers use h = kh = 1; 3-D layers add the depth (NCDHW, Nd descriptors). Deconvolution runs
+// the same three calls with its roles swapped. Per geometry and dtype, descriptors and algorithms
+// are chosen once per device and thread and cached: with `autotune`, cuDNN times its algorithms
+// (cudnnFind*), otherwise its heuristics rank them; the first that fits the `workspace` limit is
+// kept (only deterministic ones under MXNET_ENFORCE_DETERMINISM=1). float32 and float64 use FMA
+// math only (no TF32, so results match the CPU to float32 rounding); float16 stores half and
+// accumulates in float32 with tensor cores allowed.
 #ifndef TESSERA_CORE_OPS_NN_CUDNN_CONV_H_
 #define TESSERA_CORE_OPS_NN_CUDNN_CONV_H_
 
@@ -20,8 +20,10 @@
 namespace mx {
 
 struct CudnnConvGeom {
-  int64_t n, c, h, w, f, oh, ow, groups;
-  Window2D g;
+  int64_t n, c, f, groups;
+  Spatial in, out;  // of x (n, c, in) and y (n, f, out)
+  bool three_d;
+  Window g;
   DType dtype;
   int64_t workspace_mb;  // the layer's `workspace` parameter
   bool autotune;         // time the algorithms instead of trusting the heuristics

@@ -19,7 +19,7 @@ struct DeconvolutionParam {
   std::optional<std::string> cudnn_tune, layout;
   bool cudnn_off;
   void Declare(ParamDeclarer* d) {
-    d->Declare("kernel", &kernel).Describe("Kernel size, (w,) or (h, w).");
+    d->Declare("kernel", &kernel).Describe("Kernel size, (w,), (h, w) or (d, h, w).");
     d->Declare("stride", &stride, Shape()).Describe("Stride; default 1 per axis.");
     d->Declare("dilate", &dilate, Shape()).Describe("Dilation; default 1 per axis.");
     d->Declare("pad", &pad, Shape()).Describe("Padding removed from the output; default 0.");
@@ -32,13 +32,15 @@ struct DeconvolutionParam {
     d->Declare("no_bias", &no_bias, true).Describe("Whether to omit the bias.");
     d->Declare("cudnn_tune", &cudnn_tune, std::optional<std::string>()).Describe("cuDNN search.");
     d->Declare("cudnn_off", &cudnn_off, false).Describe("Do not use cuDNN.");
-    d->Declare("layout", &layout, std::optional<std::string>()).Describe("NCW or NCHW.");
+    d->Declare("layout", &layout, std::optional<std::string>()).Describe("NCW, NCHW or NCDHW.");
   }
 };
 
 struct DeconvDims {
-  int64_t n, c, h, w, f, oh, ow, groups;
-  Window2D g;  // the convolution geometry mapping the output (oh, ow) back to (h, w)
+  int spatial;  // 1, 2 or 3
+  int64_t n, c, f, groups;
+  Spatial in, out;
+  Window g;  // the convolution geometry mapping the output `out` back to `in`
 };
 
 // Resolves the layer's sizes from its parameters and the data shape; errors name the operator.

@@ -13,8 +13,8 @@ namespace {
 
 // The convolution from the deconvolution's output space to its input space.
 CudnnConvGeom AdjointGeom(const DeconvDims& d, DType t, int64_t workspace_mb, bool autotune) {
-  return CudnnConvGeom{d.n, d.f,      d.oh, d.ow, d.c,          d.h,
-                       d.w, d.groups, d.g,  t,    workspace_mb, autotune};
+  return CudnnConvGeom{d.n, d.f, d.c,          d.groups, d.out, d.in, d.spatial == 3,
+                       d.g, t,   workspace_mb, autotune};
 }
 
 void DeconvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx,
@@ -29,7 +29,7 @@ void DeconvolutionForwardGpu(const OpAttrs& attrs, const OpContext& ctx,
   if (!p.no_bias) {
     MX_TYPE_SWITCH_FLOAT(out[0].dtype, T, "Deconvolution bias", {
       Kernel<GPU>::Launch<ChannelBiasAddMap>(s, out[0].size(), out[0].ptr<T>(), in[2].ptr<T>(), d.f,
-                                             d.oh * d.ow);
+                                             d.out.size());
     });
   }
 }
@@ -48,7 +48,7 @@ void DeconvolutionBackwardGpu(const OpAttrs& attrs, const OpContext& ctx,
     CudnnConvBackwardFilter(g, in[0].dptr, in[1].dptr, out[1].dptr, req[1] == OpReq::kAddTo, s);
   if (!p.no_bias) {
     MX_TYPE_SWITCH_FLOAT(in[0].dtype, T, "Deconvolution bias gradient", {
-      ChannelSum(ChannelView{d.n, d.f, d.oh * d.ow}, LoadTerm<T>{in[0].ptr<T>()}, out[2].ptr<T>(),
+      ChannelSum(ChannelView{d.n, d.f, d.out.size()}, LoadTerm<T>{in[0].ptr<T>()}, out[2].ptr<T>(),
                  static_cast<int>(req[2]), s);
     });
   }

@@ -1,5 +1,5 @@
-// Pooling (1-D NCW and 2-D NCHW): max, avg and sum; global_pool; pooling_convention valid
-// (floor), full (ceil) and same (1-D, pad 0: ceil(x / s)); count_include_pad for avg (default
+// Pooling (1-D NCW, 2-D NCHW and 3-D NCDHW): max, avg and sum; global_pool; pooling_convention
+// valid (floor), full (ceil) and same (1-D, pad 0: ceil(x / s)); count_include_pad for avg (default
 // true: divide by the whole window, padding included; windows cut by the "full" convention's
 // extra edge divide by their part inside the padded input, as MXNet).
 // Backward (_backward_Pooling, inputs ograd and data; the output is not kept for it, so the
@@ -25,15 +25,15 @@ int64_t OutSize(const std::string& conv, int64_t x, int64_t k, int64_t s, int64_
 PoolDims MakePoolDims(const PoolingParam& p, const Shape& data) {
   PoolDims d;
   d.spatial = data.ndim() - 2;
-  MX_CHECK_AS(ShapeError, d.spatial == 1 || d.spatial == 2)
-      << "operator Pooling: data must be NCW or NCHW, found shape " << data << ".";
+  MX_CHECK_AS(ShapeError, d.spatial >= 1 && d.spatial <= 3)
+      << "operator Pooling: data must be NCW, NCHW or NCDHW, found shape " << data << ".";
   d.n = data[0];
   d.c = data[1];
-  d.h = d.spatial == 2 ? data[2] : 1;
-  d.w = data[data.ndim() - 1];
+  d.in = SpatialOf(data, d.spatial);
   if (p.global_pool) {
-    d.g.kh = d.h;
-    d.g.kw = d.w;
+    d.g.kd = d.in.d;
+    d.g.kh = d.in.h;
+    d.g.kw = d.in.w;
   } else {
     MX_CHECK_AS(ValueError, p.kernel.ndim() == d.spatial)
         << "operator Pooling: kernel " << p.kernel.ToPythonString() << " must have " << d.spatial
@@ -44,12 +44,16 @@ PoolDims MakePoolDims(const PoolingParam& p, const Shape& data) {
     MX_CHECK_AS(ValueError, d.spatial == 1 && d.g.pw == 0)
         << "operator Pooling: pooling_convention 'same' needs 1-D data and pad 0.";
   }
-  MX_CHECK_AS(ShapeError, d.g.kh <= d.h + 2 * d.g.ph && d.g.kw <= d.w + 2 * d.g.pw)
+  const Window& g = d.g;
+  MX_CHECK_AS(ShapeError,
+              g.kd <= d.in.d + 2 * g.pd && g.kh <= d.in.h + 2 * g.ph && g.kw <= d.in.w + 2 * g.pw)
       << "operator Pooling: kernel " << p.kernel.ToPythonString()
       << " is larger than the padded input of shape " << data << ".";
-  d.oh = d.spatial == 2 ? OutSize(p.pooling_convention, d.h, d.g.kh, d.g.sh, d.g.ph) : 1;
-  d.ow = OutSize(p.pooling_convention, d.w, d.g.kw, d.g.sw, d.g.pw);
-  if (p.global_pool) d.oh = d.ow = 1;
+  const std::string& conv = p.pooling_convention;
+  d.out.w = OutSize(conv, d.in.w, g.kw, g.sw, g.pw);
+  if (d.spatial >= 2) d.out.h = OutSize(conv, d.in.h, g.kh, g.sh, g.ph);
+  if (d.spatial == 3) d.out.d = OutSize(conv, d.in.d, g.kd, g.sd, g.pd);
+  if (p.global_pool) d.out = Spatial();
   d.is_max = p.pool_type == "max";
   d.is_avg = p.pool_type == "avg";
   d.include_pad = p.count_include_pad.value_or(true);
@@ -62,37 +66,39 @@ bool PoolingShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shap
   const Shape& data = (*in)[0];
   if (data.ndim() == 0) return false;
   PoolDims d = MakePoolDims(attrs.get<PoolingParam>(), data);
-  AssignShape(&(*out)[0], d.spatial == 2 ? Shape{d.n, d.c, d.oh, d.ow} : Shape{d.n, d.c, d.ow},
-              attrs, "the output");
+  AssignShape(&(*out)[0], SpatialShape(d.n, d.c, d.spatial, d.out), attrs, "the output");
   return true;
 }
 
-// CPU backward: scatter within each (n, c) plane, one thread per plane (deterministic). Faster
-// on CPU than the GPU's gather, which re-finds each window's maximum for every element.
+// CPU backward: scatter within each (n, c) volume, one thread per volume (deterministic).
+// Faster on CPU than the GPU's gather, which re-finds each window's maximum for every element.
 template <typename T>
 void PoolBackwardCpu(const PoolDims& d, const T* dy, const T* x, T* dx, int req) {
-#pragma omp parallel for num_threads(CpuKernelThreads()) if (d.n * d.c * d.oh * d.ow > 4096)
+  const int64_t in_size = d.in.size(), out_size = d.out.size();
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (d.n * d.c * out_size > 4096)
   for (int64_t nc = 0; nc < d.n * d.c; ++nc) {
-    const T* xp = x + nc * d.h * d.w;
-    T* gp = dx + nc * d.h * d.w;
+    const T* xp = x + nc * in_size;
+    T* gp = dx + nc * in_size;
     if (req != 3)
-      for (int64_t i = 0; i < d.h * d.w; ++i) gp[i] = T(0.0f);
+      for (int64_t i = 0; i < in_size; ++i) gp[i] = T(0.0f);
     auto add = [gp](int64_t i, double v) {
       gp[i] = ConvertValue<T>(ConvertValue<double>(gp[i]) + v);
     };
-    for (int64_t oy = 0; oy < d.oh; ++oy)
-      for (int64_t ox = 0; ox < d.ow; ++ox) {
-        PoolWin win = PoolWindowAt(d, oy, ox);
-        double g = ConvertValue<double>(dy[(nc * d.oh + oy) * d.ow + ox]);
-        if (d.is_max) {
-          int64_t best = PoolWindowArgMax(xp, d, win);
-          if (best >= 0) add(best, g);
-        } else {
-          double share = d.is_avg ? g / win.count : g;
+    for (int64_t o = 0; o < out_size; ++o) {
+      int64_t ox = o % d.out.w, oy = (o / d.out.w) % d.out.h, oz = o / (d.out.w * d.out.h);
+      PoolWin win = PoolWindowAt(d, oz, oy, ox);
+      double g = ConvertValue<double>(dy[nc * out_size + o]);
+      if (d.is_max) {
+        int64_t best = PoolWindowArgMax(xp, d, win);
+        if (best >= 0) add(best, g);
+      } else {
+        double share = d.is_avg ? g / win.count : g;
+        for (int64_t iz = win.d0; iz < win.d1; ++iz)
           for (int64_t iy = win.h0; iy < win.h1; ++iy)
-            for (int64_t ix = win.w0; ix < win.w1; ++ix) add(iy * d.w + ix, share);
-        }
+            for (int64_t ix = win.w0; ix < win.w1; ++ix)
+              add((iz * d.in.h + iy) * d.in.w + ix, share);
       }
+    }
   }
 }
 
@@ -117,7 +123,7 @@ void PoolingBackwardCpu(const OpAttrs& attrs, const OpContext&, const std::vecto
 }
 
 MX_REGISTER_OP(Pooling)
-    .Describe("Max, average or sum pooling over NCW / NCHW data (see pooling.cc).")
+    .Describe("Max, average or sum pooling over NCW / NCHW / NCDHW data (see pooling.cc).")
     .Params<PoolingParam>()
     .NumInputs(1)
     .InputNames({"data"})

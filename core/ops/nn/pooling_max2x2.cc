@@ -113,40 +113,40 @@ MX_CPU_CLONES void BackwardRowWriteVec(const float* r0, const float* r1, const f
 template <typename T>
 void Forward(const PoolDims& d, const T* x, T* y, bool add) {
   int64_t planes = d.n * d.c;
-#pragma omp parallel for num_threads(CpuKernelThreads()) if (planes * d.oh * d.ow > 32768)
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (planes * d.out.h * d.out.w > 32768)
   for (int64_t p = 0; p < planes; ++p)
-    for (int64_t oy = 0; oy < d.oh; ++oy) {
-      const T* r0 = x + (p * d.h + 2 * oy) * d.w;
-      T* out = y + (p * d.oh + oy) * d.ow;
+    for (int64_t oy = 0; oy < d.out.h; ++oy) {
+      const T* r0 = x + (p * d.in.h + 2 * oy) * d.in.w;
+      T* out = y + (p * d.out.h + oy) * d.out.w;
       if (add)
-        ForwardRow<T, true>(r0, r0 + d.w, out, d.ow);
+        ForwardRow<T, true>(r0, r0 + d.in.w, out, d.out.w);
       else
-        ForwardRow<T, false>(r0, r0 + d.w, out, d.ow);
+        ForwardRow<T, false>(r0, r0 + d.in.w, out, d.out.w);
     }
 }
 
 template <typename T>
 void Backward(const PoolDims& d, const T* dy, const T* x, T* dx, bool add) {
   int64_t planes = d.n * d.c;
-#pragma omp parallel for num_threads(CpuKernelThreads()) if (planes * d.oh * d.ow > 32768)
+#pragma omp parallel for num_threads(CpuKernelThreads()) if (planes * d.out.h * d.out.w > 32768)
   for (int64_t p = 0; p < planes; ++p) {
-    T* gp = dx + p * d.h * d.w;
-    for (int64_t oy = 0; oy < d.oh; ++oy) {
-      const T* r0 = x + (p * d.h + 2 * oy) * d.w;
-      T* g0 = gp + 2 * oy * d.w;
-      const T* dyr = dy + (p * d.oh + oy) * d.ow;
+    T* gp = dx + p * d.in.h * d.in.w;
+    for (int64_t oy = 0; oy < d.out.h; ++oy) {
+      const T* r0 = x + (p * d.in.h + 2 * oy) * d.in.w;
+      T* g0 = gp + 2 * oy * d.in.w;
+      const T* dyr = dy + (p * d.out.h + oy) * d.out.w;
       if (add) {
-        BackwardRow<T, true>(r0, r0 + d.w, dyr, g0, g0 + d.w, d.ow);
+        BackwardRow<T, true>(r0, r0 + d.in.w, dyr, g0, g0 + d.in.w, d.out.w);
       } else {
         if constexpr (std::is_same_v<T, float>)
-          BackwardRowWriteVec(r0, r0 + d.w, dyr, g0, g0 + d.w, d.ow);
+          BackwardRowWriteVec(r0, r0 + d.in.w, dyr, g0, g0 + d.in.w, d.out.w);
         else
-          BackwardRow<T, false>(r0, r0 + d.w, dyr, g0, g0 + d.w, d.ow);
-        for (int64_t ix = 2 * d.ow; ix < d.w; ++ix) g0[ix] = g0[d.w + ix] = T(0);
+          BackwardRow<T, false>(r0, r0 + d.in.w, dyr, g0, g0 + d.in.w, d.out.w);
+        for (int64_t ix = 2 * d.out.w; ix < d.in.w; ++ix) g0[ix] = g0[d.in.w + ix] = T(0);
       }
     }
     if (!add)  // rows below the last window
-      for (int64_t i = 2 * d.oh * d.w; i < d.h * d.w; ++i) gp[i] = T(0);
+      for (int64_t i = 2 * d.out.h * d.in.w; i < d.in.h * d.in.w; ++i) gp[i] = T(0);
   }
 }
 
@@ -155,7 +155,7 @@ void Backward(const PoolDims& d, const T* dy, const T* x, T* dx, bool add) {
 bool Max2x2Applies(const PoolDims& d, DType dtype) {
   return (dtype == DType::kFloat32 || dtype == DType::kFloat64) && d.spatial == 2 && d.is_max &&
          d.g.kh == 2 && d.g.kw == 2 && d.g.sh == 2 && d.g.sw == 2 && d.g.ph == 0 && d.g.pw == 0 &&
-         2 * d.oh <= d.h && 2 * d.ow <= d.w;
+         2 * d.out.h <= d.in.h && 2 * d.out.w <= d.in.w;
 }
 
 void Max2x2Forward(const PoolDims& d, DType dtype, const void* x, void* y, OpReq req) {

@@ -59,25 +59,27 @@ int Blocks(int64_t n) {
 
 template <typename T>
 void Forward(const PoolDims& d, const T* x, T* y, bool add, cudaStream_t s) {
-  int64_t n = d.n * d.c * d.oh * d.ow;
-  if (d.n * d.c * d.h * d.w <= kMax32)
-    Max2x2ForwardKernel<T, int32_t><<<Blocks(n), kThreads, 0, s>>>(
-        int32_t(n), int32_t(d.oh), int32_t(d.ow), int32_t(d.h), int32_t(d.w), x, y, add);
+  int64_t n = d.n * d.c * d.out.h * d.out.w;
+  if (d.n * d.c * d.in.h * d.in.w <= kMax32)
+    Max2x2ForwardKernel<T, int32_t>
+        <<<Blocks(n), kThreads, 0, s>>>(int32_t(n), int32_t(d.out.h), int32_t(d.out.w),
+                                        int32_t(d.in.h), int32_t(d.in.w), x, y, add);
   else
     Max2x2ForwardKernel<T, int64_t>
-        <<<Blocks(n), kThreads, 0, s>>>(n, d.oh, d.ow, d.h, d.w, x, y, add);
+        <<<Blocks(n), kThreads, 0, s>>>(n, d.out.h, d.out.w, d.in.h, d.in.w, x, y, add);
   MX_CUDA_CALL(cudaGetLastError());
 }
 
 template <typename T>
 void Backward(const PoolDims& d, const T* dy, const T* x, T* dx, bool add, cudaStream_t s) {
-  int64_t n = d.n * d.c * d.h * d.w;
+  int64_t n = d.n * d.c * d.in.h * d.in.w;
   if (n <= kMax32)
-    Max2x2BackwardKernel<T, int32_t><<<Blocks(n), kThreads, 0, s>>>(
-        int32_t(n), int32_t(d.oh), int32_t(d.ow), int32_t(d.h), int32_t(d.w), dy, x, dx, add);
+    Max2x2BackwardKernel<T, int32_t>
+        <<<Blocks(n), kThreads, 0, s>>>(int32_t(n), int32_t(d.out.h), int32_t(d.out.w),
+                                        int32_t(d.in.h), int32_t(d.in.w), dy, x, dx, add);
   else
     Max2x2BackwardKernel<T, int64_t>
-        <<<Blocks(n), kThreads, 0, s>>>(n, d.oh, d.ow, d.h, d.w, dy, x, dx, add);
+        <<<Blocks(n), kThreads, 0, s>>>(n, d.out.h, d.out.w, d.in.h, d.in.w, dy, x, dx, add);
   MX_CUDA_CALL(cudaGetLastError());
 }
 

@@ -137,6 +137,12 @@ std::vector<OpCase> Cases() {
     v.push_back({"_backward_Pooling", {{2, 3, 5, 5}, {2, 3, 9, 8}}, pp});
   }
   v.push_back({"Pooling", {{2, 3, 9, 8}}, {{"global_pool", true}, {"pool_type", "avg"}}});
+  for (const char* pt : {"max", "avg"}) {  // 3-D (NCDHW)
+    Params p3 = {
+        {"kernel", {3, 3, 2}}, {"stride", {2, 2, 1}}, {"pad", {1, 1, 0}}, {"pool_type", pt}};
+    v.push_back({"Pooling", {{2, 3, 5, 6, 7}}, p3});
+    v.push_back({"_backward_Pooling", {{2, 3, 3, 3, 6}, {2, 3, 5, 6, 7}}, p3});
+  }
   // 2x2 max pooling, stride 2 (the fast path): even sizes, and odd ones with an uncovered edge.
   Params p2 = {{"kernel", {2, 2}}, {"stride", {2, 2}}, {"pool_type", "max"}};
   for (DType t : {kFloat32, kFloat64}) {

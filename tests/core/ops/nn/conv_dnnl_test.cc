@@ -36,6 +36,16 @@ std::vector<Case> Cases() {
       // Enough channels for oneDNN's blocked layouts (reordered in and out); the cases above
       // run in plain layouts.
       {{2, 32, 6, 6}, {32, 32, 3, 3}, {{"kernel", {3, 3}}, {"num_filter", 32}, {"pad", {1, 1}}}},
+      // 3-D (NCDHW): few channels (plain layouts), grouped and strided, and blocked.
+      {{1, 3, 5, 9, 8},
+       {4, 3, 1, 3, 3},
+       {{"kernel", {1, 3, 3}}, {"num_filter", 4}, {"pad", {0, 1, 1}}, {"stride", {1, 2, 2}}}},
+      {{2, 4, 6, 5, 5},
+       {6, 2, 3, 1, 1},
+       {{"kernel", {3, 1, 1}}, {"num_filter", 6}, {"num_group", 2}, {"pad", {1, 0, 0}}}},
+      {{1, 32, 4, 5, 5},
+       {16, 32, 3, 3, 3},
+       {{"kernel", {3, 3, 3}}, {"num_filter", 16}, {"pad", {1, 1, 1}}, {"dilate", {1, 2, 1}}}},
   };
 }
 
@@ -82,7 +92,7 @@ TEST(ConvolutionDnnl, PaddedChannelsRunInNhwcUnlessTurnedOff) {
     setenv("TESSERA_DNNL_NHWC", std::to_string(nhwc).c_str(), 1);
     int64_t n = 3 + nhwc;
     Case c{{n, 20, 12, 12}, {50, 20, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 50}}};
-    DnnlConvShape shape{n, 20, 12, 12, 50, 8, 8, 1, Window2D{5, 5}};
+    DnnlConvShape shape{n, 20, 12, 12, 50, 8, 8, 1, Window{5, 5}};
     EXPECT_EQ(DnnlConvUsesNhwc(shape, true), nhwc == 1);
     SCOPED_TRACE("TESSERA_DNNL_NHWC=" + std::to_string(nhwc));
     ExpectMatchesFloat64(c);
@@ -90,12 +100,12 @@ TEST(ConvolutionDnnl, PaddedChannelsRunInNhwcUnlessTurnedOff) {
   unsetenv("TESSERA_DNNL_NHWC");
   // One input channel (LeNet's first convolution) runs in NHWC too; three stay plain.
   Case one{{2, 1, 10, 10}, {4, 1, 5, 5}, {{"kernel", {5, 5}}, {"num_filter", 4}}};
-  EXPECT_TRUE(DnnlConvUsesNhwc(DnnlConvShape{2, 1, 10, 10, 4, 6, 6, 1, Window2D{5, 5}}, true));
+  EXPECT_TRUE(DnnlConvUsesNhwc(DnnlConvShape{2, 1, 10, 10, 4, 6, 6, 1, Window{5, 5}}, true));
   ExpectMatchesFloat64(one);
-  EXPECT_FALSE(DnnlConvUsesNhwc(DnnlConvShape{1, 3, 7, 7, 2, 3, 3, 1, Window2D{5, 5}}, false));
+  EXPECT_FALSE(DnnlConvUsesNhwc(DnnlConvShape{1, 3, 7, 7, 2, 3, 3, 1, Window{5, 5}}, false));
   // Channels that fill whole blocks stay blocked.
   EXPECT_FALSE(DnnlConvUsesNhwc(
-      DnnlConvShape{2, 32, 6, 6, 32, 6, 6, 1, Window2D{3, 3, 1, 1, 1, 1, 1, 1}}, true));
+      DnnlConvShape{2, 32, 6, 6, 32, 6, 6, 1, Window{3, 3, 1, 1, 1, 1, 1, 1}}, true));
 }
 
 TEST(ConvolutionFloat32, BackwardAddToAccumulatesEveryGradient) {
@@ -122,7 +132,7 @@ TEST(ConvolutionFloat32, BackwardAddToAccumulatesEveryGradient) {
 // GEMM-based passes of a 3-channel convolution overwrote each other's and crashed.)
 TEST(ConvolutionDnnl, ConcurrentCallsFromSeveralThreads) {
   if (!DnnlAvailable()) GTEST_SKIP() << "built without oneDNN";
-  DnnlConvShape s{4, 3, 32, 32, 16, 32, 32, 1, Window2D{3, 3, 1, 1, 1, 1, 1, 1}};
+  DnnlConvShape s{4, 3, 32, 32, 16, 32, 32, 1, Window{3, 3, 1, 1, 1, 1, 1, 1}};
   auto rand = [](int64_t n) { return testing::Rand({n}).AsType(kFloat32).ToVector<float>(); };
   std::vector<float> x = rand(s.n * s.c * s.h * s.w), w = rand(s.f * s.c * 9), b = rand(s.f),
                      dy = rand(s.n * s.f * s.oh * s.ow);

@@ -128,6 +128,23 @@ std::vector<LayerCase> Cases() {
                  {{2, 4, 5, 5}, {4, 3, 3, 3}, {6}},
                  deconv,
                  t});
+  Params conv3 = {{"kernel", {3, 1, 3}}, {"stride", {1, 1, 2}}, {"pad", {1, 0, 1}},
+                  {"dilate", {2, 1, 1}}, {"num_filter", 6},     {"num_group", 2}};
+  for (DType t : {kFloat32, kFloat64})
+    v.push_back({std::string("conv3d_") + DTypeName(t),
+                 "Convolution",
+                 {{2, 4, 6, 5, 7}, {6, 2, 3, 1, 3}, {6}},
+                 conv3,
+                 t});
+  v.push_back({"deconv3d",
+               "Deconvolution",
+               {{2, 4, 3, 4, 3}, {4, 3, 2, 3, 3}, {6}},
+               {{"kernel", {2, 3, 3}},
+                {"stride", {2, 1, 2}},
+                {"pad", {0, 1, 1}},
+                {"num_filter", 6},
+                {"num_group", 2},
+                {"no_bias", false}}});
   v.push_back({"deconv1d",
                "Deconvolution",
                {{2, 3, 6}, {3, 2, 4}},
