@@ -220,3 +220,64 @@ def test_symbolic_while_loop_and_cond():
     again = mx.sym.load_json(out.tojson())
     exe = again.bind(mx.cpu(), {"a": mx.nd.array([-1, -2]), "b": mx.nd.array([5, 7])})
     np.testing.assert_array_equal(exe.forward()[0].asnumpy(), [-6, -9])
+
+
+def _lstm_reference(x, w, h0, c0, hidden):
+    """One LSTM layer in numpy with MXNet's packed layout (W_x, W_h, b_x, b_h; gates i f g o)."""
+    steps, _, inputs = x.shape
+    g = 4 * hidden
+    wx = w[:g * inputs].reshape(g, inputs)
+    wh = w[g * inputs:g * (inputs + hidden)].reshape(g, hidden)
+    bx = w[g * (inputs + hidden):g * (inputs + hidden + 1)]
+    bh = w[g * (inputs + hidden + 1):]
+    sig = lambda v: 1 / (1 + np.exp(-v))
+    h, c, ys = h0, c0, []
+    for t in range(steps):
+        a = x[t] @ wx.T + bx + h @ wh.T + bh
+        i, f, gg, o = (a[:, k * hidden:(k + 1) * hidden] for k in range(4))
+        c = sig(f) * c + sig(i) * np.tanh(gg)
+        h = sig(o) * np.tanh(c)
+        ys.append(h)
+    return np.stack(ys), h, c
+
+
+def test_fused_rnn_matches_numpy_and_trains_with_autograd():
+    steps, batch, inputs, hidden = 5, 3, 4, 6
+    rng = np.random.RandomState(0)
+    size = 4 * hidden * (inputs + hidden + 2)
+    x = rng.uniform(-1, 1, (steps, batch, inputs))
+    w = rng.uniform(-0.5, 0.5, size)
+    h0 = rng.uniform(-1, 1, (1, batch, hidden))
+    c0 = rng.uniform(-1, 1, (1, batch, hidden))
+    args = [mx.nd.array(v, dtype='float64') for v in (x, w, h0, c0)]
+    for a in args:
+        a.attach_grad()
+    with mx.autograd.record():
+        y, hy, cy = mx.nd.RNN(*args, state_size=hidden, num_layers=1, mode='lstm',
+                              state_outputs=True)
+        loss = (y * y).sum() + hy.sum()
+    loss.backward()
+    want_y, want_h, want_c = _lstm_reference(x, w, h0[0], c0[0], hidden)
+    np.testing.assert_allclose(y.asnumpy(), want_y, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(hy.asnumpy()[0], want_h, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(cy.asnumpy()[0], want_c, rtol=1e-10, atol=1e-12)
+    # One weight's gradient against a central difference of the numpy reference.
+    k, eps = 7, 1e-6
+    def f(wk):
+        w2 = w.copy()
+        w2[k] = wk
+        ys, hl, _ = _lstm_reference(x, w2, h0[0], c0[0], hidden)
+        return (ys * ys).sum() + hl.sum()
+    numeric = (f(w[k] + eps) - f(w[k] - eps)) / (2 * eps)
+    assert abs(args[1].grad.asnumpy()[k] - numeric) < 1e-6
+    # The symbol infers MXNet's parameter count (two bidirectional layers).
+    s = mx.sym.RNN(mx.sym.Variable('data'), mx.sym.Variable('p'), mx.sym.Variable('s'),
+                   mx.sym.Variable('c'), state_size=hidden, num_layers=2, mode='lstm',
+                   bidirectional=True)
+    arg_shapes, out_shapes, _ = s.infer_shape(data=(steps, batch, inputs))
+    g = 4 * hidden
+    assert arg_shapes[1] == (2 * g * (inputs + hidden + 2) + 2 * g * (2 * hidden + hidden + 2),)
+    assert out_shapes == [(steps, batch, 2 * hidden)]
+    with pytest.raises(mx.base.MXNetError):
+        mx.nd.RNN(args[0][0], args[1], args[2], args[3], state_size=hidden, num_layers=1,
+                  mode='lstm')

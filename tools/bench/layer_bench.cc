@@ -1,5 +1,6 @@
 // Forward + backward time of each layer of the seed network (3x3 convolution with 128
-// filters, batch norm, relu, 2x2 max pooling, fully connected to 2) and of LeNet's layers,
+// filters, batch norm, relu, 2x2 max pooling, fully connected to 2), of LeNet's layers and of
+// a 2-layer LSTM (hidden 512, sequence 35, batch 32; the fused RNN operator against nn.LSTM),
 // against PyTorch (torch_layers.py, the same layers and shapes) measured in the same run.
 // Prints BENCH lines with ratio = PyTorch's time / ours (> 1: Tessera is faster).
 // Usage: layer_bench [--quick] [--gpu] [--case S]   (--quick: smaller shapes, for a smoke run;
@@ -70,6 +71,13 @@ std::vector<LayerCase> Cases(int64_t n, int64_t h, int64_t lenet) {
     c.push_back(
         {"lenet_fc10", "FullyConnected", {{b, 500}, {10, 500}, {10}}, {{"num_hidden", 10}}});
   }
+  if (lenet) {  // the fused LSTM of a word language model: 2 layers, hidden 512, T=35, N=32
+    int64_t h4 = 4 * 512, params = h4 * (512 + 512 + 2) * 2;
+    c.push_back({"lstm_2x512_t35",
+                 "RNN",
+                 {{35, 32, 512}, {params}, {2, 32, 512}, {2, 32, 512}},
+                 {{"mode", "lstm"}, {"state_size", 512}, {"num_layers", 2}}});
+  }
   return c;
 }
 
@@ -131,15 +139,16 @@ int main(int argc, char** argv) {
         double ours = OursSeconds(c, cfg.reps, ctx);
         auto it = peer.find(c.name);
         double theirs = it == peer.end() ? 0 : it->second;
-        std::printf(
-            "BENCH %s_%lldx%lld_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f "
-            "peer_name=pytorch-%s\n",
-            c.name.c_str(), static_cast<long long>(cfg.h), static_cast<long long>(cfg.h),
-            static_cast<long long>(c.name.rfind("lenet", 0) == 0 ? cfg.lenet : cfg.n), ours, theirs,
-            ours > 0 && theirs > 0 ? theirs / ours : 0.0,
-            it == peer.end() ? "missing"
-            : on_gpu         ? "cuda"
-                             : "1.13-cpu");
+        // Image layers are named by their input size and batch; the LSTM's name has its shape.
+        bool lstm = c.name.rfind("lstm", 0) == 0;
+        std::string size = lstm ? "" : "_" + std::to_string(cfg.h) + "x" + std::to_string(cfg.h);
+        int64_t batch = lstm ? 32 : c.name.rfind("lenet", 0) == 0 ? cfg.lenet : cfg.n;
+        std::printf("BENCH %s%s_b%lld ours=%.4g peer=%.4g unit=s ratio=%.3f peer_name=pytorch-%s\n",
+                    c.name.c_str(), size.c_str(), static_cast<long long>(batch), ours, theirs,
+                    ours > 0 && theirs > 0 ? theirs / ours : 0.0,
+                    it == peer.end() ? "missing"
+                    : on_gpu         ? "cuda"
+                                     : "1.13-cpu");
         std::fflush(stdout);
       }
     }

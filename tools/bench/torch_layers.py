@@ -36,6 +36,17 @@ def median_time(fn, min_reps, min_seconds=0.0):
     return times[len(times) // 2]
 
 
+class OutputOnly(nn.Module):
+    """An nn.LSTM's output sequence without its final states (what layer_bench's RNN gives)."""
+
+    def __init__(self, rnn):
+        super().__init__()
+        self.rnn = rnn
+
+    def forward(self, x):
+        return self.rnn(x)[0]
+
+
 def layer_cases(batch, size, lenet_batch):
     h = size
     cases = [
@@ -55,6 +66,7 @@ def layer_cases(batch, size, lenet_batch):
             ("lenet_pool2", nn.MaxPool2d(2, 2), (b, 50, 8, 8)),
             ("lenet_fc500", nn.Linear(800, 500), (b, 800)),
             ("lenet_fc10", nn.Linear(500, 10), (b, 500)),
+            ("lstm_2x512_t35", OutputOnly(nn.LSTM(512, 512, 2)), (35, 32, 512)),
         ]
     return cases
 

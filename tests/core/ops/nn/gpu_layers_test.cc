@@ -1,5 +1,5 @@
 // The layers with cuDNN / CUDA kernels (Convolution, Deconvolution, BatchNorm, Dropout,
-// LeakyReLU, Embedding) on gpu(0) against the same calls on cpu(0): every output (hidden ones
+// LeakyReLU, Embedding, RNN) on gpu(0) against the same calls on cpu(0): every output (hidden ones
 // such as BatchNorm's mean and Dropout's mask included), the auxiliary states the layer updates,
 // and the gradients of every input through the layer's gradient function, in training and in
 // inference mode. float16 runs on the GPU against float32 on the CPU on the same rounded inputs.
@@ -145,6 +145,38 @@ std::vector<LayerCase> Cases() {
                 {"num_filter", 6},
                 {"num_group", 2},
                 {"no_bias", false}}});
+  // The fused RNN (T=5, N=3, I=4, H=6, two bidirectional layers, final states as outputs).
+  for (DType t : {kFloat32, kFloat64})
+    v.push_back({std::string("rnn_lstm_") + DTypeName(t),
+                 "RNN",
+                 {{5, 3, 4}, {1536}, {4, 3, 6}, {4, 3, 6}},
+                 {{"mode", "lstm"},
+                  {"state_size", 6},
+                  {"num_layers", 2},
+                  {"bidirectional", true},
+                  {"state_outputs", true}},
+                 t,
+                 -0.5,
+                 0.5});
+  v.push_back({"rnn_gru",
+               "RNN",
+               {{5, 3, 4}, {1152}, {4, 3, 6}},
+               {{"mode", "gru"},
+                {"state_size", 6},
+                {"num_layers", 2},
+                {"bidirectional", true},
+                {"state_outputs", true}},
+               kFloat32,
+               -0.5,
+               0.5});
+  v.push_back(
+      {"rnn_tanh",
+       "RNN",
+       {{5, 3, 4}, {384}, {4, 3, 6}},
+       {{"mode", "rnn_tanh"}, {"state_size", 6}, {"num_layers", 2}, {"bidirectional", true}},
+       kFloat32,
+       -0.5,
+       0.5});
   v.push_back({"deconv1d",
                "Deconvolution",
                {{2, 3, 6}, {3, 2, 4}},
