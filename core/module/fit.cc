@@ -202,7 +202,7 @@ void Module::FitEpochs(io::DataIter* train, const FitOptions& o) {
 
 std::vector<std::pair<std::string, double>> Module::Score(io::DataIter* eval, metric::EvalMetric* m,
                                                           int num_batch) {
-  Require(binded() && params_initialized_, "Score", "Bind(...) and InitParams()");
+  Require(binded() && params_initialized(), "Score", "Bind(...) and InitParams()");
   eval->Reset();
   m->Reset();
   io::DataBatch batch;
@@ -216,7 +216,7 @@ std::vector<std::pair<std::string, double>> Module::Score(io::DataIter* eval, me
 }
 
 std::vector<NDArray> Module::Predict(io::DataIter* eval, int num_batch) {
-  Require(binded() && params_initialized_, "Predict", "Bind(...) and InitParams()");
+  Require(binded() && params_initialized(), "Predict", "Bind(...) and InitParams()");
   eval->Reset();
   std::vector<std::vector<NDArray>> parts;
   io::DataBatch batch;

@@ -75,8 +75,26 @@ void Module::Require(bool ok, const char* method, const char* step) const {
 
 void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
                   const std::vector<io::DataDesc>& label_shapes, bool for_training,
-                  bool inputs_need_grad, bool force_rebind, GradReq grad_req) {
+                  bool inputs_need_grad, bool force_rebind, GradReq grad_req,
+                  Module* shared_module) {
   if (binded() && !force_rebind) return;
+  if (shared_module) {
+    MX_CHECK_AS(ValueError, shared_module != this && shared_module->binded() &&
+                                !shared_module->shared_ && shared_module->contexts_ == contexts_)
+        << "Module::Bind: the shared module must be another bound module that shares no one "
+           "else's parameters, on the same contexts.";
+    owner_index_.clear();
+    for (const std::string& p : param_names_) {
+      auto it =
+          std::find(shared_module->param_names_.begin(), shared_module->param_names_.end(), p);
+      MX_CHECK_AS(ValueError, it != shared_module->param_names_.end())
+          << "Module::Bind: parameter '" << p << "' is not one of the shared module's ("
+          << Join(shared_module->param_names_)
+          << "); every bucket's symbol must use the default bucket's parameters.";
+      owner_index_.push_back(static_cast<int>(it - shared_module->param_names_.begin()));
+    }
+  }
+  shared_ = shared_module;
   MX_CHECK_AS(ValueError, data_shapes.size() == data_names_.size())
       << "Module::Bind: " << data_shapes.size() << " data shapes for data names "
       << Join(data_names_) << ".";
@@ -98,7 +116,7 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
   a.grad_req = for_training ? grad_req : GradReq::kNull;
   // Keep parameters across a rebind.
   std::optional<std::pair<ParamDict, ParamDict>> keep;
-  if (binded() && params_initialized_) keep = GetParams();
+  if (binded() && params_initialized_ && !shared_) keep = GetParams();
   int64_t total = data_shapes[0].shape[0];
   MX_CHECK_AS(ValueError, total >= static_cast<int64_t>(contexts_.size()))
       << "Module::Bind: a batch of " << total << " cannot be split across " << contexts_.size()
@@ -114,7 +132,8 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
       shape = Shape(dims);
     }
     if (shared_grads_) part.grad_ctx = cpu_shared(contexts_[k].dev_id);  // Fit: all on CPU
-    execs_.push_back(Executor::SimpleBind(symbol_, contexts_[k], part));
+    execs_.push_back(shared_ ? BindShared(k, part)
+                             : Executor::SimpleBind(symbol_, contexts_[k], part));
   }
   data_shapes_ = data_shapes;
   label_shapes_ = label_shapes;
@@ -123,7 +142,49 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
   if (keep) SetParams(keep->first, keep->second);
 }
 
+Executor Module::BindShared(size_t k, const SimpleBindArgs& part) const {
+  const Executor& owner = shared_->execs_[k];
+  ParamDict args = owner.arg_dict(), grads = owner.grad_dict(), aux = owner.aux_dict();
+  std::map<std::string, Shape> given = part.shapes;
+  for (const std::string& p : param_names_) given[p] = args.at(p).shape();
+  ShapeInference shapes = symbol_.InferShape(given);
+  TypeInference types = symbol_.InferType(part.dtypes);
+  BindArgs b;
+  std::vector<std::string> arg_names = symbol_.ListArguments(),
+                           aux_names = symbol_.ListAuxiliaryStates();
+  for (size_t i = 0; i < arg_names.size(); ++i) {
+    const std::string& name = arg_names[i];
+    auto r = part.grad_reqs.find(name);
+    GradReq req = r == part.grad_reqs.end() ? part.grad_req : r->second;
+    b.grad_req[name] = req;
+    if (Contains(param_names_, name)) {
+      b.args[name] = args.at(name);
+      if (req != GradReq::kNull) {
+        MX_CHECK_AS(ValueError, grads.count(name))
+            << "Module::Bind: parameter '" << name << "' needs a gradient but the shared "
+            << "module has none for it; bind the shared module for training.";
+        b.args_grad[name] = grads.at(name);
+      }
+      continue;
+    }
+    DType t = types.arg_types[i] < 0 ? kFloat32 : static_cast<DType>(types.arg_types[i]);
+    b.args[name] = nd::zeros(shapes.arg_shapes[i], contexts_[k], t);
+    if (req != GradReq::kNull) b.args_grad[name] = nd::zeros(shapes.arg_shapes[i], contexts_[k], t);
+  }
+  for (size_t i = 0; i < aux_names.size(); ++i) {
+    MX_CHECK_AS(ValueError, aux.count(aux_names[i]))
+        << "Module::Bind: auxiliary state '" << aux_names[i] << "' is not one of the shared "
+        << "module's.";
+    b.aux_states[aux_names[i]] = aux.at(aux_names[i]);
+  }
+  return Executor::Bind(symbol_, contexts_[k], b);
+}
+
 void Module::InitParams(const InitParamsOptions& o) {
+  if (shared_) {  // the shared module's arrays: initialized there
+    Require(shared_->params_initialized_, "InitParams", "InitParams() on the shared module");
+    return;
+  }
   Require(binded(), "InitParams", "Bind(...)");
   if (params_initialized_ && !o.force_init) return;
   std::shared_ptr<init::Initializer> initializer =
@@ -179,6 +240,9 @@ void Module::InitOptimizer(const std::string& kvstore, const std::string& optimi
                            std::shared_ptr<opt::LRScheduler> lr_scheduler,
                            std::shared_ptr<kv::KVStore> instance) {
   Require(binded(), "InitOptimizer", "Bind(...)");
+  MX_CHECK_AS(ValueError, !shared_)
+      << "Module::InitOptimizer: this module updates with the optimizer of the module it "
+         "shares parameters with; initialize the optimizer there.";
   Require(params_initialized_, "InitOptimizer", "InitParams()");
   if (optimizer_initialized() && !force_init) return;
   // As MXNet: one device updates locally; several reduce and update on the store.
@@ -245,7 +309,7 @@ void Module::PullParamsFromStore() {
 
 void Module::Forward(const io::DataBatch& batch, std::optional<bool> is_train) {
   Require(binded(), "Forward", "Bind(...)");
-  Require(params_initialized_, "Forward", "InitParams()");
+  Require(params_initialized(), "Forward", "InitParams()");
   MX_CHECK_AS(ValueError, batch.data.size() == data_names_.size())
       << "Module::Forward: the batch has " << batch.data.size() << " data arrays for data names "
       << Join(data_names_) << ".";
@@ -293,7 +357,8 @@ void Module::Backward(const std::vector<NDArray>& out_grads) {
 }
 
 void Module::Update() {
-  Require(optimizer_ != nullptr || kvstore_ != nullptr, "Update", "InitOptimizer()");
+  Require(optimizer_initialized(), "Update", "InitOptimizer()");
+  Module* owner = Owner();
   std::vector<ParamDict> args, grads;
   for (const Executor& e : execs_) {
     args.push_back(e.arg_dict());
@@ -302,15 +367,16 @@ void Module::Update() {
   for (size_t i = 0; i < param_names_.size(); ++i) {
     const std::string& name = param_names_[i];
     if (!grads[0].count(name)) continue;  // fixed parameter
-    if (kvstore_) {
+    int key = shared_ ? owner_index_[i] : static_cast<int>(i);
+    if (owner->kvstore_) {
       std::vector<NDArray> g, w;
       for (size_t k = 0; k < execs_.size(); ++k) {
         g.push_back(grads[k].at(name));
         w.push_back(args[k].at(name));
       }
-      kvstore_->PushPull({static_cast<int>(i)}, {g}, {w}, -static_cast<int>(i));
+      owner->kvstore_->PushPull({key}, {g}, {w}, -key);
     } else {
-      optimizer_->Update(static_cast<int>(i), args[0].at(name), grads[0].at(name), &states_[i]);
+      owner->optimizer_->Update(key, args[0].at(name), grads[0].at(name), &owner->states_[key]);
     }
   }
 }
@@ -363,7 +429,7 @@ std::vector<NDArray> Module::GetInputGrads() const {
 }
 
 std::pair<ParamDict, ParamDict> Module::GetParams() const {
-  Require(binded() && params_initialized_, "GetParams", "InitParams()");
+  Require(binded() && params_initialized(), "GetParams", "InitParams()");
   ParamDict arg, aux, args = execs_[0].arg_dict(), auxs = execs_[0].aux_dict();
   for (const std::string& p : param_names_) arg[p] = args.at(p).CopyTo(cpu());
   for (const std::string& p : aux_names_) aux[p] = auxs.at(p).CopyTo(cpu());
@@ -371,6 +437,7 @@ std::pair<ParamDict, ParamDict> Module::GetParams() const {
 }
 
 std::map<std::string, NDArray> Module::OptimizerStateArrays() const {
+  if (shared_) return shared_->OptimizerStateArrays();
   Require(optimizer_initialized(), "OptimizerStateArrays", "InitOptimizer()");
   std::map<std::string, NDArray> out;
   const opt::Optimizer* o = kvstore_ ? kvstore_->optimizer() : optimizer_.get();
@@ -398,6 +465,7 @@ std::map<std::string, NDArray> Module::OptimizerStateArrays() const {
 }
 
 void Module::SetOptimizerStateArrays(const std::map<std::string, NDArray>& arrays) {
+  if (shared_) return shared_->SetOptimizerStateArrays(arrays);
   Require(optimizer_initialized(), "SetOptimizerStateArrays", "InitOptimizer()");
   opt::Optimizer* o = optimizer();
   auto name = arrays.find("optimizer");

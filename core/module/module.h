@@ -101,10 +101,14 @@ class Module {
                   std::vector<std::string> label_names = {"softmax_label"},
                   std::vector<std::string> fixed_param_names = {});
 
+  // With `shared_module` (bound, and outliving this module), the parameters, their gradients
+  // and the auxiliary states are the shared module's arrays, and Update uses its optimizer,
+  // store and optimizer states: MXNet's shared_module, as BucketingModule binds one module per
+  // sequence length. Every parameter of this symbol must be one of the shared module's.
   void Bind(const std::vector<io::DataDesc>& data_shapes,
             const std::vector<io::DataDesc>& label_shapes = {}, bool for_training = true,
             bool inputs_need_grad = false, bool force_rebind = false,
-            GradReq grad_req = GradReq::kWrite);
+            GradReq grad_req = GradReq::kWrite, Module* shared_module = nullptr);
   void InitParams(const InitParamsOptions& options = {});
   // `lr_scheduler` is attached before the optimizer goes to the store (a dist store ships it
   // to the servers); `instance`, when set, is used instead of creating a `kvstore`.
@@ -149,15 +153,24 @@ class Module {
   const std::vector<std::string>& label_names() const { return label_names_; }
   std::vector<std::string> output_names() const { return symbol_.ListOutputs(); }
   bool binded() const { return !execs_.empty(); }
-  bool params_initialized() const { return params_initialized_; }
-  bool optimizer_initialized() const { return optimizer_ != nullptr || kvstore_ != nullptr; }
+  bool params_initialized() const { return Owner()->params_initialized_; }
+  bool optimizer_initialized() const {
+    return Owner()->optimizer_ != nullptr || Owner()->kvstore_ != nullptr;
+  }
   // The optimizer in use (on the KVStore when there is one).
-  opt::Optimizer* optimizer() { return kvstore_ ? kvstore_->optimizer() : optimizer_.get(); }
+  opt::Optimizer* optimizer() {
+    Module* o = Owner();
+    return o->kvstore_ ? o->kvstore_->optimizer() : o->optimizer_.get();
+  }
   // The store updates go through (null when one device updates locally).
-  kv::KVStore* kvstore() const { return kvstore_.get(); }
+  kv::KVStore* kvstore() const { return Owner()->kvstore_.get(); }
 
  private:
   void Require(bool ok, const char* method, const char* step) const;
+  // The module whose parameters and optimizer this one uses (itself unless bound shared).
+  Module* Owner() const { return shared_ ? shared_ : const_cast<Module*>(this); }
+  // Executor k bound to the shared module's parameter, gradient and auxiliary arrays.
+  Executor BindShared(size_t k, const SimpleBindArgs& part) const;
   // Rows [first, second) of a batch of `total` go to executor k.
   std::vector<std::pair<int64_t, int64_t>> Slices(int64_t total) const;
   // Copies executor 0's parameters and auxiliary states into the others.
@@ -185,6 +198,8 @@ class Module {
   bool params_initialized_ = false;
   std::unique_ptr<opt::Optimizer> optimizer_;
   std::vector<std::vector<NDArray>> states_;  // per parameter index
+  Module* shared_ = nullptr;                  // Bind's shared_module
+  std::vector<int> owner_index_;              // each parameter's index in Owner()'s
 };
 
 // Writes arg params and aux params as one .params file with MXNet's "arg:"/"aux:" keys.

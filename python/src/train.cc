@@ -140,12 +140,15 @@ void BindModule(py::module_& m) {
       .def("bind",
            [](Module& mod, const std::vector<Desc>& data, const std::vector<Desc>& label,
               bool for_training, bool inputs_need_grad, bool force_rebind,
-              const std::string& grad_req) {
+              const std::string& grad_req, Module* shared) {
              auto d = ToDescs(data), l = ToDescs(label);
              GradReq req = ParseGradReq(grad_req);
              py::gil_scoped_release release;
-             mod.Bind(d, l, for_training, inputs_need_grad, force_rebind, req);
-           })
+             mod.Bind(d, l, for_training, inputs_need_grad, force_rebind, req, shared);
+           },
+           py::arg("data"), py::arg("label"), py::arg("for_training"),
+           py::arg("inputs_need_grad"), py::arg("force_rebind"), py::arg("grad_req"),
+           py::arg("shared") = nullptr)
       .def("init_params",
            [](Module& mod, const std::string& init_spec, const ParamDict& arg,
               const ParamDict& aux, bool allow_missing, bool force_init) {

@@ -120,17 +120,26 @@ class Module(BaseModule):
         if self.binded and not force_rebind:
             self.logger.warning("Already bound, ignoring bind()")
             return
+        shared = None
         if shared_module is not None:
-            raise NotImplementedError("bind(shared_module=...) is not in Tessera's Module yet")
+            if not isinstance(shared_module, Module) or not shared_module.binded:
+                raise ValueError("bind(shared_module=...) takes a bound Module; got %r"
+                                 % (shared_module,))
+            shared = shared_module._handle
         if not isinstance(grad_req, str):
             raise NotImplementedError("grad_req per argument is not in Tessera's Module; pass "
                                       "one of 'write', 'add', 'null'")
         data = _descs(data_shapes)
         label = [d for d in _descs(label_shapes) if d.name in self._label_names]
         self._handle.bind(_pairs(data), _pairs(label), bool(for_training),
-                          bool(inputs_need_grad), bool(force_rebind), grad_req)
+                          bool(inputs_need_grad), bool(force_rebind), grad_req, shared)
         self._data_shapes, self._label_shapes = data, label
         self.binded = True
+        if shared_module is not None:
+            # Its arrays and optimizer are the shared module's: keep that module alive.
+            self._shared_module = shared_module
+            self.params_initialized = shared_module.params_initialized
+            self.optimizer_initialized = shared_module.optimizer_initialized
         self.for_training = for_training
         self.inputs_need_grad = inputs_need_grad
         self._grad_req = grad_req
@@ -143,7 +152,8 @@ class Module(BaseModule):
         """Rebinds for new input shapes; parameters, the optimizer and its states stay."""
         self._require(self.binded, "reshape", "bind()")
         self.bind(data_shapes, label_shapes, self.for_training, self.inputs_need_grad,
-                  force_rebind=True, grad_req=self._grad_req)
+                  force_rebind=True, shared_module=getattr(self, "_shared_module", None),
+                  grad_req=self._grad_req)
 
     def init_params(self, initializer=Uniform(0.01), arg_params=None, aux_params=None,
                     allow_missing=False, force_init=False, allow_extra=False):
@@ -237,6 +247,18 @@ class Module(BaseModule):
         if self._preload_opt_states is not None:
             self.load_optimizer_states(self._preload_opt_states)
             self._preload_opt_states = None
+
+    def borrow_optimizer(self, shared_module):
+        """Updates with shared_module's optimizer (this module must be bound with it as its
+        shared_module, whose optimizer and states the C++ Module uses then)."""
+        if getattr(self, "_shared_module", None) is not shared_module:
+            raise ValueError("borrow_optimizer: bind this module with shared_module=%r first"
+                             % (shared_module,))
+        if not shared_module.optimizer_initialized:
+            raise ValueError("borrow_optimizer: the shared module has no optimizer yet; call "
+                             "its init_optimizer() first")
+        self._optimizer = shared_module._optimizer
+        self.optimizer_initialized = True
 
     @staticmethod
     def _check_builtin(opt):

@@ -28,3 +28,18 @@ _METHODS = [
 _add_methods(Symbol, op, _METHODS, "mx.sym")
 if hasattr(op, "Cast"):
     Symbol.astype = lambda self, dtype, **kwargs: op.Cast(self, dtype=dtype, **kwargs)
+
+
+def zeros(shape, dtype=None, **kwargs):
+    """A symbol of zeros of `shape` (MXNet's mx.sym.zeros: the _zeros operator)."""
+    return _internal._zeros(shape=shape, dtype=dtype or "float32", **kwargs)
+
+
+def ones(shape, dtype=None, **kwargs):
+    """A symbol of ones of `shape` (MXNet's mx.sym.ones: the _ones operator)."""
+    return _internal._ones(shape=shape, dtype=dtype or "float32", **kwargs)
+
+
+def full(shape, val, dtype=None, **kwargs):
+    """A symbol of `shape` filled with `val` (MXNet's mx.sym.full: the _full operator)."""
+    return _internal._full(shape=shape, value=val, dtype=dtype or "float32", **kwargs)

@@ -55,6 +55,52 @@ TEST(Module, SaysWhichStepIsMissing) {
   EXPECT_THROW(mod::Module(Classifier(), {cpu()}, {"pixels"}), ValueError);
 }
 
+TEST(Module, ASharedModuleTrainsTheSameArraysWithTheSameOptimizerStates) {
+  // A and B (bound with A as shared module) take turns; C alone takes the same two steps of
+  // SGD with momentum: the momentum of A's step must carry into B's.
+  mod::Module a(Classifier()), b(Classifier()), c(Classifier());
+  a.Bind({{"data", {4, 4}}}, {{"softmax_label", {4}}});
+  c.Bind({{"data", {4, 4}}}, {{"softmax_label", {4}}});
+  a.InitParams(mod::InitParamsOptions{std::make_shared<init::Uniform>(0.5)});
+  auto [start, start_aux] = a.GetParams();
+  mod::InitParamsOptions from_a;
+  from_a.arg_params = start;
+  c.InitParams(from_a);
+  b.Bind({{"data", {4, 4}}}, {{"softmax_label", {4}}}, true, false, false, GradReq::kWrite, &a);
+  EXPECT_TRUE(b.params_initialized());
+  EXPECT_THROW(b.InitOptimizer("local", "sgd"), ValueError);
+  Params sgd = {{"learning_rate", 0.5}, {"momentum", 0.9}};
+  a.InitOptimizer("local", "sgd", sgd);
+  c.InitOptimizer("local", "sgd", sgd);
+  EXPECT_TRUE(b.optimizer_initialized());
+  io::DataBatch first({testing::Rand({4, 4}).AsType(kFloat32)}, {nd::array({0, 1, 1, 0})});
+  io::DataBatch second({testing::Rand({4, 4}).AsType(kFloat32)}, {nd::array({1, 1, 0, 0})});
+  for (auto [m, batch] : {std::pair{&a, &first}, std::pair{&b, &second}}) {
+    m->Forward(*batch);
+    m->Backward();
+    m->Update();
+  }
+  for (const io::DataBatch* batch : {&first, &second}) {
+    c.Forward(*batch);
+    c.Backward();
+    c.Update();
+  }
+  auto [pa, aa] = a.GetParams();
+  auto [pb, ab] = b.GetParams();
+  auto [pc, ac] = c.GetParams();
+  for (const char* name : {"fc_weight", "fc_bias"}) {
+    testing::ExpectNDArrayNear(pb.at(name), pa.at(name), 0, name);
+    testing::ExpectNDArrayNear(pa.at(name), pc.at(name), 1e-6, name);
+  }
+  // A symbol with a parameter of its own cannot share A's.
+  Symbol other = sym::SoftmaxOutput(
+      sym::FullyConnected(sym::Variable("data"), {{"num_hidden", 2}}, "other"), {}, "softmax");
+  mod::Module d(other);
+  EXPECT_THROW(
+      d.Bind({{"data", {4, 4}}}, {{"softmax_label", {4}}}, true, false, false, GradReq::kWrite, &a),
+      ValueError);
+}
+
 TEST(Module, UpdateIsOneSgdStepOnTheBatchMeanGradient) {
   mod::Module m(Classifier());
   m.Bind({{"data", {4, 4}}}, {{"softmax_label", {4}}});
