@@ -76,7 +76,7 @@ void Module::Require(bool ok, const char* method, const char* step) const {
 void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
                   const std::vector<io::DataDesc>& label_shapes, bool for_training,
                   bool inputs_need_grad, bool force_rebind, GradReq grad_req,
-                  Module* shared_module) {
+                  Module* shared_module, const std::map<std::string, GradReq>& grad_reqs) {
   if (binded() && !force_rebind) return;
   if (shared_module) {
     MX_CHECK_AS(ValueError, shared_module != this && shared_module->binded() &&
@@ -114,6 +114,13 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
   for (const std::string& l : label_names_) a.grad_reqs[l] = GradReq::kNull;
   for (const std::string& f : fixed_param_names_) a.grad_reqs[f] = GradReq::kNull;
   a.grad_req = for_training ? grad_req : GradReq::kNull;
+  std::vector<std::string> arg_names = symbol_.ListArguments();
+  for (const auto& [name, req] : grad_reqs) {
+    MX_CHECK_AS(ValueError, Contains(arg_names, name))
+        << "Module::Bind: grad_req names '" << name << "', which is not an argument of the "
+        << "symbol (" << Join(arg_names) << ").";
+    if (for_training) a.grad_reqs[name] = req;
+  }
   // Keep parameters across a rebind.
   std::optional<std::pair<ParamDict, ParamDict>> keep;
   if (binded() && params_initialized_ && !shared_) keep = GetParams();

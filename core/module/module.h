@@ -105,10 +105,13 @@ class Module {
   // and the auxiliary states are the shared module's arrays, and Update uses its optimizer,
   // store and optimizer states: MXNet's shared_module, as BucketingModule binds one module per
   // sequence length. Every parameter of this symbol must be one of the shared module's.
+  // `grad_reqs` overrides the request of the arguments it names (MXNet's dict grad_req; in
+  // training only).
   void Bind(const std::vector<io::DataDesc>& data_shapes,
             const std::vector<io::DataDesc>& label_shapes = {}, bool for_training = true,
             bool inputs_need_grad = false, bool force_rebind = false,
-            GradReq grad_req = GradReq::kWrite, Module* shared_module = nullptr);
+            GradReq grad_req = GradReq::kWrite, Module* shared_module = nullptr,
+            const std::map<std::string, GradReq>& grad_reqs = {});
   void InitParams(const InitParamsOptions& options = {});
   // `lr_scheduler` is attached before the optimizer goes to the store (a dist store ships it
   // to the servers); `instance`, when set, is used instead of creating a `kvstore`.
@@ -162,6 +165,8 @@ class Module {
     Module* o = Owner();
     return o->kvstore_ ? o->kvstore_->optimizer() : o->optimizer_.get();
   }
+  // One executor per context (a rebind replaces them).
+  const std::vector<Executor>& executors() const { return execs_; }
   // The store updates go through (null when one device updates locally).
   kv::KVStore* kvstore() const { return Owner()->kvstore_.get(); }
 

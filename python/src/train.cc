@@ -140,15 +140,18 @@ void BindModule(py::module_& m) {
       .def("bind",
            [](Module& mod, const std::vector<Desc>& data, const std::vector<Desc>& label,
               bool for_training, bool inputs_need_grad, bool force_rebind,
-              const std::string& grad_req, Module* shared) {
+              const std::string& grad_req, Module* shared, const StrMap& grad_reqs) {
              auto d = ToDescs(data), l = ToDescs(label);
              GradReq req = ParseGradReq(grad_req);
+             std::map<std::string, GradReq> per_arg;
+             for (const auto& [name, r] : grad_reqs) per_arg[name] = ParseGradReq(r);
              py::gil_scoped_release release;
-             mod.Bind(d, l, for_training, inputs_need_grad, force_rebind, req, shared);
+             mod.Bind(d, l, for_training, inputs_need_grad, force_rebind, req, shared, per_arg);
            },
            py::arg("data"), py::arg("label"), py::arg("for_training"),
            py::arg("inputs_need_grad"), py::arg("force_rebind"), py::arg("grad_req"),
-           py::arg("shared") = nullptr)
+           py::arg("shared") = nullptr, py::arg("grad_reqs") = StrMap())
+      .def("executors", [](const Module& mod) { return mod.executors(); })
       .def("init_params",
            [](Module& mod, const std::string& init_spec, const ParamDict& arg,
               const ParamDict& aux, bool allow_missing, bool force_init) {

@@ -1,7 +1,7 @@
 """Monitor (MXNet 1.9's mx.monitor.Monitor): every `interval` steps, a statistic of each
 operator output whose name matches `pattern`, from the executors it is installed on. Default
-statistic: norm(x) / sqrt(x.size). Module.install_monitor is not in Tessera yet; install it on
-an Executor (Symbol.bind / simple_bind)."""
+statistic: norm(x) / sqrt(x.size). Install it on an Executor (Symbol.bind / simple_bind) or a
+Module (Module.install_monitor, or fit(monitor=...))."""
 import logging
 import math
 import re

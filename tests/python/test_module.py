@@ -187,3 +187,56 @@ def test_forward_with_another_batch_size_rebinds():
     assert out.shape == (3, 3)
     np.testing.assert_array_equal(mod.get_params()[0]["fc_weight"].asnumpy(), w)
     assert mod.predict(mx.nd.array(x[:5])).shape == (5, 3)
+
+
+def test_grad_req_per_argument_as_dict_and_list():
+    x = np.array([[1.0, 2.0], [0.5, -1.0]], dtype=np.float32)
+    batch = mx.io.DataBatch([mx.nd.array(x)], [mx.nd.array([0, 1])])
+    w0 = np.array([[0.1, -0.2], [0.3, 0.4]], dtype=np.float32)
+    b0 = np.array([0.5, -0.5], dtype=np.float32)
+
+    def step(grad_req, inputs_need_grad=False):
+        mod = mx.mod.Module(linear_net(2))
+        mod.bind(data_shapes=[("data", (2, 2))], label_shapes=[("softmax_label", (2,))],
+                 inputs_need_grad=inputs_need_grad, grad_req=grad_req)
+        mod.init_params(arg_params={"fc_weight": mx.nd.array(w0), "fc_bias": mx.nd.array(b0)})
+        mod.init_optimizer(optimizer="sgd", optimizer_params={"learning_rate": 0.5})
+        mod.forward(batch, is_train=True)
+        mod.backward()
+        mod.update()
+        return mod, mod.get_params()[0]
+
+    _, both = step("write")
+    # The bias's request 'null': it keeps its value, the weight takes the same step as above.
+    _, arg = step({"fc_bias": "null"})
+    np.testing.assert_array_equal(arg["fc_bias"].asnumpy(), b0)
+    np.testing.assert_allclose(arg["fc_weight"].asnumpy(), both["fc_weight"].asnumpy())
+    assert np.abs(both["fc_bias"].asnumpy() - b0).max() > 1e-3
+    # A list gives one request per argument (data, fc_weight, fc_bias, softmax_label).
+    mod, arg = step(["write", "null", "write", "null"], inputs_need_grad=True)
+    np.testing.assert_array_equal(arg["fc_weight"].asnumpy(), w0)
+    np.testing.assert_allclose(arg["fc_bias"].asnumpy(), both["fc_bias"].asnumpy())
+    assert mod.get_input_grads()[0].shape == (2, 2)
+    with pytest.raises(ValueError, match="one request per argument"):
+        step(["write"])
+    with pytest.raises(ValueError, match="not arguments"):
+        step({"fc_gamma": "write"})
+
+
+def test_install_monitor_sees_operator_outputs_and_arguments(caplog):
+    x, y = blobs(60)
+    it = mx.io.NDArrayIter(x, y, batch_size=20)
+    mod = mx.mod.Module(linear_net())
+    mon = mx.monitor.Monitor(1, pattern="fc.*")
+    with caplog.at_level(logging.INFO):
+        mod.fit(it, num_epoch=1, monitor=mon, optimizer_params={"learning_rate": 0.1})
+    lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Batch:")]
+    names = {line.split()[2] for line in lines}
+    assert {"fc_output", "fc_weight", "fc_bias"} <= names, names
+    assert len([n for n in lines if "fc_output" in n]) == 3  # one per batch
+    # The statistic is norm / sqrt(size) of the array: check the weight's after training.
+    mon.tic()
+    mod.forward(next(iter(it)), is_train=False)
+    stats = {k: float(v) for _, k, v in mon.toc()}
+    w = mod.get_params()[0]["fc_weight"].asnumpy()
+    assert abs(stats["fc_weight"] - np.linalg.norm(w) / np.sqrt(w.size)) < 1e-5

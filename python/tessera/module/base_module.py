@@ -207,5 +207,4 @@ class BaseModule(object):
         return self._symbol
 
     def install_monitor(self, mon):
-        raise NotImplementedError("install_monitor is not in Tessera's Module yet; bind the "
-                                  "symbol and use Executor.set_monitor_callback")
+        raise NotImplementedError("%s does not implement install_monitor" % type(self).__name__)

@@ -78,6 +78,8 @@ class Module(BaseModule):
         self._preload = None
         self._preload_opt_states = None
         self._grad_req = "write"
+        self._monitor = None
+        self._monitored = []
 
     # ---- information ------------------------------------------------------------------------
     @property
@@ -126,15 +128,16 @@ class Module(BaseModule):
                 raise ValueError("bind(shared_module=...) takes a bound Module; got %r"
                                  % (shared_module,))
             shared = shared_module._handle
-        if not isinstance(grad_req, str):
-            raise NotImplementedError("grad_req per argument is not in Tessera's Module; pass "
-                                      "one of 'write', 'add', 'null'")
+        per_arg = self._grad_reqs(grad_req, inputs_need_grad)
         data = _descs(data_shapes)
         label = [d for d in _descs(label_shapes) if d.name in self._label_names]
         self._handle.bind(_pairs(data), _pairs(label), bool(for_training),
-                          bool(inputs_need_grad), bool(force_rebind), grad_req, shared)
+                          bool(inputs_need_grad), bool(force_rebind),
+                          grad_req if isinstance(grad_req, str) else "write", shared, per_arg)
         self._data_shapes, self._label_shapes = data, label
         self.binded = True
+        if self._monitor is not None:  # the new executors report to it too
+            self._install_on_executors(self._monitor)
         if shared_module is not None:
             # Its arrays and optimizer are the shared module's: keep that module alive.
             self._shared_module = shared_module
@@ -147,6 +150,53 @@ class Module(BaseModule):
             arg, aux = self._preload
             self._handle.init_params("", {k: v.handle for k, v in arg.items()},
                                      {k: v.handle for k, v in aux.items()}, False, True)
+
+    def install_monitor(self, mon):
+        """Installs mx.monitor.Monitor `mon` on this module's executors (and on those of
+        later rebinds), as MXNet's Module.install_monitor."""
+        self._require(self.binded, "install_monitor", "bind()")
+        self._monitor = mon
+        self._install_on_executors(mon)
+
+    def _install_on_executors(self, mon):
+        from ..executor import Executor
+        for exe in self._monitored:  # replaced by a rebind
+            if exe in mon.exes:
+                mon.exes.remove(exe)
+        self._monitored = [Executor(h, self._symbol) for h in self._handle.executors()]
+        for exe in self._monitored:
+            mon.install(exe)
+
+    def _grad_reqs(self, grad_req, inputs_need_grad):
+        """Per-argument requests for a list or dict grad_req (MXNet's rules: a dict starts from
+        'write' for parameters, 'null' for fixed ones and labels, 'write' for data when
+        inputs_need_grad); {} for a string, which the C++ Module applies itself."""
+        if isinstance(grad_req, str):
+            return {}
+        arguments = self._symbol.list_arguments()
+        if isinstance(grad_req, (list, tuple)):
+            if len(grad_req) != len(arguments):
+                raise ValueError("grad_req as a list needs one request per argument (%d: %s); "
+                                 "got %d" % (len(arguments), ", ".join(arguments),
+                                             len(grad_req)))
+            return {k: str(r) for k, r in zip(arguments, grad_req)}
+        if not isinstance(grad_req, dict):
+            raise ValueError("grad_req must be one of str, list, tuple, or dict; got %s"
+                             % type(grad_req).__name__)
+        unknown = [k for k in grad_req if k not in arguments]
+        if unknown:
+            raise ValueError("grad_req names %s, not arguments of the symbol (%s)"
+                             % (", ".join(unknown), ", ".join(arguments)))
+        reqs = {}
+        for k in arguments:
+            if k in self._data_names:
+                reqs[k] = "write" if inputs_need_grad else "null"
+            elif k in self._label_names or k in self._fixed_param_names:
+                reqs[k] = "null"
+            else:
+                reqs[k] = "write"
+        reqs.update({k: str(v) for k, v in grad_req.items()})
+        return reqs
 
     def reshape(self, data_shapes, label_shapes=None):
         """Rebinds for new input shapes; parameters, the optimizer and its states stay."""
