@@ -247,10 +247,11 @@ const OpDef& OpRegistry::Find(const std::string& name) const {
       similar += (similar.empty() ? "" : ", ") + kv.first;
   }
   if (IsMXNetOperatorName(name)) {
-    MX_THROW(ValueError)
-        << "no operator named '" << name << "' is registered: it is an operator of MXNet 1.9 "
-        << "that Tessera does not have yet"
-        << (similar.empty() ? "" : "; similar names Tessera has: " + similar) << ".";
+    MX_THROW(ValueError) << "no operator named '" << name
+                         << "' is registered: it is an operator of MXNet 1.9 "
+                         << "that Tessera does not have yet"
+                         << (similar.empty() ? "" : "; similar names Tessera has: " + similar)
+                         << ".";
   }
   MX_THROW(ValueError) << "no operator named '" << name << "' is registered: '" << name
                        << "' is not part of MXNet 1.9 (a private operator of the project that "
@@ -282,15 +283,37 @@ bool TypesOfForwardInputs(const OpAttrs&, std::vector<int>* in, std::vector<int>
   return true;
 }
 
-void AssignShape(Shape* slot, const Shape& s, const OpAttrs& attrs, const std::string& what) {
-  if (s.ndim() == 0) return;
-  if (slot->ndim() == 0) {
-    *slot = s;
-    return;
+namespace {
+
+// Merges partial shapes (-1: a dimension not known yet, as shape inference makes for MXNet's
+// 0 dimensions in _zeros' shape): false when they differ in rank or in a known dimension.
+bool MergeShape(Shape* into, const Shape& s) {
+  if (s.ndim() == 0) return true;
+  if (into->ndim() == 0) {
+    *into = s;
+    return true;
   }
-  MX_CHECK_AS(ShapeError, *slot == s)
+  if (into->ndim() != s.ndim()) return false;
+  std::vector<int64_t> d = into->dims();
+  for (int i = 0; i < s.ndim(); ++i) {
+    if (d[i] < 0) {
+      d[i] = s[i];
+    } else if (s[i] >= 0 && s[i] != d[i]) {
+      return false;
+    }
+  }
+  *into = Shape(d);
+  return true;
+}
+
+}  // namespace
+
+void AssignShape(Shape* slot, const Shape& s, const OpAttrs& attrs, const std::string& what) {
+  Shape merged = *slot;
+  MX_CHECK_AS(ShapeError, MergeShape(&merged, s))
       << "operator " << attrs.op->name() << (attrs.name.empty() ? "" : " (" + attrs.name + ")")
       << ": " << what << " has shape " << *slot << " but " << s << " is required here.";
+  *slot = merged;
 }
 
 bool SameShapeInferShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vector<Shape>* out) {
@@ -299,18 +322,15 @@ bool SameShapeInferShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vect
   for (size_t i = 0; i < in->size(); ++i) {
     const Shape& x = (*in)[i];
     if (x.ndim() == 0) continue;
-    if (s.ndim() == 0) {
-      s = x;
-    } else {
-      MX_CHECK_AS(ShapeError, s == x)
+    if (!MergeShape(&s, x)) {  // s is left as it was
+      MX_CHECK_AS(ShapeError, false)
           << "operator " << attrs.op->name() << ": all inputs must have the same shape, but "
           << "input '" << (i < names.size() ? names[i] : std::to_string(i)) << "' has shape " << x
           << " while an earlier input has " << s
           << ". Use the broadcast_* operators to combine different shapes.";
     }
   }
-  for (const Shape& x : *out)
-    if (s.ndim() == 0) s = x;
+  for (const Shape& x : *out) MergeShape(&s, x);  // a mismatch is reported below
   if (s.ndim() == 0) return false;
   for (Shape& x : *in) AssignShape(&x, s, attrs, "an input");
   for (Shape& x : *out) AssignShape(&x, s, attrs, "an output");

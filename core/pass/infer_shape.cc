@@ -29,10 +29,30 @@ void ApplyShapeHint(const IndexedGraph& g, uint32_t nid, bool check_only, Shape*
                                 << "; pass a shape that matches the attribute.";
 }
 
+// Known: a rank and every dimension (partial shapes have -1 where a dimension is not known).
+bool Known(const Shape& s) {
+  if (s.ndim() == 0) return false;
+  for (int64_t d : s)
+    if (d < 0) return false;
+  return true;
+}
+
 size_t CountUnknown(const std::vector<Shape>& shapes) {
   size_t n = 0;
-  for (const Shape& s : shapes) n += s.ndim() == 0;
+  for (const Shape& s : shapes) n += !Known(s);
   return n;
+}
+
+// The operators whose shape functions take partial shapes: they copy dimensions and never
+// compute with an unknown one (the element-wise ones, FullyConnected with an unknown batch,
+// the creation operators that make partial shapes). Every other operator sees a partial shape
+// as unknown, so it cannot turn -1 into a wrong dimension.
+bool TakesPartialShapes(const OpDef& op) {
+  using Fn = bool (*)(const OpAttrs&, std::vector<Shape>*, std::vector<Shape>*);
+  const Fn* fn = op.infer_shape().target<Fn>();
+  if (fn && *fn == &SameShapeInferShape) return true;
+  const std::string& n = op.name();
+  return n == "FullyConnected" || n == "_zeros" || n == "_ones" || n == "_full";
 }
 
 }  // namespace
@@ -53,27 +73,21 @@ size_t InferShapes(const IndexedGraph& g, std::vector<Shape>* shapes) {
       [&](uint32_t nid) {
         const IndexedGraph::NodeInfo& info = g[nid];
         const OpAttrs& attrs = info.node->attrs;
-        std::vector<Shape> in, out;
-        for (const auto& e : info.inputs) in.push_back((*shapes)[g.entry_id(e)]);
-        int n_out = info.node->num_outputs();
-        for (int i = 0; i < n_out; ++i) out.push_back((*shapes)[g.entry_id(nid, i)]);
         MX_INTERNAL_CHECK(attrs.op->infer_shape()) << attrs.op->name() << " has no InferShape";
+        bool partial_ok = TakesPartialShapes(*attrs.op);
+        auto view = [&](const Shape& s) { return partial_ok || Known(s) ? s : Shape(); };
+        std::vector<Shape> in, out;
+        for (const auto& e : info.inputs) in.push_back(view((*shapes)[g.entry_id(e)]));
+        int n_out = info.node->num_outputs();
+        for (int i = 0; i < n_out; ++i) out.push_back(view((*shapes)[g.entry_id(nid, i)]));
         attrs.op->infer_shape()(attrs, &in, &out);
-        for (size_t i = 0; i < in.size(); ++i) {
-          Shape& slot = (*shapes)[g.entry_id(info.inputs[i])];
-          if (slot.ndim() == 0) slot = in[i];
-        }
-        for (int i = 0; i < n_out; ++i) {
-          Shape& slot = (*shapes)[g.entry_id(nid, i)];
-          if (slot.ndim() == 0) slot = out[i];
-        }
-        // The operator may have changed a shape that another operator already fixed.
-        for (size_t i = 0; i < in.size(); ++i) {
-          const Shape& have = (*shapes)[g.entry_id(info.inputs[i])];
-          MX_CHECK_AS(ShapeError, in[i].ndim() == 0 || have == in[i])
-              << "input " << attrs.op->input_names(attrs)[i] << " has shape " << have << " but "
-              << in[i] << " is required here.";
-        }
+        // Merged into what is known (a partial shape gains dimensions; a shape another
+        // operator fixed must agree with this one's).
+        for (size_t i = 0; i < in.size(); ++i)
+          AssignShape(&(*shapes)[g.entry_id(info.inputs[i])], in[i], attrs,
+                      "input " + attrs.op->input_names(attrs)[i]);
+        for (int i = 0; i < n_out; ++i)
+          AssignShape(&(*shapes)[g.entry_id(nid, i)], out[i], attrs, "output " + std::to_string(i));
       },
       [&] { return CountUnknown(*shapes); });
   for (uint32_t nid : hinted) ApplyShapeHint(g, nid, true, &(*shapes)[g.entry_id(nid, 0)]);

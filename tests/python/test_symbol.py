@@ -214,3 +214,23 @@ def test_symbol_methods_and_errors():
     assert "num_filter" in str(info.value)
     with pytest.raises(ValueError):
         mx.sym.NoSuchOperator if hasattr(mx.sym, "NoSuchOperator") else mx.sym.load_json("{}")
+
+
+def test_partial_shapes_of_begin_states_as_mx_rnn_makes_them():
+    """A begin state of shape (0, H) (mx.sym.zeros, as mx.rnn's cells make) gets its batch size
+    from the step that adds it to the input's projection."""
+    begin = mx.sym.zeros((0, 4), name="begin")
+    i2h = mx.sym.FullyConnected(mx.sym.Variable("data"), num_hidden=8, name="i2h")
+    h2h = mx.sym.FullyConnected(begin, num_hidden=8, name="h2h")
+    out = mx.sym.Activation(i2h + h2h, act_type="tanh")
+    arg, outs, _ = out.infer_shape(data=(3, 5))
+    assert outs == [(3, 8)]
+    assert dict(zip(out.list_arguments(), arg))["h2h_weight"] == (8, 4)
+    alone = mx.sym.FullyConnected(begin, num_hidden=2, name="alone")
+    _, outs, _ = alone.infer_shape_partial()
+    assert outs == [(0, 2)]
+    ex = out.simple_bind(mx.cpu(), data=(3, 5))
+    for a in ex.arg_arrays:
+        a[:] = 0.1
+    y = ex.forward()[0].asnumpy()
+    np.testing.assert_allclose(y, np.tanh(np.full((3, 8), 5 * 0.01 + 0.1 + 0.1)), rtol=1e-5)

@@ -30,15 +30,24 @@ bool FixedShape(const OpAttrs& attrs, const Shape& s, std::vector<Shape>* out) {
         << "operator " << attrs.op->name() << ": shape " << s << " has a negative dimension.";
     complete = complete && d > 0;
   }
-  if (complete || (*out)[0].ndim() == 0) {
-    if (complete) AssignShape(&(*out)[0], s, attrs, "the output");
-    return complete;
+  if (complete) {
+    AssignShape(&(*out)[0], s, attrs, "the output");
+    return true;
+  }
+  if ((*out)[0].ndim() == 0) {  // a partial shape (-1 where unknown) for the consumers
+    std::vector<int64_t> d = s.dims();
+    for (int64_t& x : d)
+      if (x == 0) x = -1;
+    (*out)[0] = Shape(d);
+    return false;
   }
   const Shape& have = (*out)[0];
   bool fits = have.ndim() == s.ndim();
-  for (int i = 0; fits && i < s.ndim(); ++i) fits = s[i] == 0 || s[i] == have[i];
+  for (int i = 0; fits && i < s.ndim(); ++i) fits = s[i] == 0 || have[i] < 0 || s[i] == have[i];
   MX_CHECK_AS(ShapeError, fits) << "operator " << attrs.op->name() << ": shape " << s
                                 << " does not fit the shape " << have << " found for it.";
+  for (int64_t d : have)
+    if (d < 0) return false;  // still partial
   return true;
 }
 
@@ -58,9 +67,8 @@ bool ArangeShape(const OpAttrs& attrs, std::vector<Shape>*, std::vector<Shape>* 
   if (p.infer_range && !p.stop) return (*out)[0].ndim() > 0;
   double start = p.stop ? p.start : 0.0, stop = p.stop ? *p.stop : p.start;
   double n = std::ceil((stop - start) / p.step);
-  MX_CHECK_AS(ValueError, n > 0)
-      << "operator _arange: the range from " << start << " to " << stop << " by " << p.step
-      << " is empty.";
+  MX_CHECK_AS(ValueError, n > 0) << "operator _arange: the range from " << start << " to " << stop
+                                 << " by " << p.step << " is empty.";
   AssignShape(&(*out)[0], Shape({static_cast<int64_t>(n) * p.repeat}), attrs, "the output");
   return true;
 }

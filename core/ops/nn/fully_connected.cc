@@ -11,8 +11,18 @@ bool FullyConnectedShape(const OpAttrs& attrs, std::vector<Shape>* in, std::vect
   const auto& p = attrs.get<FullyConnectedParam>();
   MX_CHECK_AS(ValueError, p.num_hidden > 0)
       << "operator FullyConnected: num_hidden must be > 0, found " << p.num_hidden << ".";
-  const Shape& data = (*in)[0];
+  Shape& data = (*in)[0];
   if (data.ndim() == 0) return false;
+  // A partial data shape (shape inference's -1: a begin state made by _zeros with shape
+  // (0, H)) may only lack its batch size, which a known output gives back, as in MXNet.
+  for (int i = 1; i < data.ndim(); ++i)
+    if (data[i] < 0) return false;
+  const Shape& known_out = (*out)[0];
+  if (data[0] < 0 && known_out.ndim() > 0 && known_out[0] >= 0) {
+    std::vector<int64_t> d = data.dims();
+    d[0] = known_out[0];
+    data = Shape(d);
+  }
   int64_t m, k;
   DataRowsCols(data, p.flatten, &m, &k);
   AssignShape(&(*in)[1], Shape{p.num_hidden, k}, attrs, "weight");

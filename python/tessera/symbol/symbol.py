@@ -184,7 +184,12 @@ class Symbol(object):
                                 (k, type(v)))
         arg, out, aux, _ = self.handle.infer_shape({k: list(v) for k, v in known.items()},
                                                    partial)
-        return (arg, out, aux)
+
+        def legacy(shapes):  # MXNet writes a dimension not known yet as 0 (Tessera: -1)
+            if shapes is None:
+                return None
+            return [tuple(0 if d < 0 else d for d in s) if s is not None else s for s in shapes]
+        return (legacy(arg), legacy(out), legacy(aux))
 
     def infer_shape(self, *args, **kwargs):
         """(arg_shapes, out_shapes, aux_shapes) from known input shapes (by name, or
@@ -201,7 +206,8 @@ class Symbol(object):
         return res
 
     def infer_shape_partial(self, *args, **kwargs):
-        """infer_shape that returns what it found; unknown shapes are ()."""
+        """infer_shape that returns what it found; unknown shapes are (), unknown dimensions
+        of partly known shapes 0 (as MXNet)."""
         return self._infer_shape_impl(True, *args, **kwargs)
 
     def _infer_type_impl(self, partial, *args, **kwargs):

@@ -2,6 +2,8 @@
 // prints for the same calls.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/tessera.h"
 
 namespace mx {
@@ -28,10 +30,9 @@ TEST(Symbol, ListsArgumentsAuxiliaryStatesAndOutputsLikeMXNet) {
                                           "bn1_beta", "fc1_weight", "fc1_bias", "softmax_label"}));
   EXPECT_EQ(net.ListAuxiliaryStates(), (Strings{"bn1_moving_mean", "bn1_moving_var"}));
   EXPECT_EQ(net.ListOutputs(), (Strings{"softmax_output"}));
-  EXPECT_EQ(net.ListInputs(),
-            (Strings{"data", "conv1_weight", "conv1_bias", "bn1_gamma", "bn1_beta",
-                     "bn1_moving_mean", "bn1_moving_var", "fc1_weight", "fc1_bias",
-                     "softmax_label"}));
+  EXPECT_EQ(net.ListInputs(), (Strings{"data", "conv1_weight", "conv1_bias", "bn1_gamma",
+                                       "bn1_beta", "bn1_moving_mean", "bn1_moving_var",
+                                       "fc1_weight", "fc1_bias", "softmax_label"}));
 }
 
 TEST(Symbol, InfersTheSeedShapes) {
@@ -47,9 +48,9 @@ TEST(Symbol, PartialInferenceLeavesUnknownsAndFullInferenceNamesThem) {
   Symbol net = SeedNet();
   ShapeInference p = net.InferShapePartial({{"fc1_weight", {2, 3200}}});
   EXPECT_FALSE(p.complete);
-  EXPECT_EQ(p.arg_shapes[0].ndim(), 0);           // data unknown
+  EXPECT_EQ(p.arg_shapes[0].ndim(), 0);          // data unknown
   EXPECT_EQ(p.arg_shapes[5], Shape({2, 3200}));  // given
-  EXPECT_EQ(p.arg_shapes[6].ndim(), 0);  // MXNet's FullyConnected needs data first
+  EXPECT_EQ(p.arg_shapes[6].ndim(), 0);          // MXNet's FullyConnected needs data first
   try {
     net.InferShape({});
     FAIL() << "expected ShapeError";
@@ -114,8 +115,8 @@ TEST(Symbol, GetInternalsShowsVisibleOutputsAndSlices) {
             (Strings{"data", "conv1_weight", "conv1_bias", "bn1_gamma", "bn1_beta"}));
   Symbol fc_new = sym::FullyConnected(mini, {{"num_hidden", 5}}, "fc_new");
   EXPECT_EQ(sym::SoftmaxOutput(fc_new, {}, "softmax").ListArguments(),
-            (Strings{"data", "conv1_weight", "conv1_bias", "bn1_gamma", "bn1_beta",
-                     "fc_new_weight", "fc_new_bias", "softmax_label"}));
+            (Strings{"data", "conv1_weight", "conv1_bias", "bn1_gamma", "bn1_beta", "fc_new_weight",
+                     "fc_new_bias", "softmax_label"}));
   try {
     internals["pool2_output"];
     FAIL() << "expected ValueError";
@@ -182,6 +183,37 @@ TEST(Symbol, VariableHintsAndSetAttr) {
   EXPECT_EQ(y.InferShape({{"v", {3, 3}}}).out_shapes[0], Shape({3, 3}));
 }
 
+TEST(Symbol, PartialShapesOfABeginStateAreCompletedFromItsConsumers) {
+  // An RNN cell's first step as MXNet's mx.rnn writes it: the begin state is _zeros with
+  // shape (0, H), 0 meaning "not known"; its batch size comes back from h2h's output, which
+  // the sum with i2h's (known from the data) fixes.
+  Symbol begin = sym::Op("_zeros", std::vector<Symbol>{}, {{"shape", "(0, 4)"}}, "begin_state");
+  Symbol i2h = sym::FullyConnected(sym::Variable("data"), {{"num_hidden", 6}}, "i2h");
+  Symbol h2h = sym::FullyConnected(begin, {{"num_hidden", 6}}, "h2h");
+  Symbol c_prev = sym::Op("_zeros", std::vector<Symbol>{}, {{"shape", "(0, 6)"}}, "begin_cell");
+  Symbol next = sym::Activation(i2h + h2h, {{"act_type", "tanh"}}, "h") * c_prev;
+  ShapeInference si = next.InferShape({{"data", {5, 3}}});
+  EXPECT_TRUE(si.complete);
+  EXPECT_EQ(si.out_shapes[0], Shape({5, 6}));
+  std::vector<std::string> args = next.ListArguments();
+  EXPECT_EQ(si.arg_shapes[std::find(args.begin(), args.end(), "h2h_weight") - args.begin()],
+            Shape({6, 4}));
+  // It runs: h2h of zeros is its bias; times a zero cell state, the output is 0.
+  Executor e = Executor::SimpleBind(next, cpu(), SimpleBindArgs{{{"data", {5, 3}}}});
+  for (auto& [name, a] : e.arg_dict()) a = 0.5;
+  std::vector<float> y = e.Forward()[0].ToVector<float>();
+  ASSERT_EQ(y.size(), 30u);
+  for (float v : y) EXPECT_EQ(v, 0.0f);
+  // Without anything that fixes the batch the shapes stay unknown; a known dimension that
+  // disagrees is an error.
+  ShapeInference alone =
+      sym::FullyConnected(begin, {{"num_hidden", 2}}, "alone").InferShapePartial({});
+  EXPECT_FALSE(alone.complete);
+  EXPECT_EQ(alone.out_shapes[0], Shape({-1, 2}));  // -1: the dimension not known
+  Symbol bad = sym::Op("_zeros", std::vector<Symbol>{}, {{"shape", "(0, 5)"}}, "b5") + i2h;
+  EXPECT_THROW(bad.InferShape({{"data", {5, 3}}}), ShapeError);
+}
+
 TEST(Symbol, InferTypeSpreadsAndChecks) {
   TypeInference t = SeedNet().InferType({{"data", kFloat64}});
   EXPECT_TRUE(t.complete);
@@ -205,8 +237,8 @@ TEST(Symbol, ComposeReplacesVariablesInACopy) {
 }
 
 TEST(Symbol, ConcatCountsItsInputs) {
-  Symbol c = sym::Concat({sym::Variable("a"), sym::Variable("b"), sym::Variable("c")},
-                         {{"dim", 1}}, "cat");
+  Symbol c = sym::Concat({sym::Variable("a"), sym::Variable("b"), sym::Variable("c")}, {{"dim", 1}},
+                         "cat");
   EXPECT_EQ(c.node()->attrs.dict.at("num_args"), "3");
   EXPECT_EQ(c.InferShape({{"a", {2, 1}}, {"b", {2, 2}}, {"c", {2, 3}}}).out_shapes[0],
             Shape({2, 6}));
