@@ -28,6 +28,7 @@ from . import model
 from . import callback
 from . import module
 from . import module as mod
+from . import rnn
 from . import kvstore
 from . import kvstore as kv
 from . import monitor

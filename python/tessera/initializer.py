@@ -15,7 +15,8 @@ from .ndarray.ndarray import NDArray
 from .registry import make_registry
 
 __all__ = ["InitDesc", "Initializer", "register", "alias", "create", "Uniform", "Normal",
-           "Xavier", "MSRAPrelu", "Orthogonal", "Constant", "Zero", "One", "Mixed", "Load"]
+           "Xavier", "MSRAPrelu", "Orthogonal", "Constant", "Zero", "One", "LSTMBias", "Mixed",
+           "Load"]
 
 _REGISTRY, register, alias = make_registry()
 
@@ -237,6 +238,22 @@ class Bilinear(Initializer):
         arr[:] = np.broadcast_to(plane, shape).copy()
 
 
+@register
+class LSTMBias(Initializer):
+    """An LSTM's i2h bias (MXNet's): zeros, but forget_bias for the forget gate's quarter
+    (gates in the order i, f, c, o)."""
+
+    def __init__(self, forget_bias=1.0):
+        super(LSTMBias, self).__init__(forget_bias=forget_bias)
+        self.forget_bias = forget_bias
+
+    def _init_weight(self, name, arr):
+        value = np.zeros(arr.shape, dtype=np.float32)
+        hidden = int(arr.shape[0] / 4)
+        value[hidden:2 * hidden] = self.forget_bias
+        arr[:] = value
+
+
 class Mixed(object):
     """The first initializer whose regular expression matches the name (re.match) fills it;
     ValueError when none does (end the list with '.*' for a default)."""
@@ -286,6 +303,14 @@ class Load(object):
                 raise ValueError("Cannot Initialize %s. Not found in loaded param and no "
                                  "default Initializer is provided." % name)
             self.default_init(name, arr)
+
+
+def _python_only(init_attr):
+    """Whether a variable's __init__ attribute names an initializer only Python runs."""
+    try:
+        return _cpp_spec(create(init_attr)) is None
+    except ValueError:
+        return False  # unknown here: let the C++ initializer report it
 
 
 def _cpp_spec(init):

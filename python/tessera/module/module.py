@@ -7,7 +7,7 @@ import warnings
 
 from .. import _core
 from ..context import Context, cpu
-from ..initializer import Initializer, InitDesc, Load, Mixed, Uniform, _cpp_spec
+from ..initializer import Initializer, InitDesc, Load, Mixed, Uniform, _cpp_spec, _python_only
 from ..io import DataDesc
 from ..kvstore import KVStore
 from ..model import load_checkpoint
@@ -224,6 +224,9 @@ class Module(BaseModule):
                 raise ValueError("init_params: %s not in the symbol; pass allow_extra=True to "
                                  "ignore them" % ", ".join(sorted(extra)))
         spec = _cpp_spec(initializer) if initializer is not None else None
+        if spec is not None and any(_python_only(a["__init__"]) for a in
+                                    self._symbol.attr_dict().values() if "__init__" in a):
+            spec = None  # a variable's own initializer is a Python one (LSTMBias, Bilinear)
         arg_h = {k: v.handle for k, v in arg_params.items()}
         aux_h = {k: v.handle for k, v in aux_params.items()}
         if spec is not None or (initializer is None and (arg_params or aux_params)):
@@ -239,12 +242,18 @@ class Module(BaseModule):
         if not isinstance(initializer, (Initializer, Mixed, Load)) and not callable(initializer):
             raise TypeError("initializer must be an mx.init initializer; got %s" %
                             type(initializer))
-        self._handle.init_params('["zero", {}]', {}, {}, True, True)
-        arg, aux = self._handle.get_params()
+        from ..executor import Executor
+        from ..ndarray import zeros as _zeros
+        # Fresh arrays of the bound shapes, filled here, then set (the C++ initializers are
+        # not run: a variable's __init__ may name a Python one).
+        exe = Executor(self._handle.executors()[0], self._symbol)
+        inputs = set(self._data_names) | set(self._label_names)
+        arg = {n: _zeros(a.shape, dtype=a.dtype) for n, a in exe.arg_dict.items()
+               if n not in inputs}
+        aux = {n: _zeros(a.shape, dtype=a.dtype) for n, a in exe.aux_dict.items()}
         attrs = self._symbol.attr_dict()
         for params, given in ((arg, arg_params), (aux, aux_params)):
-            for name, h in params.items():
-                a = _wrap(h)
+            for name, a in params.items():
                 if name in given:
                     given[name].astype(a.dtype).copyto(a)
                     continue
@@ -253,7 +262,8 @@ class Module(BaseModule):
                         raise ValueError("init_params: %s is not in arg_params/aux_params; pass "
                                          "allow_missing=True to initialize it" % name)
                 initializer(InitDesc(name, attrs.get(name, {})), a)
-        self._handle.set_params(arg, aux, False, True)
+        self._handle.set_params({k: v.handle for k, v in arg.items()},
+                                {k: v.handle for k, v in aux.items()}, False, True)
 
     def init_optimizer(self, kvstore="local", optimizer="sgd",
                        optimizer_params=(("learning_rate", 0.01),), force_init=False):
