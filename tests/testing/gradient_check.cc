@@ -137,5 +137,12 @@ void ExpectNDArrayNear(const NDArray& actual, const NDArray& expected, double to
   ExpectNDArrayNear(actual, expected.ToVector<double>(), tol, what);
 }
 
+double Dot(const NDArray& a, const NDArray& b) {
+  std::vector<double> x = a.ToVector<double>(), y = b.ToVector<double>();
+  double s = 0;
+  for (size_t i = 0; i < x.size(); ++i) s += x[i] * y[i];
+  return s;
+}
+
 }  // namespace testing
 }  // namespace mx

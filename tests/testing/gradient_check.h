@@ -36,6 +36,9 @@ NDArray Rand(const Shape& shape, double lo = -1, double hi = 1);
 // Float64 values with |x| in [0.1, 1) and mixed signs: no ReLU-like kink within a difference.
 NDArray AwayFromZero(const Shape& shape);
 
+// The sum of the elementwise products (float64), as in an adjoint test <Ax, y> = <x, A^T y>.
+double Dot(const NDArray& a, const NDArray& b);
+
 void ExpectNDArrayNear(const NDArray& actual, const std::vector<double>& expected, double tol,
                        const std::string& what = "");
 void ExpectNDArrayNear(const NDArray& actual, const NDArray& expected, double tol,

@@ -10,8 +10,10 @@
 
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "core/op/kernel.h"
 #include "core/op/op_def.h"
 
 namespace mx {
@@ -44,6 +46,32 @@ void GemmCpu(const GemmArgs& g, const TBlob& a, const TBlob& b, const TBlob& c);
 #if MX_USE_CUDA
 void GemmGpu(const GemmArgs& g, const TBlob& a, const TBlob& b, const TBlob& c, void* stream);
 #endif
+
+// C (m, n) = op(A) op(B) with op(A) (m, k) (added to C for kAddTo).
+inline GemmArgs Gemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, OpReq req) {
+  GemmArgs g;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.trans_a = ta;
+  g.trans_b = tb;
+  g.accumulate = req == OpReq::kAddTo;
+  return g;
+}
+
+// One GEMM with row-major TBlob operands on the op's device.
+template <typename xpu>
+void DeviceGemm(const OpContext& ctx, const GemmArgs& g, const TBlob& a, const TBlob& b,
+                const TBlob& c) {
+  if constexpr (std::is_same<xpu, CPU>::value) {
+    (void)ctx;
+    GemmCpu(g, a, b, c);
+  } else {
+#if MX_USE_CUDA
+    GemmGpu(g, a, b, c, ctx.run.stream);
+#endif
+  }
+}
 
 }  // namespace mx
 

@@ -53,31 +53,6 @@ struct BiasGradMap {
   }
 };
 
-// One GEMM with row-major TBlob operands on the op's device.
-template <typename xpu>
-void DeviceGemm(const OpContext& ctx, const GemmArgs& g, const TBlob& a, const TBlob& b,
-                const TBlob& c) {
-  if constexpr (std::is_same<xpu, CPU>::value) {
-    (void)ctx;
-    GemmCpu(g, a, b, c);
-  } else {
-#if MX_USE_CUDA
-    GemmGpu(g, a, b, c, ctx.run.stream);
-#endif
-  }
-}
-
-inline GemmArgs Gemm(int64_t m, int64_t n, int64_t k, bool ta, bool tb, OpReq req) {
-  GemmArgs g;
-  g.m = m;
-  g.n = n;
-  g.k = k;
-  g.trans_a = ta;
-  g.trans_b = tb;
-  g.accumulate = req == OpReq::kAddTo;
-  return g;
-}
-
 template <typename xpu>
 void FullyConnectedForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TBlob>& in,
                            const std::vector<OpReq>& req, const std::vector<TBlob>& out) {

@@ -25,6 +25,7 @@
 #include "core/op/op_def.h"
 #include "core/op/workspace.h"
 #include "core/ops/elemwise/math_functors.h"
+#include "core/ops/linalg/dot-inl.h"
 
 namespace mx {
 
@@ -111,16 +112,6 @@ RnnDims MakeRnnDims(const RNNParam& p, const Shape& data);
 int RnnNumInputs(const RNNParam& p);
 int RnnNumVisibleOutputs(const RNNParam& p);
 
-// C (m, n) (+)= op(A) op(B) on xpu, row-major, contiguous (GemmCpu / GemmGpu).
-template <typename xpu>
-void RnnGemm(DType t, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const void* a,
-             const void* b, void* c, bool accumulate, void* stream);
-template <>
-void RnnGemm<CPU>(DType t, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                  const void* a, const void* b, void* c, bool accumulate, void* stream);
-template <>
-void RnnGemm<GPU>(DType t, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                  const void* a, const void* b, void* c, bool accumulate, void* stream);
 // Host memory to xpu memory (enqueued on `stream` for the GPU).
 template <typename xpu>
 void RnnCopyFromHost(void* dst, const void* src, size_t bytes, void* stream);
@@ -130,6 +121,21 @@ template <>
 void RnnCopyFromHost<GPU>(void* dst, const void* src, size_t bytes, void* stream);
 
 namespace rnn {
+
+// C (m, n) (+)= op(A) op(B), contiguous row-major arrays of type t, on the op's device.
+template <typename xpu>
+void MatMul(const OpContext& ctx, DType t, bool trans_a, bool trans_b, int64_t m, int64_t n,
+          int64_t k, const void* a, const void* b, void* c, bool accumulate) {
+  auto blob = [t](const void* p) {
+    TBlob x;
+    x.dptr = const_cast<void*>(p);
+    x.dtype = t;
+    return x;
+  };
+  DeviceGemm<xpu>(ctx,
+                  mx::Gemm(m, n, k, trans_a, trans_b, accumulate ? OpReq::kAddTo : OpReq::kWrite),
+                  blob(a), blob(b), blob(c));
+}
 
 template <typename T>
 MX_XINLINE mop::M<T> Sigmoid(mop::M<T> x) {
@@ -344,12 +350,12 @@ void RnnForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TB
         const T* wh = w + d.WhOffset(l, dir);
         const T* bx = w + d.BxOffset(l, dir);
         const T* bh = w + d.BhOffset(l, dir);
-        RnnGemm<xpu>(in[0].dtype, false, true, TN, GH, d.In(l), x, w + d.WxOffset(l, dir), gates,
-                     false, s);
+        MatMul<xpu>(ctx, in[0].dtype, false, true, TN, GH, d.In(l), x, w + d.WxOffset(l, dir), gates,
+                  false);
         for (int64_t step = 0; step < d.T; ++step) {
           int64_t t = d.Time(dir, step), tp = d.Time(dir, step - 1);
           const T* h_prev = step ? h + tp * NH : hx + st * NH;
-          RnnGemm<xpu>(in[0].dtype, false, true, d.N, GH, d.H, h_prev, wh, rec, false, s);
+          MatMul<xpu>(ctx, in[0].dtype, false, true, d.N, GH, d.H, h_prev, wh, rec, false);
           T* g = gates + t * d.N * GH;
           if (lstm) {
             const T* c_prev = step ? e + tp * NH : cx + st * NH;
@@ -467,10 +473,10 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
             Kernel<xpu>::template Launch<VanillaStepBack>(s, NH, dyt, d.D * d.H, dir * d.H, dh,
                                                           h + t * NH, dgt, d.H, d.mode == kRnnRelu);
           }
-          RnnGemm<xpu>(data.dtype, false, false, d.N, d.H, GH, dr, wh, dh, true, s);
+          MatMul<xpu>(ctx, data.dtype, false, false, d.N, d.H, GH, dr, wh, dh, true);
           if (want_w) {
-            RnnGemm<xpu>(data.dtype, true, false, GH, d.H, d.N, dr, h_prev, dw + d.WhOffset(l, dir),
-                         true, s);
+            MatMul<xpu>(ctx, data.dtype, true, false, GH, d.H, d.N, dr, h_prev,
+                      dw + d.WhOffset(l, dir), true);
             Kernel<xpu>::template Launch<AddColumnSums>(s, GH, static_cast<const T*>(dr), d.N, GH,
                                                         dw + d.BhOffset(l, dir));
           }
@@ -484,15 +490,15 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
                                                    out[3].ptr<T>() + st * NH,
                                                    static_cast<int>(req[3]));
         if (want_w) {
-          RnnGemm<xpu>(data.dtype, true, false, GH, d.In(l), TN, dg, x, dw + d.WxOffset(l, dir),
-                       true, s);
+          MatMul<xpu>(ctx, data.dtype, true, false, GH, d.In(l), TN, dg, x, dw + d.WxOffset(l, dir),
+                    true);
           Kernel<xpu>::template Launch<AddColumnSums>(s, GH, static_cast<const T*>(dg), TN, GH,
                                                       dw + d.BxOffset(l, dir));
         }
         if (want_dx) {
           bool acc = dir > 0 || (l == 0 && req[0] == OpReq::kAddTo);
-          RnnGemm<xpu>(data.dtype, false, false, TN, d.In(l), GH, dg, w + d.WxOffset(l, dir), dx,
-                       acc, s);
+          MatMul<xpu>(ctx, data.dtype, false, false, TN, d.In(l), GH, dg, w + d.WxOffset(l, dir), dx,
+                    acc);
         }
       }
       if (l > 0) {  // through the dropout between layers l - 1 and l

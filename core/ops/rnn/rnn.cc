@@ -1,5 +1,5 @@
 // RNN's registration, shape and type inference, and its CPU kernels (the algorithm is in
-// rnn-inl.h; GEMMs through GemmCpu: oneDNN's sgemm or OpenBLAS).
+// rnn-inl.h; GEMMs through DeviceGemm: oneDNN's sgemm or OpenBLAS on the CPU).
 #include <cstring>
 
 #include "core/ops/linalg/dot-inl.h"
@@ -55,25 +55,6 @@ int RnnNumInputs(const RNNParam& p) { return p.mode == "lstm" ? 4 : 3; }
 int RnnNumVisibleOutputs(const RNNParam& p) {
   if (!p.state_outputs) return 1;
   return p.mode == "lstm" ? 3 : 2;
-}
-
-template <>
-void RnnGemm<CPU>(DType t, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                  const void* a, const void* b, void* c, bool accumulate, void*) {
-  GemmArgs g;
-  g.m = m;
-  g.n = n;
-  g.k = k;
-  g.trans_a = trans_a;
-  g.trans_b = trans_b;
-  g.accumulate = accumulate;
-  auto blob = [t](const void* p) {
-    TBlob x;
-    x.dptr = const_cast<void*>(p);
-    x.dtype = t;
-    return x;
-  };
-  GemmCpu(g, blob(a), blob(b), blob(c));
 }
 
 template <>

@@ -1,29 +1,10 @@
-// RNN's GPU kernels (the algorithm in rnn-inl.h; GEMMs through cuBLAS, GemmGpu).
+// RNN's GPU kernels (the algorithm in rnn-inl.h; GEMMs through cuBLAS).
 #include "core/base/cuda_check.h"
 #include "core/op/kernel_gpu.cuh"
 #include "core/ops/linalg/dot-inl.h"
 #include "core/ops/rnn/rnn-inl.h"
 
 namespace mx {
-
-template <>
-void RnnGemm<GPU>(DType t, bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k,
-                  const void* a, const void* b, void* c, bool accumulate, void* stream) {
-  GemmArgs g;
-  g.m = m;
-  g.n = n;
-  g.k = k;
-  g.trans_a = trans_a;
-  g.trans_b = trans_b;
-  g.accumulate = accumulate;
-  auto blob = [t](const void* p) {
-    TBlob x;
-    x.dptr = const_cast<void*>(p);
-    x.dtype = t;
-    return x;
-  };
-  GemmGpu(g, blob(a), blob(b), blob(c), stream);
-}
 
 template <>
 void RnnCopyFromHost<GPU>(void* dst, const void* src, size_t bytes, void* stream) {

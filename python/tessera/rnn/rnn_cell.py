@@ -66,6 +66,12 @@ class BaseRNNCell(object):
     def _gate_names(self):
         return ()
 
+    def _fc_params(self, i2h_bias_init=None):
+        """The weights and biases of a step's i2h and h2h FullyConnected layers."""
+        bias = {"init": i2h_bias_init} if i2h_bias_init is not None else {}
+        return (self.params.get("i2h_weight"), self.params.get("i2h_bias", **bias),
+                self.params.get("h2h_weight"), self.params.get("h2h_bias"))
+
     def begin_state(self, func=symbol.zeros, **kwargs):
         """The states before the first step: func(name=..., shape=..., __layout__=...) per
         state (zeros by default)."""
@@ -138,10 +144,7 @@ class RNNCell(BaseRNNCell):
         super(RNNCell, self).__init__(prefix=prefix, params=params)
         self._num_hidden = num_hidden
         self._activation = activation
-        self._iW = self.params.get("i2h_weight")
-        self._iB = self.params.get("i2h_bias")
-        self._hW = self.params.get("h2h_weight")
-        self._hB = self.params.get("h2h_bias")
+        self._iW, self._iB, self._hW, self._hB = self._fc_params()
 
     @property
     def state_info(self):
@@ -169,10 +172,7 @@ class LSTMCell(BaseRNNCell):
     def __init__(self, num_hidden, prefix="lstm_", params=None, forget_bias=1.0):
         super(LSTMCell, self).__init__(prefix=prefix, params=params)
         self._num_hidden = num_hidden
-        self._iW = self.params.get("i2h_weight")
-        self._hW = self.params.get("h2h_weight")
-        self._iB = self.params.get("i2h_bias", init=LSTMBias(forget_bias=forget_bias))
-        self._hB = self.params.get("h2h_bias")
+        self._iW, self._iB, self._hW, self._hB = self._fc_params(LSTMBias(forget_bias=forget_bias))
 
     @property
     def state_info(self):
@@ -209,10 +209,7 @@ class GRUCell(BaseRNNCell):
     def __init__(self, num_hidden, prefix="gru_", params=None):
         super(GRUCell, self).__init__(prefix=prefix, params=params)
         self._num_hidden = num_hidden
-        self._iW = self.params.get("i2h_weight")
-        self._iB = self.params.get("i2h_bias")
-        self._hW = self.params.get("h2h_weight")
-        self._hB = self.params.get("h2h_bias")
+        self._iW, self._iB, self._hW, self._hB = self._fc_params()
 
     @property
     def state_info(self):

@@ -10,6 +10,7 @@ namespace {
 
 using testing::AwayFromZero;
 using testing::CheckAddTo;
+using testing::Dot;
 using testing::CheckGradient;
 using testing::ExpectNDArrayNear;
 using testing::Rand;
@@ -152,13 +153,6 @@ TEST(Convolution, AddTo) {
              {{"num_filter", 4}, {"kernel", {3, 2}}});
   CheckAddTo("_backward_Convolution", {Rand({2, 4, 3, 3}), Rand({2, 3, 5, 4}), Rand({4, 3, 3, 2})},
              {{"num_filter", 4}, {"kernel", {3, 2}}});
-}
-
-double Dot(const NDArray& a, const NDArray& b) {
-  std::vector<double> x = a.ToVector<double>(), y = b.ToVector<double>();
-  double s = 0;
-  for (size_t i = 0; i < x.size(); ++i) s += x[i] * y[i];
-  return s;
 }
 
 TEST(Deconvolution, IsTheAdjointOfConvolution) {

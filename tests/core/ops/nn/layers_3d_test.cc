@@ -17,6 +17,7 @@ namespace mx {
 namespace {
 
 using testing::CheckAddTo;
+using testing::Dot;
 using testing::CheckGradient;
 using testing::ExpectNDArrayNear;
 using testing::Rand;
@@ -58,13 +59,6 @@ std::vector<double> NaiveConv3D(const NDArray& x, const NDArray& w, const std::v
             y[(((ni * f + fi) * od + z) * oh + yy) * ow + xx] = acc;
           }
   return y;
-}
-
-double Dot(const NDArray& a, const NDArray& b) {
-  std::vector<double> x = a.ToVector<double>(), y = b.ToVector<double>();
-  double s = 0;
-  for (size_t i = 0; i < x.size(); ++i) s += x[i] * y[i];
-  return s;
 }
 
 TEST(Convolution3D, MatchesTheNaiveReference) {
