@@ -66,6 +66,18 @@ class BaseRNNCell(object):
     def _gate_names(self):
         return ()
 
+    def _projections(self, inputs, prev, num_hidden, name):
+        """A step's i2h (of the input) and h2h (of the previous output) FullyConnected."""
+        i2h = symbol.FullyConnected(data=inputs, weight=self._iW, bias=self._iB,
+                                    num_hidden=num_hidden, name="%si2h" % name)
+        h2h = symbol.FullyConnected(data=prev, weight=self._hW, bias=self._hB,
+                                    num_hidden=num_hidden, name="%sh2h" % name)
+        return i2h, h2h
+
+    @property
+    def _one_state(self):
+        return [{"shape": (0, self._num_hidden), "__layout__": "NC"}]
+
     def _fc_params(self, i2h_bias_init=None):
         """The weights and biases of a step's i2h and h2h FullyConnected layers."""
         bias = {"init": i2h_bias_init} if i2h_bias_init is not None else {}
@@ -148,7 +160,7 @@ class RNNCell(BaseRNNCell):
 
     @property
     def state_info(self):
-        return [{"shape": (0, self._num_hidden), "__layout__": "NC"}]
+        return self._one_state
 
     @property
     def _gate_names(self):
@@ -157,10 +169,7 @@ class RNNCell(BaseRNNCell):
     def __call__(self, inputs, states):
         self._counter += 1
         name = "%st%d_" % (self._prefix, self._counter)
-        i2h = symbol.FullyConnected(data=inputs, weight=self._iW, bias=self._iB,
-                                    num_hidden=self._num_hidden, name="%si2h" % name)
-        h2h = symbol.FullyConnected(data=states[0], weight=self._hW, bias=self._hB,
-                                    num_hidden=self._num_hidden, name="%sh2h" % name)
+        i2h, h2h = self._projections(inputs, states[0], self._num_hidden, name)
         output = symbol.Activation(i2h + h2h, act_type=self._activation, name="%sout" % name)
         return output, [output]
 
@@ -176,8 +185,7 @@ class LSTMCell(BaseRNNCell):
 
     @property
     def state_info(self):
-        return [{"shape": (0, self._num_hidden), "__layout__": "NC"},
-                {"shape": (0, self._num_hidden), "__layout__": "NC"}]
+        return self._one_state * 2
 
     @property
     def _gate_names(self):
@@ -186,10 +194,7 @@ class LSTMCell(BaseRNNCell):
     def __call__(self, inputs, states):
         self._counter += 1
         name = "%st%d_" % (self._prefix, self._counter)
-        i2h = symbol.FullyConnected(data=inputs, weight=self._iW, bias=self._iB,
-                                    num_hidden=self._num_hidden * 4, name="%si2h" % name)
-        h2h = symbol.FullyConnected(data=states[0], weight=self._hW, bias=self._hB,
-                                    num_hidden=self._num_hidden * 4, name="%sh2h" % name)
+        i2h, h2h = self._projections(inputs, states[0], self._num_hidden * 4, name)
         gates = symbol.SliceChannel(i2h + h2h, num_outputs=4, name="%sslice" % name)
         in_gate = symbol.Activation(gates[0], act_type="sigmoid", name="%si" % name)
         forget_gate = symbol.Activation(gates[1], act_type="sigmoid", name="%sf" % name)
@@ -213,7 +218,7 @@ class GRUCell(BaseRNNCell):
 
     @property
     def state_info(self):
-        return [{"shape": (0, self._num_hidden), "__layout__": "NC"}]
+        return self._one_state
 
     @property
     def _gate_names(self):
@@ -223,10 +228,7 @@ class GRUCell(BaseRNNCell):
         self._counter += 1
         name = "%st%d_" % (self._prefix, self._counter)
         prev = states[0]
-        i2h = symbol.FullyConnected(data=inputs, weight=self._iW, bias=self._iB,
-                                    num_hidden=self._num_hidden * 3, name="%si2h" % name)
-        h2h = symbol.FullyConnected(data=prev, weight=self._hW, bias=self._hB,
-                                    num_hidden=self._num_hidden * 3, name="%sh2h" % name)
+        i2h, h2h = self._projections(inputs, prev, self._num_hidden * 3, name)
         i_r, i_z, i_n = symbol.SliceChannel(i2h, num_outputs=3, name="%si2h_slice" % name)
         h_r, h_z, h_n = symbol.SliceChannel(h2h, num_outputs=3, name="%sh2h_slice" % name)
         reset = symbol.Activation(i_r + h_r, act_type="sigmoid", name="%sr_act" % name)
