@@ -5,7 +5,7 @@ TESSERA_PACKAGES=(
   bazel-bootstrap g++ libopenblas-dev googletest libgtest-dev libgmock-dev python3 zlib1g-dev
   libdnnl-dev libzmq3-dev openmpi-bin libopenmpi-dev openssh-client
   dataset-fashion-mnist
-  python3-dev pybind11-dev python3-numpy python3-pytest python3-venv python3-pip
+  python3-dev pybind11-dev python3-numpy python3-pytest python3-venv python3-pip python3-graphviz
 )
 
 tessera_install_deps() {

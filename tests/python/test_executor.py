@@ -163,3 +163,31 @@ def test_print_summary_counts_parameters(capsys):
     assert "Total params: %d" % (520 + 40 + 115210) in out
     with pytest.raises(ValueError):
         mx.viz.print_summary(net, shape={})
+
+
+def test_plot_network_draws_mxnets_graph():
+    graphviz = pytest.importorskip("graphviz")
+    data = mx.sym.Variable("data")
+    net = mx.sym.Convolution(data, kernel=(3, 3), stride=(2, 2), num_filter=8, name="conv")
+    net = mx.sym.BatchNorm(net, name="bn")
+    net = mx.sym.Activation(net, act_type="relu", name="relu")
+    net = mx.sym.Pooling(net, kernel=(2, 2), stride=(2, 2), pool_type="max", name="pool")
+    parts = mx.sym.SliceChannel(net, num_outputs=2, name="split")
+    net = mx.sym.FullyConnected(parts[1], num_hidden=10, name="fc")
+    net = mx.sym.SoftmaxOutput(net, name="softmax")
+    dot = mx.viz.plot_network(net, shape={"data": (1, 3, 17, 17)}, dtype={"data": "float32"})
+    assert isinstance(dot, graphviz.Digraph)
+    src = dot.source
+    for label in ("Convolution\n3x3/2x2, 8", "Activation\nrelu", "Pooling\nmax, 2x2/2x2",
+                  "FullyConnected\n10"):
+        assert label in src, (label, src)
+    assert "conv_weight" not in src and "bn_gamma" not in src  # weights hidden
+    # Edges point from a node to its inputs, labelled with the carried shape without the
+    # batch axis: 17x17 -> conv 8x8x8 -> pool 8x4x4 -> split output 1 is 4x4x4.
+    assert 'conv -> data [label="3x17x17(float32)"' in src, src
+    assert 'pool -> relu [label="8x8x8(float32)"' in src, src
+    assert 'fc -> split [label="4x4x4(float32)"' in src, src
+    shown = mx.viz.plot_network(net, hide_weights=False).source
+    assert "conv_weight" in shown and 'label=""' in shown
+    with pytest.raises(TypeError):
+        mx.viz.plot_network("not a symbol")
