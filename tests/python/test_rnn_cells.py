@@ -106,3 +106,32 @@ def test_bucketed_lstm_language_model_learns_a_cycle():
         mod.forward(b, is_train=False)
         mod.update_metric(metric, b.label)
     assert metric.get()[1] < 1.3, metric.get()
+
+
+def test_bidirectional_cell_equals_the_bidirectional_fused_operator():
+    """The fused operator's bidirectional layout (per direction W_x, W_h; then per direction
+    b_x, b_h) against two LSTMCells, the second over the reversed sequence."""
+    steps, batch, inputs, hidden = 5, 2, 3, 4
+    rng = np.random.RandomState(1)
+    x = rng.uniform(-1, 1, (batch, steps, inputs)).astype(np.float32)
+    w = {}
+    for d in ("l_", "r_"):
+        w[d + "i2h_weight"] = rng.uniform(-0.5, 0.5, (4 * hidden, inputs))
+        w[d + "h2h_weight"] = rng.uniform(-0.5, 0.5, (4 * hidden, hidden))
+        w[d + "i2h_bias"] = rng.uniform(-0.5, 0.5, (4 * hidden,))
+        w[d + "h2h_bias"] = rng.uniform(-0.5, 0.5, (4 * hidden,))
+    bi = mx.rnn.BidirectionalCell(mx.rnn.LSTMCell(hidden, prefix="l_"),
+                                  mx.rnn.LSTMCell(hidden, prefix="r_"))
+    out, states = bi.unroll(steps, mx.sym.Variable("data"), merge_outputs=True)
+    assert len(states) == 4
+    unrolled = _run(out, dict({"data": x}, **w))
+    assert unrolled.shape == (batch, steps, 2 * hidden)
+    packed = np.concatenate(
+        [w[d + k].ravel() for d in ("l_", "r_") for k in ("i2h_weight", "h2h_weight")] +
+        [w[d + k] for d in ("l_", "r_") for k in ("i2h_bias", "h2h_bias")])
+    fused = mx.rnn.FusedRNNCell(hidden, mode="lstm", bidirectional=True, prefix="f_")
+    f_out, _ = fused.unroll(steps, mx.sym.Variable("data"), merge_outputs=True)
+    np.testing.assert_allclose(_run(f_out, {"data": x, "f_parameters": packed}), unrolled,
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(NotImplementedError):
+        bi(mx.sym.Variable("x"), [])

@@ -8,7 +8,7 @@ from .. import symbol
 from ..initializer import LSTMBias
 
 __all__ = ["RNNParams", "BaseRNNCell", "RNNCell", "LSTMCell", "GRUCell", "FusedRNNCell",
-           "SequentialRNNCell", "DropoutCell"]
+           "SequentialRNNCell", "DropoutCell", "BidirectionalCell"]
 
 
 class RNNParams(object):
@@ -366,3 +366,46 @@ class DropoutCell(BaseRNNCell):
         if self.dropout > 0:
             inputs = symbol.Dropout(data=inputs, p=self.dropout)
         return inputs, states
+
+
+class BidirectionalCell(BaseRNNCell):
+    """Two cells over the sequence, l_cell forwards and r_cell backwards; each step's output is
+    their outputs concatenated (named <output_prefix>t<i>). Only unroll runs it."""
+
+    def __init__(self, l_cell, r_cell, params=None, output_prefix="bi_"):
+        super(BidirectionalCell, self).__init__("", params=params)
+        self._output_prefix = output_prefix
+        self._cells = [l_cell, r_cell]
+        for cell in self._cells:
+            self.params._params.update(cell.params._params)
+
+    def __call__(self, inputs, states):
+        raise NotImplementedError("Bidirectional cannot be stepped. Please use unroll")
+
+    @property
+    def state_info(self):
+        return [info for c in self._cells for info in c.state_info]
+
+    def begin_state(self, **kwargs):
+        return [s for c in self._cells for s in c.begin_state(**kwargs)]
+
+    def unroll(self, length, inputs, begin_state=None, layout="NTC", merge_outputs=None):
+        self.reset()
+        inputs, axis = _split_inputs(length, inputs, layout, merge=False)
+        if begin_state is None:
+            begin_state = self.begin_state()
+        l_cell, r_cell = self._cells
+        n = len(l_cell.state_info)
+        l_out, l_states = l_cell.unroll(length, inputs, begin_state[:n], layout,
+                                        merge_outputs=False)
+        r_out, r_states = r_cell.unroll(length, list(reversed(inputs)), begin_state[n:], layout,
+                                        merge_outputs=False)
+        outputs = [symbol.Concat(l, r, dim=1, name="%st%d" % (self._output_prefix, i))
+                   for i, (l, r) in enumerate(zip(l_out, reversed(r_out)))]
+        outputs, _ = _merge_outputs(length, outputs, layout, merge_outputs, axis)
+        return outputs, l_states + r_states
+
+    def reset(self):
+        super(BidirectionalCell, self).reset()
+        for cell in getattr(self, "_cells", []):
+            cell.reset()
