@@ -125,7 +125,7 @@ namespace rnn {
 // C (m, n) (+)= op(A) op(B), contiguous row-major arrays of type t, on the op's device.
 template <typename xpu>
 void MatMul(const OpContext& ctx, DType t, bool trans_a, bool trans_b, int64_t m, int64_t n,
-          int64_t k, const void* a, const void* b, void* c, bool accumulate) {
+            int64_t k, const void* a, const void* b, void* c, bool accumulate) {
   auto blob = [t](const void* p) {
     TBlob x;
     x.dptr = const_cast<void*>(p);
@@ -339,6 +339,7 @@ void RnnForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TB
     const T* w = in[1].ptr<T>();
     const T* hx = in[2].ptr<T>();
     const T* cx = lstm ? in[3].ptr<T>() : nullptr;
+    // Scratch in the loss ops' slot: one kernel call uses a slot at a time.
     T* rec = TypedWorkspace<T, xpu>(d.N * GH, WorkspaceSlot::kLoss);
     for (int64_t l = 0; l < d.L; ++l) {
       const T* x = l ? rs + d.LayerOut(l - 1) : in[0].ptr<T>();
@@ -350,8 +351,8 @@ void RnnForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TB
         const T* wh = w + d.WhOffset(l, dir);
         const T* bx = w + d.BxOffset(l, dir);
         const T* bh = w + d.BhOffset(l, dir);
-        MatMul<xpu>(ctx, in[0].dtype, false, true, TN, GH, d.In(l), x, w + d.WxOffset(l, dir), gates,
-                  false);
+        MatMul<xpu>(ctx, in[0].dtype, false, true, TN, GH, d.In(l), x, w + d.WxOffset(l, dir),
+                    gates, false);
         for (int64_t step = 0; step < d.T; ++step) {
           int64_t t = d.Time(dir, step), tp = d.Time(dir, step - 1);
           const T* h_prev = step ? h + tp * NH : hx + st * NH;
@@ -425,7 +426,8 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
     const T* cx = lstm ? in[nvis + 3].ptr<T>() : nullptr;
     const T* rs = in[nvis + nin].ptr<T>();
     T* dw = out[1].ptr<T>();
-    // Scratch: dg (T*N, G*H), dr (N, G*H), dh and dc (N*H each), two (T*N, D*H) buffers.
+    // Scratch (the loss ops' workspace slot, free during this call): dg (T*N, G*H), dr
+    // (N, G*H), dh and dc (N*H each), two (T*N, D*H) buffers.
     T* dg = TypedWorkspace<T, xpu>(TN * GH + d.N * GH + 2 * NH + 2 * TNDH, WorkspaceSlot::kLoss);
     T* dr_gru = dg + TN * GH;
     T* dh = dr_gru + d.N * GH;
@@ -476,7 +478,7 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
           MatMul<xpu>(ctx, data.dtype, false, false, d.N, d.H, GH, dr, wh, dh, true);
           if (want_w) {
             MatMul<xpu>(ctx, data.dtype, true, false, GH, d.H, d.N, dr, h_prev,
-                      dw + d.WhOffset(l, dir), true);
+                        dw + d.WhOffset(l, dir), true);
             Kernel<xpu>::template Launch<AddColumnSums>(s, GH, static_cast<const T*>(dr), d.N, GH,
                                                         dw + d.BhOffset(l, dir));
           }
@@ -491,14 +493,14 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
                                                    static_cast<int>(req[3]));
         if (want_w) {
           MatMul<xpu>(ctx, data.dtype, true, false, GH, d.In(l), TN, dg, x, dw + d.WxOffset(l, dir),
-                    true);
+                      true);
           Kernel<xpu>::template Launch<AddColumnSums>(s, GH, static_cast<const T*>(dg), TN, GH,
                                                       dw + d.BxOffset(l, dir));
         }
         if (want_dx) {
           bool acc = dir > 0 || (l == 0 && req[0] == OpReq::kAddTo);
-          MatMul<xpu>(ctx, data.dtype, false, false, TN, d.In(l), GH, dg, w + d.WxOffset(l, dir), dx,
-                    acc);
+          MatMul<xpu>(ctx, data.dtype, false, false, TN, d.In(l), GH, dg, w + d.WxOffset(l, dir),
+                      dx, acc);
         }
       }
       if (l > 0) {  // through the dropout between layers l - 1 and l
