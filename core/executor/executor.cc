@@ -99,7 +99,9 @@ Executor Executor::Bind(const Symbol& symbol, Context ctx, const BindArgs& a) {
 }
 
 Executor Executor::SimpleBind(const Symbol& symbol, Context ctx, const SimpleBindArgs& a) {
-  ShapeInference shapes = symbol.InferShape(a.shapes);
+  std::map<std::string, Shape> known = a.shapes;
+  for (const auto& [name, arr] : a.shared_args) known[name] = arr.shape();
+  ShapeInference shapes = symbol.InferShape(known);
   TypeInference types = symbol.InferType(a.dtypes);
   std::vector<std::string> arg_names = symbol.ListArguments();
   for (const auto& kv : a.grad_reqs)
@@ -112,18 +114,28 @@ Executor Executor::SimpleBind(const Symbol& symbol, Context ctx, const SimpleBin
       << "SimpleBind: gradients on " << grad_ctx << " for an executor on " << ctx
       << "; another context for gradients must be host memory for a CPU executor (cpu_shared).";
   auto type_of = [](int t) { return t < 0 ? kFloat32 : static_cast<DType>(t); };
+  // The shared array of that name, or a new one of zeros.
+  auto array = [](const std::map<std::string, NDArray>& shared, const std::string& name,
+                  const Shape& shape, Context c, DType t) {
+    auto it = shared.find(name);
+    return it != shared.end() ? it->second : nd::zeros(shape, c, t);
+  };
   BoundArrays arrays;
   for (size_t i = 0; i < arg_names.size(); ++i) {
+    const std::string& name = arg_names[i];
     DType t = type_of(types.arg_types[i]);
-    arrays.args.push_back(nd::zeros(shapes.arg_shapes[i], ctx, t));
-    auto it = a.grad_reqs.find(arg_names[i]);
+    arrays.args.push_back(array(a.shared_args, name, shapes.arg_shapes[i], ctx, t));
+    auto it = a.grad_reqs.find(name);
     GradReq req = it == a.grad_reqs.end() ? a.grad_req : it->second;
     arrays.reqs.push_back(req);
-    arrays.grads.push_back(req == GradReq::kNull ? NDArray()
-                                                 : nd::zeros(shapes.arg_shapes[i], grad_ctx, t));
+    arrays.grads.push_back(req == GradReq::kNull
+                               ? NDArray()
+                               : array(a.shared_grads, name, shapes.arg_shapes[i], grad_ctx, t));
   }
+  std::vector<std::string> aux_names = symbol.ListAuxiliaryStates();
   for (size_t i = 0; i < shapes.aux_shapes.size(); ++i)
-    arrays.aux.push_back(nd::zeros(shapes.aux_shapes[i], ctx, type_of(types.aux_types[i])));
+    arrays.aux.push_back(
+        array(a.shared_aux, aux_names[i], shapes.aux_shapes[i], ctx, type_of(types.aux_types[i])));
   return Executor(BuildExecutorState(symbol, ctx, std::move(arrays), {}));
 }
 

@@ -45,6 +45,9 @@ struct SimpleBindArgs {
   // Where the gradient arrays live when not on the executor's context: another host context
   // for a CPU executor (cpu_shared: a dist worker's pushes need no copy, dist/ps/shm_arrays.h).
   std::optional<Context> grad_ctx;
+  // Arrays bound instead of new ones, by name (a shared module's parameters, their gradients
+  // and auxiliary states); their shapes count as known.
+  std::map<std::string, NDArray> shared_args, shared_grads, shared_aux;
 };
 
 // Bytes of intermediate buffers (every entry not bound to a caller's array and not an output):

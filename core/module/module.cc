@@ -75,8 +75,8 @@ void Module::Require(bool ok, const char* method, const char* step) const {
 
 void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
                   const std::vector<io::DataDesc>& label_shapes, bool for_training,
-                  bool inputs_need_grad, bool force_rebind, GradReq grad_req,
-                  Module* shared_module, const std::map<std::string, GradReq>& grad_reqs) {
+                  bool inputs_need_grad, bool force_rebind, GradReq grad_req, Module* shared_module,
+                  const std::map<std::string, GradReq>& grad_reqs) {
   if (binded() && !force_rebind) return;
   if (shared_module) {
     MX_CHECK_AS(ValueError, shared_module != this && shared_module->binded() &&
@@ -149,42 +149,24 @@ void Module::Bind(const std::vector<io::DataDesc>& data_shapes,
   if (keep) SetParams(keep->first, keep->second);
 }
 
-Executor Module::BindShared(size_t k, const SimpleBindArgs& part) const {
+Executor Module::BindShared(size_t k, SimpleBindArgs part) const {
   const Executor& owner = shared_->execs_[k];
   ParamDict args = owner.arg_dict(), grads = owner.grad_dict(), aux = owner.aux_dict();
-  std::map<std::string, Shape> given = part.shapes;
-  for (const std::string& p : param_names_) given[p] = args.at(p).shape();
-  ShapeInference shapes = symbol_.InferShape(given);
-  TypeInference types = symbol_.InferType(part.dtypes);
-  BindArgs b;
-  std::vector<std::string> arg_names = symbol_.ListArguments(),
-                           aux_names = symbol_.ListAuxiliaryStates();
-  for (size_t i = 0; i < arg_names.size(); ++i) {
-    const std::string& name = arg_names[i];
-    auto r = part.grad_reqs.find(name);
-    GradReq req = r == part.grad_reqs.end() ? part.grad_req : r->second;
-    b.grad_req[name] = req;
-    if (Contains(param_names_, name)) {
-      b.args[name] = args.at(name);
-      if (req != GradReq::kNull) {
-        MX_CHECK_AS(ValueError, grads.count(name))
-            << "Module::Bind: parameter '" << name << "' needs a gradient but the shared "
-            << "module has none for it; bind the shared module for training.";
-        b.args_grad[name] = grads.at(name);
-      }
-      continue;
-    }
-    DType t = types.arg_types[i] < 0 ? kFloat32 : static_cast<DType>(types.arg_types[i]);
-    b.args[name] = nd::zeros(shapes.arg_shapes[i], contexts_[k], t);
-    if (req != GradReq::kNull) b.args_grad[name] = nd::zeros(shapes.arg_shapes[i], contexts_[k], t);
+  for (const std::string& p : param_names_) {
+    part.shared_args[p] = args.at(p);
+    auto r = part.grad_reqs.find(p);
+    if ((r == part.grad_reqs.end() ? part.grad_req : r->second) == GradReq::kNull) continue;
+    MX_CHECK_AS(ValueError, grads.count(p))
+        << "Module::Bind: parameter '" << p << "' needs a gradient but the shared module has "
+        << "none for it; bind the shared module for training.";
+    part.shared_grads[p] = grads.at(p);
   }
-  for (size_t i = 0; i < aux_names.size(); ++i) {
-    MX_CHECK_AS(ValueError, aux.count(aux_names[i]))
-        << "Module::Bind: auxiliary state '" << aux_names[i] << "' is not one of the shared "
-        << "module's.";
-    b.aux_states[aux_names[i]] = aux.at(aux_names[i]);
+  for (const std::string& x : aux_names_) {
+    MX_CHECK_AS(ValueError, aux.count(x))
+        << "Module::Bind: auxiliary state '" << x << "' is not one of the shared module's.";
+    part.shared_aux[x] = aux.at(x);
   }
-  return Executor::Bind(symbol_, contexts_[k], b);
+  return Executor::SimpleBind(symbol_, contexts_[k], part);
 }
 
 void Module::InitParams(const InitParamsOptions& o) {

@@ -175,7 +175,7 @@ class Module {
   // The module whose parameters and optimizer this one uses (itself unless bound shared).
   Module* Owner() const { return shared_ ? shared_ : const_cast<Module*>(this); }
   // Executor k bound to the shared module's parameter, gradient and auxiliary arrays.
-  Executor BindShared(size_t k, const SimpleBindArgs& part) const;
+  Executor BindShared(size_t k, SimpleBindArgs part) const;
   // Rows [first, second) of a batch of `total` go to executor k.
   std::vector<std::pair<int64_t, int64_t>> Slices(int64_t total) const;
   // Copies executor 0's parameters and auxiliary states into the others.

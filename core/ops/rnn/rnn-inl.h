@@ -24,6 +24,7 @@
 #include "core/op/kernel.h"
 #include "core/op/op_def.h"
 #include "core/op/workspace.h"
+#include "core/ops/elemwise/elemwise-inl.h"
 #include "core/ops/elemwise/math_functors.h"
 #include "core/ops/linalg/dot-inl.h"
 
@@ -288,19 +289,8 @@ struct Interleave {
   }
 };
 
-struct AssignFrom {
-  template <typename T>
-  MX_XINLINE static void Map(int64_t i, const T* src, T* dst, int req) {
-    mop::Assign(dst + i, req, src[i]);
-  }
-};
-
-struct ScaleBy {
-  template <typename T>
-  MX_XINLINE static void Map(int64_t i, T* x, const T* by) {
-    x[i] = ConvertValue<T>(mop::ToM(x[i]) * mop::ToM(by[i]));
-  }
-};
+// dst (req)= src.
+using Copy = UnaryMap<mop::identity>;
 
 struct Fill {
   template <typename T>
@@ -372,11 +362,11 @@ void RnnForward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<TB
         }
         if (p.state_outputs) {  // h (c) after the direction's last step
           int64_t last = d.Time(dir, d.T - 1);
-          Kernel<xpu>::template Launch<AssignFrom>(s, NH, h + last * NH, out[1].ptr<T>() + st * NH,
-                                                   static_cast<int>(req[1]));
+          Kernel<xpu>::template Launch<Copy>(s, NH, h + last * NH, out[1].ptr<T>() + st * NH,
+                                             static_cast<int>(req[1]));
           if (lstm)
-            Kernel<xpu>::template Launch<AssignFrom>(
-                s, NH, e + last * NH, out[2].ptr<T>() + st * NH, static_cast<int>(req[2]));
+            Kernel<xpu>::template Launch<Copy>(s, NH, e + last * NH, out[2].ptr<T>() + st * NH,
+                                               static_cast<int>(req[2]));
         }
       }
       const bool last_layer = l == d.L - 1;
@@ -447,12 +437,12 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
         const T* e = h + TN * d.H;
         const T* wh = w + d.WhOffset(l, dir);
         if (dhy)
-          Kernel<xpu>::template Launch<AssignFrom>(s, NH, dhy + st * NH, dh, write);
+          Kernel<xpu>::template Launch<Copy>(s, NH, dhy + st * NH, dh, write);
         else
           Kernel<xpu>::template Launch<Fill>(s, NH, dh, 0.0);
         if (lstm) {
           if (dcy)
-            Kernel<xpu>::template Launch<AssignFrom>(s, NH, dcy + st * NH, dc, write);
+            Kernel<xpu>::template Launch<Copy>(s, NH, dcy + st * NH, dc, write);
           else
             Kernel<xpu>::template Launch<Fill>(s, NH, dc, 0.0);
         }
@@ -484,13 +474,11 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
           }
         }
         if (req[2] != OpReq::kNull)
-          Kernel<xpu>::template Launch<AssignFrom>(s, NH, static_cast<const T*>(dh),
-                                                   out[2].ptr<T>() + st * NH,
-                                                   static_cast<int>(req[2]));
+          Kernel<xpu>::template Launch<Copy>(s, NH, static_cast<const T*>(dh),
+                                             out[2].ptr<T>() + st * NH, static_cast<int>(req[2]));
         if (lstm && req[3] != OpReq::kNull)
-          Kernel<xpu>::template Launch<AssignFrom>(s, NH, static_cast<const T*>(dc),
-                                                   out[3].ptr<T>() + st * NH,
-                                                   static_cast<int>(req[3]));
+          Kernel<xpu>::template Launch<Copy>(s, NH, static_cast<const T*>(dc),
+                                             out[3].ptr<T>() + st * NH, static_cast<int>(req[3]));
         if (want_w) {
           MatMul<xpu>(ctx, data.dtype, true, false, GH, d.In(l), TN, dg, x, dw + d.WxOffset(l, dir),
                       true);
@@ -504,7 +492,8 @@ void RnnBackward(const OpAttrs& attrs, const OpContext& ctx, const std::vector<T
         }
       }
       if (l > 0) {  // through the dropout between layers l - 1 and l
-        Kernel<xpu>::template Launch<ScaleBy>(s, TNDH, dx, rs + d.Mask(l - 1));
+        Kernel<xpu>::template Launch<BinaryMap<mop::mul>>(s, TNDH, static_cast<const T*>(dx),
+                                                          rs + d.Mask(l - 1), dx, write);
         dy = dx;
       }
     }
